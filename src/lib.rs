@@ -1,0 +1,62 @@
+//! # practice-guide
+//!
+//! Evaluates a family's circumstances against an evidence-rated **Practice Guide**, encoded as
+//! YAML rule files, and says which recommendations and key principles apply, how strong the
+//! evidence behind each is, why it applies, and where the guide says so.
+//!
+//! The guide compiled into the crate is Foundations' *Parenting Through Adversity (babies and
+//! children 0–10)*; any other guide folder can be loaded at run time.
+//!
+//! ```
+//! use practice_guide::{FamilyProfile, Status};
+//!
+//! let guide = practice_guide::parenting_through_adversity();
+//! let family = FamilyProfile::new()
+//!     .with("youngest_child_age", 2)
+//!     .with("service_level", "edge_of_care")
+//!     .with("adversities", ["substance_misuse"]);
+//! let evaluation = guide.evaluate(&family)?;
+//! for rec in evaluation.recommendations.iter().filter(|r| r.status == Status::Applies) {
+//!     println!("{} ({})", rec.title, rec.evidence.as_ref().unwrap().label);
+//! }
+//! # Ok::<(), practice_guide::Error>(())
+//! ```
+//!
+//! The primary types are:
+//! - [`Guide`]: a loaded, validated, compiled guide ([`Guide::from_dir`], [`Guide::from_files`],
+//!   or the embedded [`parenting_through_adversity`]).
+//! - [`FamilyProfile`]: what is known about a family, fact by fact; what it leaves out is
+//!   *unknown*, never false.
+//! - [`Evaluation`]: the result, serializable with serde, with a plain-text [`Evaluation::report`].
+//! - [`Error`]: every problem in a rule file or profile, each with file, line, column and rule.
+//!
+//! Evaluation uses three-valued (Kleene) logic: each rule [`Status::Applies`],
+//! [`Status::DoesNotApply`], or is [`Status::Undetermined`] with the facts that would decide it.
+//!
+//! The rule language is described in the repository's `rules/README.md` and at the top of
+//! `src/condition.rs`; `ARCHITECTURE.md` maps the code.
+
+mod condition;
+mod embedded;
+mod error;
+mod evaluation;
+mod files;
+mod guide;
+pub mod limits;
+mod profile;
+mod report;
+mod suggest;
+mod vocabulary;
+mod yaml;
+
+pub use crate::embedded::{
+    PARENTING_THROUGH_ADVERSITY_FILES, PARENTING_THROUGH_ADVERSITY_ID, parenting_through_adversity,
+};
+pub use crate::error::{Error, Position, Problem, ProblemKind, Suggestion};
+pub use crate::evaluation::{
+    ActionResult, Evaluation, EvaluationOptions, EvidenceRef, GuideStamp, Reason, RuleResult,
+    ScopeResult, SeenValue, Status, TestResult,
+};
+pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
+pub use crate::profile::{FactValue, FamilyProfile};
+pub use crate::vocabulary::{Fact, FactType, Values};

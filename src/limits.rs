@@ -1,0 +1,33 @@
+//! Every limit the crate enforces, in one place.
+//!
+//! Each is set far above what a real guide or profile needs (the embedded guide uses a small
+//! fraction of each) and low enough that hostile input cannot exhaust a service's memory or time.
+//! Exceeding one is a clear error ([`crate::ProblemKind::LimitExceeded`] or a syntax error naming
+//! the budget), never a panic.
+
+/// Largest rule file or profile text, in bytes (4 MiB).
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest YAML nesting (mappings within lists within mappings...).
+pub const MAX_YAML_DEPTH: usize = 64;
+/// Most YAML parser events in one file (roughly: scalars plus collection starts and ends).
+pub const MAX_YAML_EVENTS: usize = 1_000_000;
+/// Most YAML nodes in one file.
+pub const MAX_YAML_NODES: usize = 250_000;
+/// Most aliases (`*name`), anchors and merge keys in one file; alias expansion is also bounded by
+/// [`MAX_YAML_EVENTS`] replayed events, which stops "billion laughs" documents.
+pub const MAX_YAML_ALIASES: usize = 1_000;
+/// Most recommendations plus principles in one guide.
+pub const MAX_RULES: usize = 100_000;
+/// Most condition nodes (leaves and combinators, after named conditions are expanded) in one
+/// rule's condition, and in one named condition.
+pub const MAX_CONDITION_NODES: usize = 10_000;
+/// Deepest chain of named conditions referring to named conditions.
+pub const MAX_NAMED_CONDITION_DEPTH: usize = 32;
+/// Most facts in a vocabulary.
+pub const MAX_FACTS: usize = 10_000;
+/// Most declared values of a one-of or set-of fact (they are held as bits of a `u128`).
+pub const MAX_VALUES_PER_FACT: usize = 128;
+/// Largest compiled regular expression, in bytes (the `regex` crate's size limit).
+pub const MAX_REGEX_BYTES: usize = 256 * 1024;
+/// Longest text value in a profile, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;

@@ -1,0 +1,181 @@
+//! Reading YAML (and JSON, which is YAML's flow subset): parser budgets, and a span-carrying value
+//! tree for the parts of a file whose shape depends on the vocabulary (conditions, profiles).
+//!
+//! This is the only module that names `serde_saphyr`; the compiled guide and evaluation never see
+//! it.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::options::DuplicateKeyPolicy;
+
+use crate::error::{Position, Problem, ProblemKind};
+use crate::limits;
+
+pub(crate) use serde_saphyr::Spanned;
+
+/// The parser options every rule file and profile is read with: budgets set explicitly (well
+/// above any real guide, far below what would hurt a service), duplicate keys rejected, and only
+/// YAML 1.2 booleans (so `no` stays the text "no" unless a boolean is expected).
+fn options() -> serde_saphyr::Options {
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = limits::MAX_YAML_EVENTS;
+    alias_limits.max_replay_stack_depth = limits::MAX_YAML_DEPTH;
+    alias_limits.max_alias_expansions_per_anchor = limits::MAX_YAML_ALIASES;
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits::MAX_YAML_DEPTH,
+            max_events: limits::MAX_YAML_EVENTS,
+            max_aliases: limits::MAX_YAML_ALIASES,
+            max_anchors: limits::MAX_YAML_ALIASES,
+            max_nodes: limits::MAX_YAML_NODES,
+            max_total_scalar_bytes: limits::MAX_FILE_BYTES,
+            max_documents: 1,
+            max_merge_keys: limits::MAX_YAML_ALIASES,
+        },
+        alias_limits: alias_limits,
+        duplicate_keys: DuplicateKeyPolicy::Error,
+        strict_booleans: true,
+    }
+}
+
+/// Parses `text` (from `file`) into `T`, turning any syntax or shape error into a [`Problem`]
+/// with the file, line and column.
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, Problem> {
+    if text.len() > limits::MAX_FILE_BYTES {
+        return Err(Problem::new(
+            file,
+            ProblemKind::LimitExceeded {
+                what: format!("the file's size ({} bytes)", text.len()),
+                limit: limits::MAX_FILE_BYTES,
+            },
+        ));
+    }
+    serde_saphyr::from_str_with_options(text, options()).map_err(|err| {
+        let position = err.location().and_then(Position::from_location);
+        Problem::new(file, ProblemKind::Syntax(plain_message(&err))).at(position)
+    })
+}
+
+/// The parser's message without its source snippet and without the position it appends, which
+/// [`Problem`] shows in its own, uniform way.
+fn plain_message(err: &serde_saphyr::Error) -> String {
+    let text = err.without_snippet().to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) if text[at..].contains(", column ") => text[..at].to_owned(),
+        _ => text,
+    };
+    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+}
+
+/// Where a spanned value starts.
+pub(crate) fn position_of<T>(spanned: &Spanned<T>) -> Option<Position> {
+    Position::from_location(spanned.referenced)
+}
+
+/// A YAML value of any shape, with the position of every node. Conditions and profiles are read
+/// as this tree and interpreted against the vocabulary, so every problem can point at its node.
+#[derive(Debug, Clone)]
+pub(crate) enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    List(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<String>, Spanned<Raw>)>),
+}
+
+impl Raw {
+    /// How the value is described in an error ("a list", "the text `abc`").
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Raw::Null => "nothing (null)".to_owned(),
+            Raw::Bool(b) => format!("the boolean `{b}`"),
+            Raw::Int(i) => format!("the number `{i}`"),
+            Raw::Float(x) => format!("the number `{x}`"),
+            Raw::Text(s) => format!("the text `{}`", truncate(s)),
+            Raw::List(_) => "a list".to_owned(),
+            Raw::Map(_) => "a mapping".to_owned(),
+        }
+    }
+}
+
+/// Shortens long user text inside messages.
+pub(crate) fn truncate(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
+        i64::try_from(v)
+            .map(Raw::Int)
+            .map_err(|_| E::custom(format!("the number {v} is too large")))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
+        i64::try_from(v)
+            .map(Raw::Int)
+            .map_err(|_| E::custom(format!("the number {v} is too large")))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
+        i64::try_from(v)
+            .map(Raw::Int)
+            .map_err(|_| E::custom(format!("the number {v} is too large")))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Text(v))
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Raw::Map(entries))
+    }
+}
