@@ -425,6 +425,7 @@ impl Loader {
         let conditions_file: Option<files::ConditionsFile> = self.parse(&files, files::CONDITIONS_FILE);
         let principles_file: Option<Vec<RuleFile>> = self.parse(&files, files::PRINCIPLES_FILE);
         let recommendations_file: Option<Vec<RuleFile>> = self.parse(&files, files::RECOMMENDATIONS_FILE);
+        let recommendations_read = recommendations_file.is_some();
         let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
             return Err(Error::new(self.problems));
         };
@@ -527,6 +528,14 @@ impl Loader {
             files::RECOMMENDATIONS_FILE,
             recommendations_file,
         );
+        if recommendations_read && recommendations_raw.is_empty() {
+            self.report(
+                files::RECOMMENDATIONS_FILE,
+                None,
+                None,
+                ProblemKind::Invalid("a guide needs at least one recommendation".to_owned()),
+            );
+        }
         if principles.len() + recommendations.len() > limits::MAX_RULES {
             self.report(
                 files::RECOMMENDATIONS_FILE,

@@ -3,11 +3,11 @@
 use crate::error::Suggestion;
 
 /// The candidate closest to `wrong` by edit distance, if it is close enough to be a plausible
-/// typo: at most one edit for short names, and at most a third of the name's length otherwise.
-/// A case-only difference always counts as close.
+/// typo: at most a third of the name's length in edits (so none for names of one or two
+/// characters, one for three to five). A case-only difference always counts as close.
 pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestion {
     let wrong_lower = wrong.to_lowercase();
-    let budget = (wrong.chars().count() / 3).max(1);
+    let budget = wrong.chars().count() / 3;
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let distance = if candidate.to_lowercase() == wrong_lower {
@@ -22,29 +22,37 @@ pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a 
     Suggestion(best.map(|(_, name)| name.to_owned()))
 }
 
-/// Levenshtein distance, counted in characters.
+/// Edit distance counting insertions, deletions, substitutions and swaps of two neighbouring
+/// characters as one edit each (optimal string alignment), in characters: `mdi` is one edit from
+/// `mid`, as a typist would count it.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is within the table sized from the two inputs just above"
+)]
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        let mut row = current.iter_mut();
-        let mut left = i + 1;
-        if let Some(first) = row.next() {
-            *first = left;
-        }
-        for ((cell, &cb), pair) in row.zip(&b).zip(previous.windows(2)) {
-            let (diagonal, up) = match pair {
-                [d, u] => (*d, *u),
-                _ => (0, 0),
-            };
-            let substitution = diagonal + usize::from(ca != cb);
-            left = substitution.min(up + 1).min(left + 1);
-            *cell = left;
-        }
-        std::mem::swap(&mut previous, &mut current);
+    let width = b.len() + 1;
+    // Rows i-2, i-1 and i of the distance table, flattened.
+    let mut rows = vec![0usize; 3 * width];
+    let at = |row: usize, j: usize| (row % 3) * width + j;
+    for j in 0..width {
+        rows[at(0, j)] = j;
     }
-    previous.last().copied().unwrap_or(0)
+    for i in 1..=a.len() {
+        rows[at(i, 0)] = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[at(i - 1, j)] + 1)
+                .min(rows[at(i, j - 1)] + 1)
+                .min(rows[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[at(i - 2, j - 2)] + 1);
+            }
+            rows[at(i, j)] = best;
+        }
+    }
+    rows[at(a.len(), b.len())]
 }
 
 #[cfg(test)]
@@ -57,6 +65,8 @@ mod tests {
         assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("servce_level", "service_level"), 1);
+        assert_eq!(edit_distance("mdi", "mid"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
     }
 
     #[test]

@@ -228,7 +228,19 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, ProblemKind> {
         .size_limit(limits::MAX_REGEX_BYTES)
         .dfa_size_limit(limits::MAX_REGEX_BYTES)
         .build()
-        .map_err(|err| ProblemKind::InvalidRegex(err.to_string()))
+        .map_err(|err| {
+            // The regex crate's message spans lines (pattern, caret, error); keep the error line.
+            let message = err.to_string();
+            let reason = message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or(&message)
+                .trim()
+                .trim_start_matches("error: ")
+                .to_owned();
+            ProblemKind::InvalidRegex(format!("`{}`: {reason}", crate::yaml::truncate(pattern)))
+        })
 }
 
 /// Problem helper: a fact-shaped problem in a file, with a position and rule id.

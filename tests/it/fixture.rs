@@ -1,0 +1,120 @@
+//! A small test guide whose vocabulary has one fact of every type, and helpers to build guides
+//! that differ from it in one file.
+
+use practice_guide::{FamilyProfile, Guide, Status};
+
+pub const GUIDE: &str = "\
+id: test-guide
+title: Test guide
+publisher: Tests
+published: 2025-01-01
+source: https://example.org/guide
+version: 1.0.0
+audiences:
+  leaders: Leaders
+  practitioners: Practitioners
+outcomes:
+  harm: Less harm
+evidence:
+  - id: strong
+    label: Strong evidence
+    definition: Two trials.
+  - id: promising
+    label: Promising evidence
+  - id: not_known
+    label: Rating not known
+    unrated: true
+";
+
+pub const FACTS: &str = "\
+flag:
+  type: boolean
+  description: A yes/no fact.
+age:
+  type: integer
+  range: [0, 17]
+  unit: years
+  description: An age.
+level:
+  type: one_of
+  values: [low, mid, high]
+  description: A level.
+tags:
+  type: set_of
+  values: [a, b, c, d]
+  description: Some tags.
+postcode:
+  type: text
+  pattern: '^[A-Z]{1,2}[0-9]'
+  description: A postcode.
+note:
+  type: text
+  description: Free text.
+";
+
+pub const PRINCIPLES: &str = "\
+- id: p1
+  title: Principle one
+  statement: Do things well.
+  sources:
+    - url: https://example.org/p1
+      wording: verbatim
+";
+
+/// A recommendation file with one recommendation `r1` rated `strong` applying when `when`.
+pub fn one_recommendation(when: &str) -> String {
+    format!(
+        "\
+- id: r1
+  title: Recommendation one
+  statement: Do the thing.
+  evidence: strong
+  when: {when}
+  sources:
+    - url: https://example.org/r1
+      wording: verbatim
+"
+    )
+}
+
+/// The test guide with `recommendations` as its recommendations file.
+pub fn guide(recommendations: &str) -> Guide {
+    try_guide(recommendations).unwrap_or_else(|e| panic!("test guide should load:\n{e}"))
+}
+
+pub fn try_guide(recommendations: &str) -> Result<Guide, practice_guide::Error> {
+    Guide::from_files([
+        ("guide.yaml", GUIDE),
+        ("facts.yaml", FACTS),
+        ("principles.yaml", PRINCIPLES),
+        ("recommendations.yaml", recommendations),
+    ])
+}
+
+/// The test guide with one file replaced (or added).
+pub fn try_guide_replacing(name: &str, text: &str) -> Result<Guide, practice_guide::Error> {
+    let recommendations = one_recommendation("{ flag: true }");
+    let mut files = vec![
+        ("guide.yaml", GUIDE.to_owned()),
+        ("facts.yaml", FACTS.to_owned()),
+        ("principles.yaml", PRINCIPLES.to_owned()),
+        ("recommendations.yaml", recommendations),
+    ];
+    files.retain(|(n, _)| *n != name);
+    files.push((name, text.to_owned()));
+    Guide::from_files(files)
+}
+
+/// A profile read from YAML against `guide`.
+pub fn profile(guide: &Guide, yaml: &str) -> FamilyProfile {
+    guide
+        .read_profile("profile.yaml", yaml)
+        .unwrap_or_else(|e| panic!("test profile should be valid:\n{e}"))
+}
+
+/// The status of the (only) recommendation `r1` of a guide built from `when`, on `profile_yaml`.
+pub fn status_of(when: &str, profile_yaml: &str) -> Status {
+    let guide = guide(&one_recommendation(when));
+    let evaluation = guide.evaluate(&profile(&guide, profile_yaml)).unwrap();
+    evaluation.recommendations[0].status
+}

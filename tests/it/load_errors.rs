@@ -1,0 +1,302 @@
+//! One test per class of bad rule file: each asserts the exact message, which names the file,
+//! the line and column (or the rule id), and the suggestion where one is close.
+
+use crate::fixture::{GUIDE, one_recommendation, try_guide_replacing};
+
+/// Loads the test guide with `file` replaced by `text` and returns the error's text.
+fn error(file: &str, text: &str) -> String {
+    match try_guide_replacing(file, text) {
+        Ok(_) => panic!("{file} should not load:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn rec(when: &str) -> String {
+    one_recommendation(when)
+}
+
+#[test]
+fn yaml_syntax_errors_name_file_line_and_column() {
+    assert_eq!(
+        error("recommendations.yaml", "- id: r1\n  title: \"unclosed\n"),
+        "recommendations.yaml:2:10: unclosed quote"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_rejected_with_the_keys_allowed() {
+    let text = rec("{ flag: true }").replace("  when:", "  whn:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:5:3: unknown field `whn`, expected one of id, title, statement, \
+         evidence, outcomes, audiences, principles, when, why, how, sources"
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_rejected() {
+    let text = rec("{ flag: true }").replace("  evidence: strong\n", "  evidence: strong\n  evidence: promising\n");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:5:3: duplicate mapping key: evidence, set DuplicateKeyPolicy in Options if acceptable"
+    );
+}
+
+#[test]
+fn an_unknown_fact_is_rejected_with_a_suggestion() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ flg: true }")),
+        "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ service_level: universal }")),
+        "recommendations.yaml:5:11: rule `r1`: unknown fact `service_level`"
+    );
+}
+
+#[test]
+fn an_operator_must_suit_the_facts_type() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ flag: { at_least: 3 } }")),
+        "recommendations.yaml:5:19: rule `r1`: operator `at_least` cannot be used on `flag`, a \
+         boolean fact; valid here: is, is_not, known"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ tags: { is: a } }")),
+        "recommendations.yaml:5:19: rule `r1`: operator `is` cannot be used on `tags`, a set_of \
+         fact; valid here: contains, contains_any, contains_all, contains_none, is_empty, count, known"
+    );
+}
+
+#[test]
+fn an_unknown_operator_is_rejected_with_a_suggestion() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ age: { atleast: 3 } }")),
+        "recommendations.yaml:5:18: rule `r1`: unknown operator `atleast` for fact `age` (did you \
+         mean `at_least`?); valid here: is, is_not, in, not_in, at_least, at_most, more_than, \
+         less_than, between, known"
+    );
+}
+
+#[test]
+fn a_value_must_be_declared() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ level: { in: [mdi, high] } }")),
+        "recommendations.yaml:5:24: rule `r1`: `mdi` is not a declared value of `level` (did you \
+         mean `mid`?); declared: low, mid, high"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ tags: { contains: z } }")),
+        "recommendations.yaml:5:29: rule `r1`: `z` is not a declared value of `tags`; declared: a, b, c, d"
+    );
+}
+
+#[test]
+fn a_number_must_be_within_the_facts_range() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ age: { at_most: 30 } }")),
+        "recommendations.yaml:5:27: rule `r1`: `age` is 30, outside its range 0..=17"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ age: { between: [5, 2] } }")),
+        "recommendations.yaml:5:27: rule `r1`: `between: [5, 2]` is empty: the first number must \
+         not exceed the second"
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_rejected() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ age: { at_least: three } }")),
+        "recommendations.yaml:5:28: rule `r1`: `at_least`: expected a whole number, found the text `three`"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ flag: maybe }")),
+        "recommendations.yaml:5:17: rule `r1`: `flag` (a boolean fact): expected true or false (or \
+         yes / no), found the text `maybe`"
+    );
+}
+
+#[test]
+fn a_regex_must_compile() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ note: { matches: '(' } }")),
+        "recommendations.yaml:5:28: rule `r1`: invalid regular expression: `(`: unclosed group"
+    );
+}
+
+#[test]
+fn a_regex_over_the_size_limit_is_rejected() {
+    let huge = "{ note: { matches: 'x{1000}{1000}' } }";
+    let message = error("recommendations.yaml", &rec(huge));
+    assert!(
+        message.starts_with("recommendations.yaml:5:28: rule `r1`: invalid regular expression: `x{1000}{1000}`:"),
+        "{message}"
+    );
+}
+
+#[test]
+fn ids_must_be_unique() {
+    let text = format!("{}{}", rec("{ flag: true }"), rec("{ flag: false }"));
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:9:7: rule `r1`: duplicate rule id `r1` (first defined at line 1)"
+    );
+}
+
+#[test]
+fn references_must_exist() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ condition: yung }")),
+        "recommendations.yaml:5:22: rule `r1`: unknown named condition `yung`"
+    );
+    let text = rec("{ flag: true }").replace("  sources:", "  principles: [p2]\n  sources:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:6:16: rule `r1`: unknown principle `p2`"
+    );
+    let text = rec("{ flag: true }").replace("  sources:", "  audiences: [leader]\n  sources:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:6:15: rule `r1`: unknown audience `leader` (did you mean `leaders`?)"
+    );
+}
+
+#[test]
+fn named_conditions_must_not_form_a_cycle() {
+    let conditions = "a:\n  when: { condition: b }\nb:\n  when: { condition: a }\n";
+    assert_eq!(
+        error("conditions.yaml", conditions),
+        "conditions.yaml:4:22: rule `a`: named conditions refer to each other in a cycle: a → b → a"
+    );
+    assert_eq!(
+        error("conditions.yaml", "a:\n  when: { condition: a }\n"),
+        "conditions.yaml:2:22: rule `a`: named conditions refer to each other in a cycle: a → a"
+    );
+}
+
+#[test]
+fn the_evidence_level_must_be_on_the_scale() {
+    let text = rec("{ flag: true }").replace("evidence: strong", "evidence: strng");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:4:13: rule `r1`: unknown evidence level `strng` (did you mean `strong`?)"
+    );
+    let guide = GUIDE.replace("    unrated: true\n", "    unrated: true\n  - id: extra\n    label: Extra\n");
+    assert_eq!(
+        error("guide.yaml", &guide),
+        "guide.yaml:21:9: rule `extra`: the level for \"rating not known\" (`unrated: true`) must \
+         come last in the evidence scale, and there can be only one"
+    );
+}
+
+#[test]
+fn a_recommendation_needs_a_source() {
+    let text = rec("{ flag: true }").replace("  sources:\n    - url: https://example.org/r1\n      wording: verbatim\n", "");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:1:7: rule `r1`: every recommendation and principle needs at least \
+         one source (`sources:` with `url` and `wording`)"
+    );
+}
+
+#[test]
+fn conditions_have_one_key_and_combinators_need_items() {
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ flag: true, age: 3 }")),
+        "recommendations.yaml:5:9: rule `r1`: a condition has exactly one key, found 2 (flag, \
+         age); to require several, list them under `all:`"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ all: [] }")),
+        "recommendations.yaml:5:11: rule `r1`: `all` needs at least one condition"
+    );
+}
+
+#[test]
+fn fact_declarations_are_checked() {
+    let facts = "x:\n  type: numbr\n  description: d\ny:\n  type: integer\n  description: d\n\
+                 all:\n  type: boolean\n  description: d\n";
+    assert_eq!(
+        error("facts.yaml", facts),
+        "4 problems:\n\
+         facts.yaml:2:9: rule `x`: unknown fact type `numbr`\n\
+         facts.yaml:5:9: rule `y`: an integer fact needs `range: [MIN, MAX]`\n\
+         facts.yaml:7:1: rule `all`: `all` cannot be a fact name: the condition language uses it\n\
+         recommendations.yaml:5:11: rule `r1`: unknown fact `flag`"
+    );
+}
+
+#[test]
+fn the_publication_date_is_checked() {
+    let guide = GUIDE.replace("published: 2025-01-01", "published: 01/02/2025");
+    assert_eq!(
+        error("guide.yaml", &guide),
+        "guide.yaml:4:12: `published` must be a date written YYYY-MM-DD, found `01/02/2025`"
+    );
+}
+
+#[test]
+fn unexpected_and_missing_files_are_reported() {
+    assert_eq!(
+        error("extra.yaml", "x: 1"),
+        "extra.yaml: unexpected file `extra.yaml`: a guide folder holds only guide.yaml, \
+         facts.yaml, conditions.yaml, principles.yaml, recommendations.yaml"
+    );
+    let err = practice_guide::Guide::from_files([("guide.yaml", GUIDE)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2 problems:\nfacts.yaml: missing file `facts.yaml`\nrecommendations.yaml: missing file `recommendations.yaml`"
+    );
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let recommendations = format!(
+        "{}{}",
+        rec("{ flg: true }"),
+        rec("{ level: { in: [mdi] } }").replace("id: r1", "id: r2").replace("evidence: strong", "evidence: strng")
+    );
+    let err = crate::fixture::try_guide(&recommendations).unwrap_err();
+    let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)",
+            "recommendations.yaml:12:13: rule `r2`: unknown evidence level `strng` (did you mean `strong`?)",
+            "recommendations.yaml:13:24: rule `r2`: `mdi` is not a declared value of `level` (did you mean `mid`?); declared: low, mid, high",
+        ]
+    );
+    let problem = &err.problems()[0];
+    assert_eq!(problem.file(), "recommendations.yaml");
+    assert_eq!(problem.rule(), Some("r1"));
+    assert_eq!(problem.position().map(|p| (p.line, p.column)), Some((5, 11)));
+    assert!(matches!(problem.kind(), practice_guide::ProblemKind::UnknownFact { .. }));
+}
+
+#[test]
+fn a_guide_needs_a_recommendation() {
+    assert_eq!(
+        error("recommendations.yaml", ""),
+        "recommendations.yaml: a guide needs at least one recommendation"
+    );
+}
+
+#[test]
+fn a_guide_folder_loads_from_disk_and_names_bad_files() {
+    let dir = std::env::temp_dir().join(format!("practice-guide-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("guide.yaml"), GUIDE).unwrap();
+    std::fs::write(dir.join("facts.yaml"), crate::fixture::FACTS).unwrap();
+    std::fs::write(dir.join("recommendations.yaml"), rec("{ flag: true }")).unwrap();
+    std::fs::write(dir.join("README.md"), "ignored").unwrap();
+    let loaded = practice_guide::Guide::from_dir(&dir).map(|g| g.id().to_owned());
+    std::fs::write(dir.join("recommendations.yaml"), rec("{ flg: true }")).unwrap();
+    let failed = practice_guide::Guide::from_dir(&dir).map(|g| g.id().to_owned());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(loaded.unwrap(), "test-guide");
+    assert_eq!(
+        failed.unwrap_err().to_string(),
+        "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)"
+    );
+}
