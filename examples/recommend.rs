@@ -8,6 +8,9 @@
 //! is used. `--rules DIR` evaluates against the guide in DIR instead of the embedded one. Invalid
 //! rules or profiles print every problem and exit with status 1; bad arguments exit with 2.
 
+// A command-line program: printing is its job (the library itself never prints).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use practice_guide::{EvaluationOptions, Guide};
@@ -15,7 +18,8 @@ use practice_guide::{EvaluationOptions, Guide};
 const SAMPLE_NAME: &str = "examples/profiles/family-help.yaml";
 const SAMPLE: &str = include_str!("profiles/family-help.yaml");
 
-const USAGE: &str = "usage: recommend [PROFILE] [--json] [--rules DIR] [--min-evidence LEVEL] [--audience ID]";
+const USAGE: &str =
+    "usage: recommend [PROFILE] [--json] [--rules DIR] [--min-evidence LEVEL] [--audience ID]";
 
 struct Args {
     profile: Option<String>,

@@ -183,7 +183,11 @@ impl Condition {
                 };
                 for item in items.iter() {
                     let t = item.truth(facts);
-                    let shown = if truth == Truth::Unknown { t != absorbing } else { t == truth };
+                    let shown = if truth == Truth::Unknown {
+                        t != absorbing
+                    } else {
+                        t == truth
+                    };
                     if shown {
                         item.explain_as(t, facts, via, visit);
                     }
@@ -271,7 +275,10 @@ impl Compiler<'_, '_> {
             self.problem(
                 yaml::position_of(raw),
                 ProblemKind::LimitExceeded {
-                    what: format!("the condition's size ({} tests and combinators)", condition.size()),
+                    what: format!(
+                        "the condition's size ({} tests and combinators)",
+                        condition.size()
+                    ),
                     limit: limits::MAX_CONDITION_NODES,
                 },
             );
@@ -303,8 +310,16 @@ impl Compiler<'_, '_> {
                 ProblemKind::BadCondition(format!(
                     "a condition has exactly one key, found {}{}; to require several, list them \
                      under `all:`",
-                    if keys.is_empty() { "none".to_owned() } else { keys.len().to_string() },
-                    if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) }
+                    if keys.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        keys.len().to_string()
+                    },
+                    if keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", keys.join(", "))
+                    }
                 )),
             );
             return None;
@@ -326,7 +341,10 @@ impl Compiler<'_, '_> {
                 if items.is_empty() {
                     self.problem(
                         key_at,
-                        ProblemKind::BadCondition(format!("`{}` needs at least one condition", key.value)),
+                        ProblemKind::BadCondition(format!(
+                            "`{}` needs at least one condition",
+                            key.value
+                        )),
                     );
                     return None;
                 }
@@ -426,7 +444,12 @@ impl Compiler<'_, '_> {
         Some(Condition::Named(index, Box::new(compiled)))
     }
 
-    fn fact_test(&mut self, name: &str, key_at: Option<Position>, body: &Spanned<Raw>) -> Option<Condition> {
+    fn fact_test(
+        &mut self,
+        name: &str,
+        key_at: Option<Position>,
+        body: &Spanned<Raw>,
+    ) -> Option<Condition> {
         let fact_id = match self.vocabulary.resolve(name) {
             Ok(id) => id,
             Err(kind) => {
@@ -480,7 +503,12 @@ impl Compiler<'_, '_> {
     }
 
     /// Compiles `OPERATOR: VALUE` on `fact`.
-    fn operator(&mut self, fact: &Fact, op: &Spanned<String>, value: &Spanned<Raw>) -> Option<Test> {
+    fn operator(
+        &mut self,
+        fact: &Fact,
+        op: &Spanned<String>,
+        value: &Spanned<Raw>,
+    ) -> Option<Test> {
         let op_at = yaml::position_of(op);
         let at = yaml::position_of(value);
         let valid = operators_for(&fact.fact_type);
@@ -538,7 +566,15 @@ fn operators_for(fact_type: &FactType) -> &'static [&'static str] {
     match fact_type {
         FactType::Boolean => &["is", "is_not", "known"],
         FactType::Integer { .. } => &[
-            "is", "is_not", "in", "not_in", "at_least", "at_most", "more_than", "less_than", "between",
+            "is",
+            "is_not",
+            "in",
+            "not_in",
+            "at_least",
+            "at_most",
+            "more_than",
+            "less_than",
+            "between",
             "known",
         ],
         FactType::OneOf(_) => &["is", "is_not", "in", "not_in", "known"],
@@ -560,13 +596,25 @@ fn compile_operator(fact: &Fact, op: &str, value: &Spanned<Raw>) -> Result<Test,
     let raw = &value.value;
     match op {
         "known" => Ok(Test::Known(expect_bool(op, raw)?)),
-        "is_not" => Ok(Test::Negated(Box::new(compile_operator(fact, "is", value)?))),
-        "not_in" => Ok(Test::Negated(Box::new(compile_operator(fact, "in", value)?))),
-        "contains_none" => Ok(Test::Negated(Box::new(compile_operator(fact, "contains_any", value)?))),
+        "is_not" => Ok(Test::Negated(Box::new(compile_operator(
+            fact, "is", value,
+        )?))),
+        "not_in" => Ok(Test::Negated(Box::new(compile_operator(
+            fact, "in", value,
+        )?))),
+        "contains_none" => Ok(Test::Negated(Box::new(compile_operator(
+            fact,
+            "contains_any",
+            value,
+        )?))),
         "is_empty" => {
             let empty = expect_bool(op, raw)?;
             let test = Test::SetCountBetween(0, 0);
-            Ok(if empty { test } else { Test::Negated(Box::new(test)) })
+            Ok(if empty {
+                test
+            } else {
+                Test::Negated(Box::new(test))
+            })
         }
         "count" => compile_count(fact, raw),
         "matches" => match raw {
@@ -584,8 +632,14 @@ fn compile_operator(fact: &Fact, op: &str, value: &Spanned<Raw>) -> Result<Test,
         }
         "at_least" => Ok(Test::IntBetween(int_value(fact, op, raw)?, i64::MAX)),
         "at_most" => Ok(Test::IntBetween(i64::MIN, int_value(fact, op, raw)?)),
-        "more_than" => Ok(Test::IntBetween(int_value(fact, op, raw)?.saturating_add(1), i64::MAX)),
-        "less_than" => Ok(Test::IntBetween(i64::MIN, int_value(fact, op, raw)?.saturating_sub(1))),
+        "more_than" => Ok(Test::IntBetween(
+            int_value(fact, op, raw)?.saturating_add(1),
+            i64::MAX,
+        )),
+        "less_than" => Ok(Test::IntBetween(
+            i64::MIN,
+            int_value(fact, op, raw)?.saturating_sub(1),
+        )),
         "is" => match (&fact.fact_type, raw) {
             (FactType::Integer { .. }, _) => {
                 let v = int_value(fact, op, raw)?;
@@ -595,7 +649,11 @@ fn compile_operator(fact: &Fact, op: &str, value: &Spanned<Raw>) -> Result<Test,
                 Slot::Bool(b) => Ok(Test::BoolIs(b)),
                 _ => Err(wrong(op, "true or false", raw)),
             },
-            (FactType::OneOf(_), _) => Ok(Test::ChoiceIn(mask_of(fact, op, std::slice::from_ref(value))?)),
+            (FactType::OneOf(_), _) => Ok(Test::ChoiceIn(mask_of(
+                fact,
+                op,
+                std::slice::from_ref(value),
+            )?)),
             (_, _) => match checked_slot(fact, raw)? {
                 Slot::Text(t) => Ok(Test::TextIn(Box::new([t]))),
                 _ => Err(wrong(op, "text", raw)),
@@ -622,16 +680,24 @@ fn compile_operator(fact: &Fact, op: &str, value: &Spanned<Raw>) -> Result<Test,
                 )),
             }
         }
-        "contains" => Ok(Test::SetContainsAny(mask_of(fact, op, std::slice::from_ref(value))?)),
+        "contains" => Ok(Test::SetContainsAny(mask_of(
+            fact,
+            op,
+            std::slice::from_ref(value),
+        )?)),
         "contains_any" => Ok(Test::SetContainsAny(mask_of(fact, op, list(op, raw)?)?)),
         "contains_all" => Ok(Test::SetContainsAll(mask_of(fact, op, list(op, raw)?)?)),
-        _ => Err(ProblemKind::Other(format!("operator `{op}` is not implemented"))),
+        _ => Err(ProblemKind::Other(format!(
+            "operator `{op}` is not implemented"
+        ))),
     }
 }
 
 fn compile_count(fact: &Fact, raw: &Raw) -> Result<Test, ProblemKind> {
     let FactType::SetOf(values) = &fact.fact_type else {
-        return Err(ProblemKind::Other("count on a fact that is not set_of".to_owned()));
+        return Err(ProblemKind::Other(
+            "count on a fact that is not set_of".to_owned(),
+        ));
     };
     // The count is tested as if it were an integer fact ranging over 0..=number of values.
     let max = i64::try_from(values.names().len()).unwrap_or(i64::MAX);
@@ -642,14 +708,25 @@ fn compile_count(fact: &Fact, raw: &Raw) -> Result<Test, ProblemKind> {
         fact_type: FactType::Integer { min: 0, max },
     };
     let Raw::Map(operators) = raw else {
-        return Err(wrong("count", "a numeric test such as `{ at_least: 2 }`", raw));
+        return Err(wrong(
+            "count",
+            "a numeric test such as `{ at_least: 2 }`",
+            raw,
+        ));
     };
     let [(op, value)] = operators.as_slice() else {
         return Err(ProblemKind::BadCondition(
             "`count` takes exactly one numeric test, such as `{ at_least: 2 }`".to_owned(),
         ));
     };
-    let numeric = ["is", "at_least", "at_most", "more_than", "less_than", "between"];
+    let numeric = [
+        "is",
+        "at_least",
+        "at_most",
+        "more_than",
+        "less_than",
+        "between",
+    ];
     if !numeric.contains(&op.value.as_str()) {
         return Err(ProblemKind::UnknownOperator {
             name: op.value.clone(),
@@ -686,7 +763,10 @@ fn int_value(fact: &Fact, op: &str, raw: &Raw) -> Result<i64, ProblemKind> {
 fn pair(fact: &Fact, op: &str, raw: &Raw) -> Result<(i64, i64), ProblemKind> {
     match raw {
         Raw::List(items) => match items.as_slice() {
-            [lo, hi] => Ok((int_value(fact, op, &lo.value)?, int_value(fact, op, &hi.value)?)),
+            [lo, hi] => Ok((
+                int_value(fact, op, &lo.value)?,
+                int_value(fact, op, &hi.value)?,
+            )),
             _ => Err(wrong(op, "two numbers, [LOW, HIGH]", raw)),
         },
         other => Err(wrong(op, "two numbers, [LOW, HIGH]", other)),
@@ -696,7 +776,9 @@ fn pair(fact: &Fact, op: &str, raw: &Raw) -> Result<(i64, i64), ProblemKind> {
 fn list<'r>(op: &str, raw: &'r Raw) -> Result<&'r [Spanned<Raw>], ProblemKind> {
     match raw {
         Raw::List(items) if !items.is_empty() => Ok(items),
-        Raw::List(_) => Err(ProblemKind::BadCondition(format!("`{op}` needs at least one value"))),
+        Raw::List(_) => Err(ProblemKind::BadCondition(format!(
+            "`{op}` needs at least one value"
+        ))),
         other => Err(wrong(op, "a list of values", other)),
     }
 }
@@ -714,14 +796,20 @@ fn expect_bool(op: &str, raw: &Raw) -> Result<bool, ProblemKind> {
 fn mask_of(fact: &Fact, op: &str, items: &[Spanned<Raw>]) -> Result<u128, ProblemKind> {
     let values = match &fact.fact_type {
         FactType::OneOf(v) | FactType::SetOf(v) => v,
-        _ => return Err(ProblemKind::Other(format!("`{op}` on a fact without declared values"))),
+        _ => {
+            return Err(ProblemKind::Other(format!(
+                "`{op}` on a fact without declared values"
+            )));
+        }
     };
     let mut mask = 0u128;
     for item in items {
         let Raw::Text(name) = &item.value else {
             return Err(wrong(op, "a declared value", &item.value));
         };
-        let bit = values.bit(name).ok_or_else(|| values.unknown_value(name, &fact.name))?;
+        let bit = values
+            .bit(name)
+            .ok_or_else(|| values.unknown_value(name, &fact.name))?;
         mask |= 1u128 << bit;
     }
     Ok(mask)
@@ -759,10 +847,10 @@ fn describe(op: &str, raw: &Raw, fact: &Fact) -> String {
     };
     let mut text = format!("{} {words} ", fact.name);
     write_raw(&mut text, raw, op == "between");
-    if let Some(unit) = &fact.unit {
-        if matches!(raw, Raw::Int(_)) || op == "between" {
-            let _ = write!(text, " {unit}");
-        }
+    if let Some(unit) = &fact.unit
+        && (matches!(raw, Raw::Int(_)) || op == "between")
+    {
+        let _ = write!(text, " {unit}");
     }
     text
 }

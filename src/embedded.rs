@@ -12,10 +12,22 @@ pub const PARENTING_THROUGH_ADVERSITY_ID: &str = "parenting-through-adversity-0-
 
 /// The embedded guide's rule files, `(file name, contents)`.
 pub const PARENTING_THROUGH_ADVERSITY_FILES: [(&str, &str); 5] = [
-    ("guide.yaml", include_str!("../rules/parenting-through-adversity-0-10/guide.yaml")),
-    ("facts.yaml", include_str!("../rules/parenting-through-adversity-0-10/facts.yaml")),
-    ("conditions.yaml", include_str!("../rules/parenting-through-adversity-0-10/conditions.yaml")),
-    ("principles.yaml", include_str!("../rules/parenting-through-adversity-0-10/principles.yaml")),
+    (
+        "guide.yaml",
+        include_str!("../rules/parenting-through-adversity-0-10/guide.yaml"),
+    ),
+    (
+        "facts.yaml",
+        include_str!("../rules/parenting-through-adversity-0-10/facts.yaml"),
+    ),
+    (
+        "conditions.yaml",
+        include_str!("../rules/parenting-through-adversity-0-10/conditions.yaml"),
+    ),
+    (
+        "principles.yaml",
+        include_str!("../rules/parenting-through-adversity-0-10/principles.yaml"),
+    ),
     (
         "recommendations.yaml",
         include_str!("../rules/parenting-through-adversity-0-10/recommendations.yaml"),

@@ -18,8 +18,7 @@ use std::fmt;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    // Boxed so that `Result<Guide, Error>` stays one pointer wide on the happy path.
-    problems: Box<Vec<Problem>>,
+    problems: Vec<Problem>,
 }
 
 impl Error {
@@ -32,9 +31,7 @@ impl Error {
                 ProblemKind::Other("unknown error".to_owned()),
             ));
         }
-        Error {
-            problems: Box::new(problems),
-        }
+        Error { problems }
     }
 
     /// Every problem found, in the order found (file by file, top to bottom).
@@ -203,7 +200,9 @@ pub enum ProblemKind {
         valid: String,
     },
     /// An operator that exists, used on a fact of a type it does not apply to.
-    #[error("operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact; valid here: {valid}")]
+    #[error(
+        "operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact; valid here: {valid}"
+    )]
     OperatorNotForType {
         /// The operator.
         operator: String,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::condition::{Condition, Leaf, Truth};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::guide::{Guide, Rule, RuleKind, Source};
-use crate::profile::{FamilyProfile, Facts, Slot};
+use crate::profile::{Facts, FamilyProfile, Slot};
 use crate::suggest;
 use crate::vocabulary::{FactId, FactType};
 
@@ -229,7 +229,8 @@ impl Guide {
     /// let guide = practice_guide::parenting_through_adversity();
     /// let family = FamilyProfile::new()
     ///     .with("youngest_child_age", 4)
-    ///     .with("service_level", "edge_of_care");
+    ///     .with("service_level", "edge_of_care")
+    ///     .with("adversities", ["substance_misuse"]);
     /// let evaluation = guide.evaluate(&family)?;
     /// let first = &evaluation.recommendations[0];
     /// assert_eq!(first.status, Status::Applies);
@@ -261,7 +262,10 @@ impl Guide {
                     ProblemKind::UnknownReference {
                         what: "evidence level",
                         name: level.clone(),
-                        suggestion: suggest::closest(level, self.evidence.iter().map(|l| l.id.as_str())),
+                        suggestion: suggest::closest(
+                            level,
+                            self.evidence.iter().map(|l| l.id.as_str()),
+                        ),
                     },
                 )),
             }
@@ -274,7 +278,10 @@ impl Guide {
                     ProblemKind::UnknownReference {
                         what: "audience",
                         name: audience.clone(),
-                        suggestion: suggest::closest(audience, self.audiences.iter().map(|a| a.id.as_str())),
+                        suggestion: suggest::closest(
+                            audience,
+                            self.audiences.iter().map(|a| a.id.as_str()),
+                        ),
                     },
                 )),
             }
@@ -314,14 +321,24 @@ impl Guide {
             .iter()
             .enumerate()
             .filter(|(_, rule)| filter.keeps(self, rule))
-            .map(|(i, rule)| (i, self.rule_result(rule, facts, scope_truth, filter, &scope.missing)))
+            .map(|(i, rule)| {
+                (
+                    i,
+                    self.rule_result(rule, facts, scope_truth, filter, &scope.missing),
+                )
+            })
             .collect();
         let mut principles: Vec<(usize, RuleResult<'_>)> = self
             .principles
             .iter()
             .enumerate()
             .filter(|(_, rule)| filter.keeps(self, rule))
-            .map(|(i, rule)| (i, self.rule_result(rule, facts, scope_truth, filter, &scope.missing)))
+            .map(|(i, rule)| {
+                (
+                    i,
+                    self.rule_result(rule, facts, scope_truth, filter, &scope.missing),
+                )
+            })
             .collect();
         let order = |(i, r): &(usize, RuleResult<'_>)| {
             let strength = r.evidence.as_ref().map_or(usize::MAX, |e| e.rank);
@@ -478,7 +495,9 @@ impl Guide {
             (Slot::Unknown, _) => return None,
             (Slot::Bool(b), _) => SeenValue::Bool(*b),
             (Slot::Int(i), _) => SeenValue::Integer(*i),
-            (Slot::Choice(bit), FactType::OneOf(values)) => SeenValue::Text(Cow::Borrowed(values.name(*bit))),
+            (Slot::Choice(bit), FactType::OneOf(values)) => {
+                SeenValue::Text(Cow::Borrowed(values.name(*bit)))
+            }
             (Slot::Set(mask), FactType::SetOf(values)) => {
                 SeenValue::List(values.names_in(*mask).map(Cow::Borrowed).collect())
             }

@@ -15,7 +15,7 @@ use crate::condition::{self, Compiler, Condition, NamedConditions};
 use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::files::{self, ActionFile, GuideFile, RuleFile, SourceFile};
 use crate::limits;
-use crate::profile::{self, FamilyProfile, Facts};
+use crate::profile::{self, Facts, FamilyProfile};
 use crate::suggest;
 use crate::vocabulary::{self, Fact, FactType, Values, Vocabulary, check_identifier};
 use crate::yaml::{self, Raw, Spanned};
@@ -195,14 +195,14 @@ impl Guide {
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Guide, Error> {
         let dir = dir.as_ref();
         let origin = dir.display().to_string();
-        let io_error = |e: std::io::Error| Error::new(vec![Problem::new(&origin, ProblemKind::Io(e.to_string()))]);
+        let io_error = |e: std::io::Error| {
+            Error::new(vec![Problem::new(&origin, ProblemKind::Io(e.to_string()))])
+        };
         let mut files = Vec::new();
         let mut problems = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io_error)? {
             let path = entry.map_err(io_error)?.path();
-            let is_yaml = path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml");
+            let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
             if !is_yaml {
                 continue;
             }
@@ -257,7 +257,12 @@ impl Guide {
             .into_iter()
             .map(|(n, t)| (n.as_ref().to_owned(), t))
             .collect();
-        Loader::default().load(files.iter().map(|(n, t)| (n.as_str(), t.as_ref())).collect())
+        Loader::default().load(
+            files
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_ref()))
+                .collect(),
+        )
     }
 
     /// The guide's id.
@@ -353,7 +358,12 @@ struct Ids {
 
 impl Ids {
     /// Records `id`; on a duplicate returns the problem kind.
-    fn insert(&mut self, what: &'static str, id: &Spanned<String>, index: usize) -> Result<(), ProblemKind> {
+    fn insert(
+        &mut self,
+        what: &'static str,
+        id: &Spanned<String>,
+        index: usize,
+    ) -> Result<(), ProblemKind> {
         match self.seen.get(&id.value) {
             Some((_, first)) => Err(ProblemKind::DuplicateId {
                 what,
@@ -384,10 +394,15 @@ struct Loader {
 
 impl Loader {
     fn report(&mut self, file: &str, at: Option<Position>, rule: Option<&str>, kind: ProblemKind) {
-        self.problems.push(vocabulary::problem(file, at, rule, kind));
+        self.problems
+            .push(vocabulary::problem(file, at, rule, kind));
     }
 
-    fn parse<T: for<'de> serde::Deserialize<'de>>(&mut self, files: &BTreeMap<&str, &str>, name: &str) -> Option<T> {
+    fn parse<T: for<'de> serde::Deserialize<'de>>(
+        &mut self,
+        files: &BTreeMap<&str, &str>,
+        name: &str,
+    ) -> Option<T> {
         let text = files.get(name)?;
         match yaml::parse(name, text) {
             Ok(v) => Some(v),
@@ -422,9 +437,11 @@ impl Loader {
 
         let guide_file: Option<GuideFile> = self.parse(&files, files::GUIDE_FILE);
         let facts_file: Option<files::FactsFile> = self.parse(&files, files::FACTS_FILE);
-        let conditions_file: Option<files::ConditionsFile> = self.parse(&files, files::CONDITIONS_FILE);
+        let conditions_file: Option<files::ConditionsFile> =
+            self.parse(&files, files::CONDITIONS_FILE);
         let principles_file: Option<Vec<RuleFile>> = self.parse(&files, files::PRINCIPLES_FILE);
-        let recommendations_file: Option<Vec<RuleFile>> = self.parse(&files, files::RECOMMENDATIONS_FILE);
+        let recommendations_file: Option<Vec<RuleFile>> =
+            self.parse(&files, files::RECOMMENDATIONS_FILE);
         let recommendations_read = recommendations_file.is_some();
         let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
             return Err(Error::new(self.problems));
@@ -432,8 +449,10 @@ impl Loader {
 
         let metadata = self.metadata(&guide_file, content_hash);
         let evidence = self.evidence(&guide_file);
-        let (audiences, audience_ids) = self.labels(files::GUIDE_FILE, "audience", &guide_file.audiences);
-        let (outcomes, outcome_ids) = self.labels(files::GUIDE_FILE, "outcome", &guide_file.outcomes);
+        let (audiences, audience_ids) =
+            self.labels(files::GUIDE_FILE, "audience", &guide_file.audiences);
+        let (outcomes, outcome_ids) =
+            self.labels(files::GUIDE_FILE, "outcome", &guide_file.outcomes);
         let vocabulary = self.vocabulary(&facts_file);
 
         // Named conditions: each compiled once in its own right (reporting its problems), and
@@ -453,7 +472,10 @@ impl Loader {
             if let Err(kind) = checked {
                 self.report(files::CONDITIONS_FILE, at, Some(&name.value), kind);
             }
-            named.raw.entry(name.value.as_str()).or_insert((index, &def.when));
+            named
+                .raw
+                .entry(name.value.as_str())
+                .or_insert((index, &def.when));
             named.names.push(name.value.as_str());
             named_labels.push(Label {
                 id: name.value.clone(),
@@ -497,31 +519,36 @@ impl Loader {
             outcomes: &outcome_ids,
         };
         let mut rule_ids = Ids::default();
-        let mut rules_of = |loader: &mut Loader, kind: RuleKind, file: &str, list: Option<Vec<RuleFile>>| {
-            let list = list.unwrap_or_default();
-            let mut compiled = Vec::with_capacity(list.len());
-            for raw in &list {
-                let index = compiled.len();
-                if let Err(kind) = check_identifier("an id", &raw.id.value)
-                    .and_then(|()| rule_ids.insert("rule", &raw.id, index))
-                {
-                    loader.report(file, yaml::position_of(&raw.id), Some(&raw.id.value), kind);
+        let mut rules_of =
+            |loader: &mut Loader, kind: RuleKind, file: &str, list: Option<Vec<RuleFile>>| {
+                let list = list.unwrap_or_default();
+                let mut compiled = Vec::with_capacity(list.len());
+                for raw in &list {
+                    let index = compiled.len();
+                    if let Err(kind) = check_identifier("an id", &raw.id.value)
+                        .and_then(|()| rule_ids.insert("rule", &raw.id, index))
+                    {
+                        loader.report(file, yaml::position_of(&raw.id), Some(&raw.id.value), kind);
+                    }
+                    let mut ctx = RuleContext {
+                        loader: &mut *loader,
+                        vocabulary: &vocabulary,
+                        named: &mut named,
+                        file,
+                        refs: &refs,
+                    };
+                    if let Some(rule) = ctx.rule(kind, raw) {
+                        compiled.push(rule);
+                    }
                 }
-                let mut ctx = RuleContext {
-                    loader: &mut *loader,
-                    vocabulary: &vocabulary,
-                    named: &mut named,
-                    file,
-                    refs: &refs,
-                };
-                if let Some(rule) = ctx.rule(kind, raw) {
-                    compiled.push(rule);
-                }
-            }
-            (compiled, list)
-        };
-        let (mut principles, principles_raw) =
-            rules_of(&mut self, RuleKind::Principle, files::PRINCIPLES_FILE, principles_file);
+                (compiled, list)
+            };
+        let (mut principles, principles_raw) = rules_of(
+            &mut self,
+            RuleKind::Principle,
+            files::PRINCIPLES_FILE,
+            principles_file,
+        );
         let (mut recommendations, recommendations_raw) = rules_of(
             &mut self,
             RuleKind::Recommendation,
@@ -547,7 +574,12 @@ impl Loader {
                 },
             );
         }
-        self.link(&mut recommendations, &recommendations_raw, &mut principles, &principles_raw);
+        self.link(
+            &mut recommendations,
+            &recommendations_raw,
+            &mut principles,
+            &principles_raw,
+        );
 
         if !self.problems.is_empty() {
             return Err(Error::new(dedupe_cycles(self.problems)));
@@ -644,7 +676,9 @@ impl Loader {
         let mut ids = Ids::default();
         let mut labels = Vec::new();
         for (index, (id, label)) in entries.0.iter().enumerate() {
-            if let Err(kind) = check_identifier(what, &id.value).and_then(|()| ids.insert(what, id, index)) {
+            if let Err(kind) =
+                check_identifier(what, &id.value).and_then(|()| ids.insert(what, id, index))
+            {
                 self.report(file, yaml::position_of(id), None, kind);
             }
             labels.push(Label {
@@ -771,7 +805,10 @@ impl Loader {
                         ProblemKind::UnknownReference {
                             what: "principle",
                             name: link.value.clone(),
-                            suggestion: suggest::closest(&link.value, principle_ids.iter().copied()),
+                            suggestion: suggest::closest(
+                                &link.value,
+                                principle_ids.iter().copied(),
+                            ),
                         },
                     ),
                 }
@@ -808,7 +845,13 @@ impl RuleContext<'_, '_> {
         .compile(raw)
     }
 
-    fn resolve_all(&mut self, rule: &str, what: &'static str, ids: &Ids, names: &[Spanned<String>]) -> Vec<usize> {
+    fn resolve_all(
+        &mut self,
+        rule: &str,
+        what: &'static str,
+        ids: &Ids,
+        names: &[Spanned<String>],
+    ) -> Vec<usize> {
         names
             .iter()
             .filter_map(|name| match ids.get(&name.value) {
@@ -886,7 +929,10 @@ impl RuleContext<'_, '_> {
                     self.file,
                     at,
                     Some(id),
-                    ProblemKind::Invalid("a recommendation needs `when:`, the condition for when it applies".to_owned()),
+                    ProblemKind::Invalid(
+                        "a recommendation needs `when:`, the condition for when it applies"
+                            .to_owned(),
+                    ),
                 );
                 None
             }
@@ -977,7 +1023,10 @@ fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Pos
                 ));
             };
             match range.value.as_slice() {
-                [min, max] if min <= max => Ok(FactType::Integer { min: *min, max: *max }),
+                [min, max] if min <= max => Ok(FactType::Integer {
+                    min: *min,
+                    max: *max,
+                }),
                 _ => Err((
                     ProblemKind::Invalid(
                         "`range` must be two numbers [MIN, MAX] with MIN not above MAX".to_owned(),
@@ -1012,7 +1061,10 @@ fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Pos
             ProblemKind::UnknownReference {
                 what: "fact type",
                 name: other.to_owned(),
-                suggestion: suggest::closest(other, ["boolean", "integer", "one_of", "set_of", "text"]),
+                suggestion: suggest::closest(
+                    other,
+                    ["boolean", "integer", "one_of", "set_of", "text"],
+                ),
             },
             type_at,
         )),

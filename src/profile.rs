@@ -190,7 +190,9 @@ impl Facts {
         let mut problems = Vec::new();
         for (name, value) in profile.iter() {
             let bound = vocabulary.resolve(name).and_then(|id| {
-                let fact = vocabulary.fact(id).ok_or_else(|| ProblemKind::Other(name.to_owned()))?;
+                let fact = vocabulary
+                    .fact(id)
+                    .ok_or_else(|| ProblemKind::Other(name.to_owned()))?;
                 Ok((id, slot_for(fact, value)?))
             });
             match bound {
@@ -212,9 +214,9 @@ impl Facts {
 
 /// Checks one value against its fact's type.
 pub(crate) fn slot_for(fact: &Fact, value: &FactValue) -> Result<Slot, ProblemKind> {
-    let wrong = |expected: &str| ProblemKind::WrongType {
-        what: format!("`{}` (a {} fact)", fact.name, fact.fact_type.keyword()),
-        expected: expected.to_owned(),
+    let wrong = || ProblemKind::WrongType {
+        what: format!("`{}` ({})", fact.name, fact.fact_type.described()),
+        expected: fact.fact_type.expected().to_owned(),
         found: describe(value),
     };
     match (&fact.fact_type, value) {
@@ -222,7 +224,7 @@ pub(crate) fn slot_for(fact: &Fact, value: &FactValue) -> Result<Slot, ProblemKi
         (FactType::Boolean, FactValue::Text(t)) => match t.to_ascii_lowercase().as_str() {
             "yes" => Ok(Slot::Bool(true)),
             "no" => Ok(Slot::Bool(false)),
-            _ => Err(wrong("true or false (or yes / no)")),
+            _ => Err(wrong()),
         },
         (FactType::Integer { min, max }, FactValue::Integer(i)) => {
             if (*min..=*max).contains(i) {
@@ -266,11 +268,7 @@ pub(crate) fn slot_for(fact: &Fact, value: &FactValue) -> Result<Slot, ProblemKi
                 _ => Ok(Slot::Text(t.as_str().into())),
             }
         }
-        (FactType::Boolean, _) => Err(wrong("true or false")),
-        (FactType::Integer { .. }, _) => Err(wrong("a whole number")),
-        (FactType::OneOf(_), _) => Err(wrong("one of its declared values")),
-        (FactType::SetOf(_), _) => Err(wrong("a list of its declared values")),
-        (FactType::Text { .. }, _) => Err(wrong("text")),
+        _ => Err(wrong()),
     }
 }
 
@@ -285,7 +283,11 @@ fn describe(value: &FactValue) -> String {
 
 /// Reads a profile from YAML or JSON text, checking it against `vocabulary`; every problem names
 /// `origin`, the line and the column.
-pub(crate) fn read(vocabulary: &Vocabulary, origin: &str, text: &str) -> Result<FamilyProfile, Error> {
+pub(crate) fn read(
+    vocabulary: &Vocabulary,
+    origin: &str,
+    text: &str,
+) -> Result<FamilyProfile, Error> {
     let root: Spanned<Raw> = yaml::parse(origin, text).map_err(|p| Error::new(vec![p]))?;
     let root_at = yaml::position_of(&root);
     let entries = match root.value {
@@ -309,7 +311,9 @@ pub(crate) fn read(vocabulary: &Vocabulary, origin: &str, text: &str) -> Result<
     let mut profile = FamilyProfile::new();
     let mut problems = Vec::new();
     for (key, value) in entries {
-        let checked = vocabulary.resolve(&key.value).map_err(|k| (k, yaml::position_of(&key)));
+        let checked = vocabulary
+            .resolve(&key.value)
+            .map_err(|k| (k, yaml::position_of(&key)));
         let checked = checked.and_then(|id| {
             let at = yaml::position_of(&value);
             let fact = vocabulary
@@ -339,7 +343,6 @@ pub(crate) fn read(vocabulary: &Vocabulary, origin: &str, text: &str) -> Result<
 
 /// Converts a YAML value to a [`FactValue`] of the shape the fact's type takes.
 pub(crate) fn fact_value_from_raw(fact: &Fact, raw: &Raw) -> Result<FactValue, ProblemKind> {
-    let found = || raw.describe();
     match raw {
         Raw::Bool(b) => Ok(FactValue::Bool(*b)),
         Raw::Int(i) => Ok(FactValue::Integer(*i)),
@@ -357,16 +360,9 @@ pub(crate) fn fact_value_from_raw(fact: &Fact, raw: &Raw) -> Result<FactValue, P
             .collect::<Result<Vec<_>, _>>()
             .map(FactValue::List),
         Raw::Float(_) | Raw::Map(_) | Raw::Null => Err(ProblemKind::WrongType {
-            what: format!("`{}` (a {} fact)", fact.name, fact.fact_type.keyword()),
-            expected: match fact.fact_type {
-                FactType::Boolean => "true or false",
-                FactType::Integer { .. } => "a whole number",
-                FactType::OneOf(_) => "one of its declared values",
-                FactType::SetOf(_) => "a list of its declared values",
-                FactType::Text { .. } => "text",
-            }
-            .to_owned(),
-            found: found(),
+            what: format!("`{}` ({})", fact.name, fact.fact_type.described()),
+            expected: fact.fact_type.expected().to_owned(),
+            found: raw.describe(),
         }),
     }
 }

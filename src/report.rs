@@ -3,7 +3,9 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::evaluation::{ActionResult, Evaluation, Reason, RuleResult, SeenValue, Status, TestResult};
+use crate::evaluation::{
+    ActionResult, Evaluation, Reason, RuleResult, SeenValue, Status, TestResult,
+};
 use crate::guide::Wording;
 
 impl Evaluation<'_> {
@@ -43,7 +45,11 @@ impl Evaluation<'_> {
             Status::Undetermined => {
                 writeln!(out, "SCOPE NOT YET KNOWN")?;
                 writeln!(out, "  The guide is for: {}", self.scope.description)?;
-                writeln!(out, "  Would be decided by: {}", self.scope.missing.join(", "))?;
+                writeln!(
+                    out,
+                    "  Would be decided by: {}",
+                    self.scope.missing.join(", ")
+                )?;
                 writeln!(out)?;
             }
             Status::Applies => {
@@ -97,7 +103,11 @@ fn write_rule(out: &mut String, result: &RuleResult<'_>) -> fmt::Result {
         write_reasons(out, &result.reasons, "      ")?;
     }
     if !result.missing.is_empty() {
-        writeln!(out, "    Would be decided by: {}", result.missing.join(", "))?;
+        writeln!(
+            out,
+            "    Would be decided by: {}",
+            result.missing.join(", ")
+        )?;
     }
     if !result.actions.is_empty() {
         writeln!(out, "    How:")?;
@@ -127,7 +137,11 @@ fn write_rule(out: &mut String, result: &RuleResult<'_>) -> fmt::Result {
 }
 
 fn write_action(out: &mut String, action: &ActionResult<'_>) -> fmt::Result {
-    let marker = if action.status == Status::Undetermined { "?" } else { "-" };
+    let marker = if action.status == Status::Undetermined {
+        "?"
+    } else {
+        "-"
+    };
     write!(out, "      {marker} {}", action.text)?;
     if !action.audiences.is_empty() {
         write!(out, " [for {}]", action.audiences.join(", "))?;

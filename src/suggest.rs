@@ -5,7 +5,10 @@ use crate::error::Suggestion;
 /// The candidate closest to `wrong` by edit distance, if it is close enough to be a plausible
 /// typo: at most a third of the name's length in edits (so none for names of one or two
 /// characters, one for three to five). A case-only difference always counts as close.
-pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestion {
+pub(crate) fn closest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Suggestion {
     let wrong_lower = wrong.to_lowercase();
     let budget = wrong.chars().count() / 3;
     let mut best: Option<(usize, &str)> = None;

@@ -80,6 +80,27 @@ impl FactType {
             FactType::Text { .. } => "text",
         }
     }
+
+    /// "a boolean fact", "an integer fact", ...: how messages name the type.
+    pub(crate) fn described(&self) -> String {
+        let article = if matches!(self, FactType::Integer { .. } | FactType::OneOf(_)) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {} fact", self.keyword())
+    }
+
+    /// What a value of this type looks like, for messages.
+    pub(crate) fn expected(&self) -> &'static str {
+        match self {
+            FactType::Boolean => "true or false (or yes / no)",
+            FactType::Integer { .. } => "a whole number",
+            FactType::OneOf(_) => "one of its declared values",
+            FactType::SetOf(_) => "a list of its declared values",
+            FactType::Text { .. } => "text",
+        }
+    }
 }
 
 /// The declared values of a `one_of` or `set_of` fact, in declaration order.
@@ -106,7 +127,9 @@ impl Values {
         let mut values = Values::default();
         for (bit, (name, description)) in (0u8..).zip(entries) {
             if values.by_name.insert(name.clone(), bit).is_some() {
-                return Err(ProblemKind::Invalid(format!("value `{name}` is declared twice")));
+                return Err(ProblemKind::Invalid(format!(
+                    "value `{name}` is declared twice"
+                )));
             }
             values.names.push(name);
             values.descriptions.push(description);
@@ -130,9 +153,7 @@ impl Values {
     }
 
     pub(crate) fn name(&self, bit: u8) -> &str {
-        self.names
-            .get(usize::from(bit))
-            .map_or("?", String::as_str)
+        self.names.get(usize::from(bit)).map_or("?", String::as_str)
     }
 
     /// Names of the bits set in `mask`, in declaration order.
@@ -193,10 +214,13 @@ impl Vocabulary {
 
     /// Resolves a fact name, or explains that it is unknown (with the closest declared name).
     pub(crate) fn resolve(&self, name: &str) -> Result<FactId, ProblemKind> {
-        self.by_name.get(name).copied().ok_or_else(|| ProblemKind::UnknownFact {
-            name: name.to_owned(),
-            suggestion: suggest::closest(name, self.facts.iter().map(|f| f.name.as_str())),
-        })
+        self.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| ProblemKind::UnknownFact {
+                name: name.to_owned(),
+                suggestion: suggest::closest(name, self.facts.iter().map(|f| f.name.as_str())),
+            })
     }
 }
 

@@ -52,10 +52,21 @@ fn kleene_not(a: Status) -> Status {
 /// Evaluates `when` with the two leaves set to `a` and `b`; returns status and missing facts.
 fn run(when: &str, a: Status, b: Status) -> (Status, Vec<String>) {
     let guide = guide(&one_recommendation(when));
-    let yaml = format!("{{{}}}", [flag(a), level(b)].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", "));
+    let yaml = format!(
+        "{{{}}}",
+        [flag(a), level(b)]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let evaluation = guide.evaluate(&profile(&guide, &yaml)).unwrap();
     let result = &evaluation.recommendations[0];
-    (result.status, result.missing.iter().map(|m| m.to_string()).collect())
+    (
+        result.status,
+        result.missing.iter().map(|m| m.to_string()).collect(),
+    )
 }
 
 /// The unknown facts among the two leaves, when the result is undetermined.
@@ -132,17 +143,29 @@ fn nested_combinators_compose() {
 #[test]
 fn a_decided_condition_lists_no_missing_facts_even_with_unknowns_inside() {
     // false AND unknown is false: the unknown fact would not change it.
-    let (status, missing) = run("{ all: [{ flag: true }, { level: mid }] }", DoesNotApply, Undetermined);
+    let (status, missing) = run(
+        "{ all: [{ flag: true }, { level: mid }] }",
+        DoesNotApply,
+        Undetermined,
+    );
     assert_eq!((status, missing), (DoesNotApply, vec![]));
     // true OR unknown is true.
-    let (status, missing) = run("{ any: [{ flag: true }, { level: mid }] }", Applies, Undetermined);
+    let (status, missing) = run(
+        "{ any: [{ flag: true }, { level: mid }] }",
+        Applies,
+        Undetermined,
+    );
     assert_eq!((status, missing), (Applies, vec![]));
 }
 
 #[test]
 fn reasons_are_the_deciding_tests_with_the_values_seen() {
-    let guide = guide(&one_recommendation("{ any: [{ flag: true }, { level: mid }, { age: { at_least: 4 } }] }"));
-    let evaluation = guide.evaluate(&profile(&guide, "{ flag: false, level: mid }")).unwrap();
+    let guide = guide(&one_recommendation(
+        "{ any: [{ flag: true }, { level: mid }, { age: { at_least: 4 } }] }",
+    ));
+    let evaluation = guide
+        .evaluate(&profile(&guide, "{ flag: false, level: mid }"))
+        .unwrap();
     let reasons: Vec<String> = evaluation.recommendations[0]
         .reasons
         .iter()
@@ -151,11 +174,16 @@ fn reasons_are_the_deciding_tests_with_the_values_seen() {
     // `any` is true: only the true test decided it.
     assert_eq!(reasons, ["level is mid => True (saw Some(Text(\"mid\")))"]);
 
-    let evaluation = guide.evaluate(&profile(&guide, "{ flag: false, level: low }")).unwrap();
+    let evaluation = guide
+        .evaluate(&profile(&guide, "{ flag: false, level: low }"))
+        .unwrap();
     let result = &evaluation.recommendations[0];
     assert_eq!(result.status, Undetermined);
     let tests: Vec<&str> = result.reasons.iter().map(|r| r.test.as_ref()).collect();
     // Undecided: the known false tests as context, and the unknown one.
-    assert_eq!(tests, ["flag is true", "level is mid", "age is at least 4 years"]);
+    assert_eq!(
+        tests,
+        ["flag is true", "level is mid", "age is at least 4 years"]
+    );
     assert_eq!(result.missing, ["age"]);
 }

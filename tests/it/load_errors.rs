@@ -35,7 +35,10 @@ fn an_unknown_key_is_rejected_with_the_keys_allowed() {
 
 #[test]
 fn a_duplicate_key_is_rejected() {
-    let text = rec("{ flag: true }").replace("  evidence: strong\n", "  evidence: strong\n  evidence: promising\n");
+    let text = rec("{ flag: true }").replace(
+        "  evidence: strong\n",
+        "  evidence: strong\n  evidence: promising\n",
+    );
     assert_eq!(
         error("recommendations.yaml", &text),
         "recommendations.yaml:5:3: duplicate mapping key: evidence, set DuplicateKeyPolicy in Options if acceptable"
@@ -81,7 +84,10 @@ fn an_unknown_operator_is_rejected_with_a_suggestion() {
 #[test]
 fn a_value_must_be_declared() {
     assert_eq!(
-        error("recommendations.yaml", &rec("{ level: { in: [mdi, high] } }")),
+        error(
+            "recommendations.yaml",
+            &rec("{ level: { in: [mdi, high] } }")
+        ),
         "recommendations.yaml:5:24: rule `r1`: `mdi` is not a declared value of `level` (did you \
          mean `mid`?); declared: low, mid, high"
     );
@@ -130,7 +136,9 @@ fn a_regex_over_the_size_limit_is_rejected() {
     let huge = "{ note: { matches: 'x{1000}{1000}' } }";
     let message = error("recommendations.yaml", &rec(huge));
     assert!(
-        message.starts_with("recommendations.yaml:5:28: rule `r1`: invalid regular expression: `x{1000}{1000}`:"),
+        message.starts_with(
+            "recommendations.yaml:5:28: rule `r1`: invalid regular expression: `x{1000}{1000}`:"
+        ),
         "{message}"
     );
 }
@@ -182,7 +190,10 @@ fn the_evidence_level_must_be_on_the_scale() {
         error("recommendations.yaml", &text),
         "recommendations.yaml:4:13: rule `r1`: unknown evidence level `strng` (did you mean `strong`?)"
     );
-    let guide = GUIDE.replace("    unrated: true\n", "    unrated: true\n  - id: extra\n    label: Extra\n");
+    let guide = GUIDE.replace(
+        "    unrated: true\n",
+        "    unrated: true\n  - id: extra\n    label: Extra\n",
+    );
     assert_eq!(
         error("guide.yaml", &guide),
         "guide.yaml:21:9: rule `extra`: the level for \"rating not known\" (`unrated: true`) must \
@@ -192,7 +203,10 @@ fn the_evidence_level_must_be_on_the_scale() {
 
 #[test]
 fn a_recommendation_needs_a_source() {
-    let text = rec("{ flag: true }").replace("  sources:\n    - url: https://example.org/r1\n      wording: verbatim\n", "");
+    let text = rec("{ flag: true }").replace(
+        "  sources:\n    - url: https://example.org/r1\n      wording: verbatim\n",
+        "",
+    );
     assert_eq!(
         error("recommendations.yaml", &text),
         "recommendations.yaml:1:7: rule `r1`: every recommendation and principle needs at least \
@@ -255,7 +269,9 @@ fn every_problem_in_every_file_is_reported_at_once() {
     let recommendations = format!(
         "{}{}",
         rec("{ flg: true }"),
-        rec("{ level: { in: [mdi] } }").replace("id: r1", "id: r2").replace("evidence: strong", "evidence: strng")
+        rec("{ level: { in: [mdi] } }")
+            .replace("id: r1", "id: r2")
+            .replace("evidence: strong", "evidence: strng")
     );
     let err = crate::fixture::try_guide(&recommendations).unwrap_err();
     let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
@@ -270,8 +286,14 @@ fn every_problem_in_every_file_is_reported_at_once() {
     let problem = &err.problems()[0];
     assert_eq!(problem.file(), "recommendations.yaml");
     assert_eq!(problem.rule(), Some("r1"));
-    assert_eq!(problem.position().map(|p| (p.line, p.column)), Some((5, 11)));
-    assert!(matches!(problem.kind(), practice_guide::ProblemKind::UnknownFact { .. }));
+    assert_eq!(
+        problem.position().map(|p| (p.line, p.column)),
+        Some((5, 11))
+    );
+    assert!(matches!(
+        problem.kind(),
+        practice_guide::ProblemKind::UnknownFact { .. }
+    ));
 }
 
 #[test]

@@ -39,7 +39,11 @@ const CASES: &[(&str, &str, Status)] = &[
     ("{ age: { between: [2, 3] } }", "age: 4", DoesNotApply),
     ("{ age: { between: [2, 3] } }", "{}", Undetermined),
     ("{ age: { at_least: 2, at_most: 3 } }", "age: 3", Applies),
-    ("{ age: { at_least: 2, at_most: 3 } }", "age: 4", DoesNotApply),
+    (
+        "{ age: { at_least: 2, at_most: 3 } }",
+        "age: 4",
+        DoesNotApply,
+    ),
     // one_of
     ("{ level: mid }", "level: mid", Applies),
     ("{ level: mid }", "level: low", DoesNotApply),
@@ -54,31 +58,83 @@ const CASES: &[(&str, &str, Status)] = &[
     ("{ tags: { contains: a } }", "tags: []", DoesNotApply),
     ("{ tags: { contains: a } }", "{}", Undetermined),
     ("{ tags: { contains_any: [a, c] } }", "tags: [c]", Applies),
-    ("{ tags: { contains_any: [a, c] } }", "tags: [b, d]", DoesNotApply),
-    ("{ tags: { contains_all: [a, c] } }", "tags: [a, b, c]", Applies),
-    ("{ tags: { contains_all: [a, c] } }", "tags: [a, b]", DoesNotApply),
-    ("{ tags: { contains_none: [a, c] } }", "tags: [b, d]", Applies),
-    ("{ tags: { contains_none: [a, c] } }", "tags: [d, c]", DoesNotApply),
+    (
+        "{ tags: { contains_any: [a, c] } }",
+        "tags: [b, d]",
+        DoesNotApply,
+    ),
+    (
+        "{ tags: { contains_all: [a, c] } }",
+        "tags: [a, b, c]",
+        Applies,
+    ),
+    (
+        "{ tags: { contains_all: [a, c] } }",
+        "tags: [a, b]",
+        DoesNotApply,
+    ),
+    (
+        "{ tags: { contains_none: [a, c] } }",
+        "tags: [b, d]",
+        Applies,
+    ),
+    (
+        "{ tags: { contains_none: [a, c] } }",
+        "tags: [d, c]",
+        DoesNotApply,
+    ),
     ("{ tags: { is_empty: true } }", "tags: []", Applies),
     ("{ tags: { is_empty: true } }", "tags: [a]", DoesNotApply),
     ("{ tags: { is_empty: false } }", "tags: [a]", Applies),
     ("{ tags: { is_empty: false } }", "{}", Undetermined),
-    ("{ tags: { count: { at_least: 2 } } }", "tags: [a, b]", Applies),
-    ("{ tags: { count: { at_least: 2 } } }", "tags: [a]", DoesNotApply),
+    (
+        "{ tags: { count: { at_least: 2 } } }",
+        "tags: [a, b]",
+        Applies,
+    ),
+    (
+        "{ tags: { count: { at_least: 2 } } }",
+        "tags: [a]",
+        DoesNotApply,
+    ),
     ("{ tags: { count: { at_most: 1 } } }", "tags: [a]", Applies),
     ("{ tags: { count: { is: 0 } } }", "tags: []", Applies),
-    ("{ tags: { count: { between: [1, 2] } } }", "tags: [a, b, c]", DoesNotApply),
-    ("{ tags: { count: { more_than: 2 } } }", "tags: [a, b, c]", Applies),
-    ("{ tags: { count: { less_than: 2 } } }", "tags: [a, b, c]", DoesNotApply),
+    (
+        "{ tags: { count: { between: [1, 2] } } }",
+        "tags: [a, b, c]",
+        DoesNotApply,
+    ),
+    (
+        "{ tags: { count: { more_than: 2 } } }",
+        "tags: [a, b, c]",
+        Applies,
+    ),
+    (
+        "{ tags: { count: { less_than: 2 } } }",
+        "tags: [a, b, c]",
+        DoesNotApply,
+    ),
     ("{ tags: { count: { at_least: 2 } } }", "{}", Undetermined),
     // text
     ("{ note: hello }", "note: hello", Applies),
     ("{ note: hello }", "note: Hello", DoesNotApply),
     ("{ note: { is_not: hello } }", "note: bye", Applies),
     ("{ note: { in: [hi, hello] } }", "note: hi", Applies),
-    ("{ note: { not_in: [hi, hello] } }", "note: hi", DoesNotApply),
-    ("{ postcode: { matches: '^SW1' } }", "postcode: SW1A 1AA", Applies),
-    ("{ postcode: { matches: '^SW1' } }", "postcode: SE1 7PB", DoesNotApply),
+    (
+        "{ note: { not_in: [hi, hello] } }",
+        "note: hi",
+        DoesNotApply,
+    ),
+    (
+        "{ postcode: { matches: '^SW1' } }",
+        "postcode: SW1A 1AA",
+        Applies,
+    ),
+    (
+        "{ postcode: { matches: '^SW1' } }",
+        "postcode: SE1 7PB",
+        DoesNotApply,
+    ),
     ("{ postcode: { matches: '^SW1' } }", "{}", Undetermined),
     // known / unknown tests are never themselves unknown
     ("{ flag: { known: true } }", "flag: false", Applies),
@@ -96,10 +152,17 @@ fn every_operator_on_every_type() {
     for (when, profile, expected) in CASES {
         let actual = status_of(when, profile);
         if actual != *expected {
-            failures.push(format!("when {when} on `{profile}`: expected {expected:?}, got {actual:?}"));
+            failures.push(format!(
+                "when {when} on `{profile}`: expected {expected:?}, got {actual:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -127,7 +190,13 @@ young_and_flagged:
         let e = guide.evaluate(&profile).unwrap();
         e.recommendations[0].clone().into_owned_status()
     };
-    assert_eq!(eval("{ age: 3, flag: true }"), (Applies, vec!["young".to_owned(), "young_and_flagged".to_owned()]));
+    assert_eq!(
+        eval("{ age: 3, flag: true }"),
+        (
+            Applies,
+            vec!["young".to_owned(), "young_and_flagged".to_owned()]
+        )
+    );
     assert_eq!(eval("{ age: 5, flag: true }").0, DoesNotApply);
     assert_eq!(eval("{ age: 3 }").0, Undetermined);
 }
@@ -139,7 +208,11 @@ trait OwnedStatus {
 impl OwnedStatus for practice_guide::RuleResult<'_> {
     /// The status and the named conditions the reasons came through, sorted.
     fn into_owned_status(self) -> (practice_guide::Status, Vec<String>) {
-        let mut via: Vec<String> = self.reasons.iter().filter_map(|r| r.via.as_deref().map(str::to_owned)).collect();
+        let mut via: Vec<String> = self
+            .reasons
+            .iter()
+            .filter_map(|r| r.via.as_deref().map(str::to_owned))
+            .collect();
         via.sort();
         via.dedup();
         (self.status, via)

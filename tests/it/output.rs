@@ -1,1 +1,164 @@
-//! TODO
+//! The JSON shape of an evaluation (the contract with services) and the plain-text report.
+
+use practice_guide::Evaluation;
+use serde_json::json;
+
+use crate::fixture::{guide, profile};
+
+const RECOMMENDATIONS: &str = "\
+- id: r1
+  title: Recommendation one
+  statement: Do the thing.
+  evidence: strong
+  outcomes: [harm]
+  audiences: [leaders]
+  principles: [p1]
+  when:
+    all:
+      - flag: true
+      - age: { at_most: 10 }
+  why: [Because it works.]
+  how:
+    - text: Do it well.
+      audiences: [leaders]
+    - text: Do more for the high level.
+      when: { level: high }
+  sources:
+    - url: https://example.org/r1
+      wording: verbatim
+      note: the statement
+";
+
+#[test]
+fn json_shape_of_an_evaluation() {
+    let guide = guide(RECOMMENDATIONS);
+    let evaluation = guide
+        .evaluate(&profile(&guide, "{ flag: true, level: low }"))
+        .unwrap();
+    let value = serde_json::to_value(&evaluation).unwrap();
+    let hash = guide.content_hash().to_owned();
+    assert!(
+        hash.starts_with("sha256:") && hash.len() == 7 + 64,
+        "{hash}"
+    );
+    assert_eq!(
+        value,
+        json!({
+            "guide": {
+                "id": "test-guide",
+                "title": "Test guide",
+                "version": "1.0.0",
+                "content_hash": hash,
+            },
+            "scope": {
+                "status": "applies",
+                "description": "every family",
+                "reasons": [],
+                "missing": [],
+            },
+            "recommendations": [{
+                "id": "r1",
+                "kind": "recommendation",
+                "title": "Recommendation one",
+                "statement": "Do the thing.",
+                "status": "undetermined",
+                "evidence": { "id": "strong", "label": "Strong evidence", "rank": 0, "unrated": false },
+                "reasons": [
+                    { "fact": "flag", "test": "flag is true", "value": true, "result": "true" },
+                    { "fact": "age", "test": "age is at most 10 years", "value": null, "result": "unknown" },
+                ],
+                "missing": ["age"],
+                "actions": [{
+                    "text": "Do it well.",
+                    "audiences": ["leaders"],
+                    "status": "undetermined",
+                    "reasons": [],
+                    "missing": [],
+                }],
+                "links": ["p1"],
+                "outcomes": ["harm"],
+                "audiences": ["leaders"],
+                "why": ["Because it works."],
+                "sources": [{ "url": "https://example.org/r1", "wording": "verbatim", "note": "the statement" }],
+            }],
+            "principles": [{
+                "id": "p1",
+                "kind": "principle",
+                "title": "Principle one",
+                "statement": "Do things well.",
+                "status": "applies",
+                "evidence": null,
+                "reasons": [],
+                "missing": [],
+                "actions": [],
+                "links": ["r1"],
+                "outcomes": [],
+                "audiences": [],
+                "why": [],
+                "sources": [{ "url": "https://example.org/p1", "wording": "verbatim" }],
+            }],
+        })
+    );
+}
+
+#[test]
+fn json_round_trips_without_loss() {
+    let guide = guide(RECOMMENDATIONS);
+    for yaml in [
+        "{}",
+        "{ flag: true, age: 3, level: high }",
+        "{ flag: false }",
+        "{ flag: true, age: 12 }",
+    ] {
+        let evaluation = guide.evaluate(&profile(&guide, yaml)).unwrap();
+        let text = serde_json::to_string(&evaluation).unwrap();
+        let back: Evaluation<'static> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, evaluation, "{yaml}");
+    }
+}
+
+#[test]
+fn the_content_hash_changes_with_any_rule_file() {
+    let a = guide(RECOMMENDATIONS);
+    let b = guide(&RECOMMENDATIONS.replace("Do the thing.", "Do the thing!"));
+    assert_ne!(a.content_hash(), b.content_hash());
+    assert_eq!(a.content_hash(), guide(RECOMMENDATIONS).content_hash());
+}
+
+#[test]
+fn plain_text_report() {
+    let guide = guide(RECOMMENDATIONS);
+    let evaluation = guide
+        .evaluate(&profile(&guide, "{ flag: true, age: 3, level: high }"))
+        .unwrap();
+    let report = evaluation.report().replace(guide.content_hash(), "HASH");
+    assert_eq!(
+        report,
+        "\
+Test guide
+Rules: test-guide version 1.0.0 (HASH)
+
+In scope: every family
+
+RECOMMENDATIONS
+  [APPLIES] Recommendation one (r1) — Strong evidence
+    \"Do the thing.\"
+    Because:
+      - flag is true: yes (profile: true)
+      - age is at most 10 years: yes (profile: 3)
+    How:
+      - Do it well. [for leaders]
+      - Do more for the high level.
+        (because level is high)
+    Principles: p1
+    Source: https://example.org/r1 (guide's own words) — the statement
+
+KEY PRINCIPLES
+  [APPLIES] Principle one (p1)
+    \"Do things well.\"
+    Supports: r1
+    Source: https://example.org/p1 (guide's own words)
+
+"
+    );
+}
