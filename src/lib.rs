@@ -36,6 +36,9 @@
 //! The rule language is described in the repository's `rules/README.md` and at the top of
 //! `src/condition.rs`; `ARCHITECTURE.md` maps the code.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 mod condition;
 mod embedded;
 mod error;

@@ -1,7 +1,12 @@
 //! Integration tests, through the public API only. One binary, one module per concern.
 
 // Helpers outside `#[test]` functions panic and index freely: a failure is a test failure.
-#![allow(clippy::panic, clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 mod embedded;
 mod fixture;
