@@ -211,16 +211,6 @@ impl Condition {
             }
         });
     }
-
-    fn size(&self) -> usize {
-        match self {
-            Condition::All(items) | Condition::Any(items) => {
-                1 + items.iter().map(Condition::size).sum::<usize>()
-            }
-            Condition::Not(inner) | Condition::Named(_, inner) => 1 + inner.size(),
-            Condition::Test(_) => 1,
-        }
-    }
 }
 
 impl Leaf {
@@ -231,6 +221,20 @@ impl Leaf {
         }
     }
 }
+
+/// Problems that arise from the chain of named conditions being expanded, not from one
+/// condition alone.
+fn is_contextual(kind: &ProblemKind) -> bool {
+    match kind {
+        ProblemKind::ConditionCycle(_) => true,
+        ProblemKind::LimitExceeded { limit, what } => {
+            *limit == limits::MAX_NAMED_CONDITION_DEPTH && what.starts_with(NAMED_DEPTH)
+        }
+        _ => false,
+    }
+}
+
+const NAMED_DEPTH: &str = "the depth of named conditions referring to named conditions";
 
 /// The keys a condition mapping may have besides fact names.
 const COMBINATORS: [&str; 4] = ["all", "any", "not", "condition"];
@@ -244,8 +248,10 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 pub(crate) struct NamedConditions<'r> {
     /// Name → (index, raw condition).
     pub(crate) raw: HashMap<&'r str, (usize, &'r Spanned<Raw>)>,
-    /// Compiled so far, by index.
-    pub(crate) compiled: Vec<Option<Condition>>,
+    /// By index: `None` until compiled; then the condition and its number of nodes, or `Err`
+    /// if it has problems (remembered, so that a broken condition used many times is not
+    /// compiled again each time).
+    pub(crate) compiled: Vec<Option<Result<(Condition, usize), ()>>>,
     /// Names, by index.
     pub(crate) names: Vec<&'r str>,
 }
@@ -260,6 +266,10 @@ pub(crate) struct Compiler<'c, 'r> {
     pub(crate) problems: &'c mut Vec<Problem>,
     /// Named conditions being expanded, innermost last (to detect cycles).
     pub(crate) stack: Vec<usize>,
+    /// Nodes built so far by this compiler, named conditions counted in full. Counted while
+    /// building, so that named conditions referring to each other several times cannot expand
+    /// exponentially before the size is checked.
+    pub(crate) nodes: usize,
 }
 
 impl Compiler<'_, '_> {
@@ -270,24 +280,37 @@ impl Compiler<'_, '_> {
 
     /// Compiles a condition; `None` if it had problems (they are recorded).
     pub(crate) fn compile(&mut self, raw: &Spanned<Raw>) -> Option<Condition> {
-        let condition = self.node(raw)?;
-        if condition.size() > limits::MAX_CONDITION_NODES {
+        if self.problems.len() > limits::MAX_PROBLEMS {
+            // Enough to report: stop doing work (and computing suggestions) for more.
+            return None;
+        }
+        self.nodes = 0;
+        let condition = self.node(raw);
+        if self.nodes > limits::MAX_CONDITION_NODES {
             self.problem(
                 yaml::position_of(raw),
                 ProblemKind::LimitExceeded {
-                    what: format!(
-                        "the condition's size ({} tests and combinators)",
-                        condition.size()
-                    ),
+                    what: "the condition's size in tests and combinators (named conditions \
+                           counted in full)"
+                        .to_owned(),
                     limit: limits::MAX_CONDITION_NODES,
                 },
             );
             return None;
         }
-        Some(condition)
+        condition
+    }
+
+    /// Counts `n` more nodes; false once over the limit (which `compile` then reports once).
+    fn count(&mut self, n: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(n);
+        self.nodes <= limits::MAX_CONDITION_NODES
     }
 
     fn node(&mut self, raw: &Spanned<Raw>) -> Option<Condition> {
+        if !self.count(1) {
+            return None;
+        }
         let at = yaml::position_of(raw);
         let entries = match &raw.value {
             Raw::Map(entries) => entries,
@@ -388,8 +411,16 @@ impl Compiler<'_, '_> {
             );
             return None;
         };
-        if let Some(Some(done)) = self.named.compiled.get(index) {
-            return Some(Condition::Named(index, Box::new(done.clone())));
+        match self.named.compiled.get(index) {
+            Some(Some(Ok((done, size)))) => {
+                let (done, size) = (done.clone(), *size);
+                return self
+                    .count(size)
+                    .then(|| Condition::Named(index, Box::new(done)));
+            }
+            // Its problems are reported where it is defined.
+            Some(Some(Err(()))) => return None,
+            _ => {}
         }
         if let Some(start) = self.stack.iter().position(|&i| i == index) {
             let mut chain: Vec<&str> = self
@@ -407,7 +438,7 @@ impl Compiler<'_, '_> {
             self.problem(
                 at,
                 ProblemKind::LimitExceeded {
-                    what: "the depth of named conditions referring to named conditions".to_owned(),
+                    what: NAMED_DEPTH.to_owned(),
                     limit: limits::MAX_NAMED_CONDITION_DEPTH,
                 },
             );
@@ -425,23 +456,24 @@ impl Compiler<'_, '_> {
                 rule: self.rule,
                 problems: &mut scratch,
                 stack: std::mem::take(&mut self.stack),
+                nodes: 0,
             };
             let c = inner.compile(raw);
             self.stack = inner.stack;
-            c
+            c.map(|c| (c, inner.nodes))
         };
         self.stack.pop();
-        // A cycle is reported at the reference that closes it, whatever the outer rule is.
-        self.problems.extend(
-            scratch
-                .into_iter()
-                .filter(|p| matches!(p.kind(), ProblemKind::ConditionCycle(_))),
-        );
-        let compiled = compiled?;
+        // A cycle, or a chain of named conditions too deep, depends on where the chain was
+        // entered: report it at the reference that closes it. Other problems belong to the named
+        // condition itself and are reported where it is defined.
+        self.problems
+            .extend(scratch.into_iter().filter(|p| is_contextual(p.kind())));
         if let Some(slot) = self.named.compiled.get_mut(index) {
-            *slot = Some(compiled.clone());
+            *slot = Some(compiled.clone().ok_or(()));
         }
-        Some(Condition::Named(index, Box::new(compiled)))
+        let (compiled, size) = compiled?;
+        self.count(size)
+            .then(|| Condition::Named(index, Box::new(compiled)))
     }
 
     fn fact_test(

@@ -25,6 +25,19 @@ impl Error {
     /// Builds an error from the problems found. `problems` should not be empty; an empty list is
     /// reported as a single [`ProblemKind::Other`] so that an `Error` always explains itself.
     pub(crate) fn new(mut problems: Vec<Problem>) -> Self {
+        if problems.len() > crate::limits::MAX_PROBLEMS {
+            let file = problems
+                .get(crate::limits::MAX_PROBLEMS)
+                .map(|p| p.file.clone());
+            problems.truncate(crate::limits::MAX_PROBLEMS);
+            problems.push(Problem::new(
+                file.as_deref().unwrap_or(""),
+                ProblemKind::Other(format!(
+                    "stopped after {} problems; fix these and try again",
+                    crate::limits::MAX_PROBLEMS
+                )),
+            ));
+        }
         if problems.is_empty() {
             problems.push(Problem::new(
                 "",

@@ -483,17 +483,19 @@ impl Loader {
             });
         }
         for (index, (name, def)) in conditions_file.0.iter().enumerate() {
-            let compiled = Compiler {
+            let mut compiler = Compiler {
                 vocabulary: &vocabulary,
                 named: &mut named,
                 file: files::CONDITIONS_FILE,
                 rule: Some(&name.value),
                 problems: &mut self.problems,
                 stack: vec![index],
-            }
-            .compile(&def.when);
+                nodes: 0,
+            };
+            let condition = compiler.compile(&def.when);
+            let size = compiler.nodes;
             if let Some(slot) = named.compiled.get_mut(index) {
-                *slot = compiled;
+                *slot = Some(condition.map(|c| (c, size)).ok_or(()));
             }
         }
 
@@ -505,6 +507,7 @@ impl Loader {
                 rule: Some("scope"),
                 problems: &mut self.problems,
                 stack: Vec::new(),
+                nodes: 0,
             }
             .compile(&scope.when)?;
             Some(Scope {
@@ -841,6 +844,7 @@ impl RuleContext<'_, '_> {
             rule: Some(rule),
             problems: &mut self.loader.problems,
             stack: Vec::new(),
+            nodes: 0,
         }
         .compile(raw)
     }

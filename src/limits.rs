@@ -7,8 +7,10 @@
 
 /// Largest rule file or profile text, in bytes (4 MiB).
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
-/// Deepest YAML nesting (mappings within lists within mappings...).
-pub const MAX_YAML_DEPTH: usize = 64;
+/// Deepest YAML nesting (mappings within lists within mappings...). A recommendation with a
+/// condition nested three combinators deep is about 12 levels. The parser and deserializer recurse
+/// per level, so this also keeps parsing within a 2 MiB thread stack, even in a debug build.
+pub const MAX_YAML_DEPTH: usize = 32;
 /// Most YAML parser events in one file (roughly: scalars plus collection starts and ends).
 pub const MAX_YAML_EVENTS: usize = 1_000_000;
 /// Most YAML nodes in one file.
@@ -24,10 +26,15 @@ pub const MAX_CONDITION_NODES: usize = 10_000;
 /// Deepest chain of named conditions referring to named conditions.
 pub const MAX_NAMED_CONDITION_DEPTH: usize = 32;
 /// Most facts in a vocabulary.
-pub const MAX_FACTS: usize = 10_000;
+pub const MAX_FACTS: usize = 2_000;
 /// Most declared values of a one-of or set-of fact (they are held as bits of a `u128`).
 pub const MAX_VALUES_PER_FACT: usize = 128;
 /// Largest compiled regular expression, in bytes (the `regex` crate's size limit).
 pub const MAX_REGEX_BYTES: usize = 256 * 1024;
 /// Longest text value in a profile, in bytes.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// Most items in one list value of a profile (a set_of fact's values).
+pub const MAX_LIST_ITEMS: usize = 1_000;
+/// Most problems one error reports; past this, loading or reading stops early and the error says
+/// how many more were not looked for.
+pub const MAX_PROBLEMS: usize = 100;

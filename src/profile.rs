@@ -189,6 +189,9 @@ impl Facts {
         let mut slots = vec![Slot::Unknown; vocabulary.len()];
         let mut problems = Vec::new();
         for (name, value) in profile.iter() {
+            if problems.len() > limits::MAX_PROBLEMS {
+                break;
+            }
             let bound = vocabulary.resolve(name).and_then(|id| {
                 let fact = vocabulary
                     .fact(id)
@@ -244,6 +247,12 @@ pub(crate) fn slot_for(fact: &Fact, value: &FactValue) -> Result<Slot, ProblemKi
             .ok_or_else(|| values.unknown_value(t, &fact.name)),
         (FactType::SetOf(values), FactValue::List(items)) => {
             let mut mask = 0u128;
+            if items.len() > limits::MAX_LIST_ITEMS {
+                return Err(ProblemKind::LimitExceeded {
+                    what: format!("the list of `{}` ({} items)", fact.name, items.len()),
+                    limit: limits::MAX_LIST_ITEMS,
+                });
+            }
             for item in items {
                 let bit = values
                     .bit(item)
@@ -311,6 +320,9 @@ pub(crate) fn read(
     let mut profile = FamilyProfile::new();
     let mut problems = Vec::new();
     for (key, value) in entries {
+        if problems.len() > limits::MAX_PROBLEMS {
+            break;
+        }
         let checked = vocabulary
             .resolve(&key.value)
             .map_err(|k| (k, yaml::position_of(&key)));

@@ -167,7 +167,7 @@ impl Values {
 
     pub(crate) fn unknown_value(&self, value: &str, fact: &str) -> ProblemKind {
         ProblemKind::UnknownValue {
-            value: value.to_owned(),
+            value: crate::yaml::truncate(value),
             fact: fact.to_owned(),
             suggestion: suggest::closest(value, self.names()),
             declared: self.names.join(", "),

@@ -66,7 +66,38 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
         Some(at) if text[at..].contains(", column ") => text[..at].to_owned(),
         _ => text,
     };
-    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    match friendly_budget_message(text) {
+        Some(friendly) => format!("{friendly} ({text})"),
+        None => text.to_owned(),
+    }
+}
+
+/// The parser reports a breached budget by its internal name; say what it means for the file.
+fn friendly_budget_message(text: &str) -> Option<String> {
+    let breach = text.strip_prefix("budget breached: ");
+    if breach.is_none() && !text.contains("recursion limit") && !text.contains("alias replay") {
+        return None;
+    }
+    let name = breach
+        .map(|b| b.split([' ', '{']).next().unwrap_or(b))
+        .unwrap_or("");
+    Some(match name {
+        "Depth" | "" if !text.contains("alias") => format!(
+            "the file nests deeper than the limit of {} levels",
+            limits::MAX_YAML_DEPTH
+        ),
+        "Events" | "Nodes" => "the file has more YAML nodes than the limit allows".to_owned(),
+        "ScalarBytes" | "CommentBytes" => {
+            "the file's text is larger than the limit allows".to_owned()
+        }
+        "Documents" => "a rule file or profile holds one YAML document, not several".to_owned(),
+        _ => format!(
+            "the file uses more YAML aliases, anchors or merge keys (or expands them more) than \
+             the limit of {} allows",
+            limits::MAX_YAML_ALIASES
+        ),
+    })
 }
 
 /// Where a spanned value starts.

@@ -10,6 +10,7 @@
 
 mod embedded;
 mod fixture;
+mod hostile;
 mod kleene;
 mod load_errors;
 mod operators;
