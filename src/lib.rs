@@ -12,7 +12,7 @@
 //!
 //! let guide = practice_guide::parenting_through_adversity();
 //! let family = FamilyProfile::new()
-//!     .with("youngest_child_age", 2)
+//!     .with("children_ages", ["age_2"])
 //!     .with("service_level", "edge_of_care")
 //!     .with("adversities", ["substance_misuse"]);
 //! let evaluation = guide.evaluate(&family)?;

@@ -86,7 +86,7 @@ impl fmt::Display for FactValue {
 /// use practice_guide::FamilyProfile;
 ///
 /// let family = FamilyProfile::new()
-///     .with("youngest_child_age", 3)
+///     .with("children_ages", ["age_3", "age_7"])
 ///     .with("service_level", "family_help")
 ///     .with("adversities", ["poverty", "parental_mental_health"]);
 /// assert_eq!(family.len(), 3);
