@@ -8,6 +8,7 @@
     clippy::expect_used
 )]
 
+mod cases;
 mod embedded;
 mod fixture;
 mod kleene;
