@@ -11,6 +11,7 @@
 mod cases;
 mod embedded;
 mod fixture;
+mod guide_content;
 mod kleene;
 mod load_errors;
 mod operators;
