@@ -58,7 +58,7 @@ impl Status {
 ///     min_evidence: Some("strong".into()),
 ///     audience: Some("practitioners".into()),
 /// };
-/// let family = FamilyProfile::new().with("youngest_child_age", 4);
+/// let family = FamilyProfile::new().with("children_ages", ["age_4"]);
 /// let evaluation = guide.evaluate_with(&family, &options)?;
 /// assert!(evaluation.recommendations.iter().all(|r| r.evidence.as_ref().unwrap().id == "strong"));
 /// # Ok::<(), practice_guide::Error>(())
@@ -228,7 +228,7 @@ impl Guide {
     /// use practice_guide::{FamilyProfile, Status};
     /// let guide = practice_guide::parenting_through_adversity();
     /// let family = FamilyProfile::new()
-    ///     .with("youngest_child_age", 4)
+    ///     .with("children_ages", ["age_4"])
     ///     .with("service_level", "edge_of_care")
     ///     .with("adversities", ["substance_misuse"]);
     /// let evaluation = guide.evaluate(&family)?;

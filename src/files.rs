@@ -167,6 +167,10 @@ pub(crate) struct SourceFile {
     pub wording: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Recommendations only: the evidence level this source gives the recommendation, by id.
+    /// A rated recommendation needs a source that gives its rating.
+    #[serde(default)]
+    pub rating: Option<Spanned<String>>,
 }
 
 /// A YAML mapping read in file order (serde's maps would sort or hash it away).

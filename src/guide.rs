@@ -170,6 +170,11 @@ pub struct Source {
     /// Anything a reader should know about the source (e.g. which part of the page).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub note: Option<String>,
+    /// The evidence level (by id) this source gives the recommendation, when it gives one. The
+    /// loader guarantees that a recommendation rated on the scale (not "rating not known") has a
+    /// source giving exactly that rating, and that no source gives a different one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rating: Option<String>,
 }
 
 /// Whether a statement is the guide's own words or someone's summary of them.
@@ -664,7 +669,12 @@ impl Loader {
                 label: level.label.clone(),
                 definition: level.definition.clone(),
                 unrated: level.unrated,
-                sources: self.sources(files::GUIDE_FILE, Some(&level.id.value), &level.sources),
+                sources: self.sources(
+                    files::GUIDE_FILE,
+                    Some(&level.id.value),
+                    &level.sources,
+                    false,
+                ),
             });
         }
         levels
@@ -735,10 +745,28 @@ impl Loader {
         vocabulary
     }
 
-    fn sources(&mut self, file: &str, rule: Option<&str>, sources: &[SourceFile]) -> Vec<Source> {
+    /// Converts sources; `rated` says whether a source may give a rating (`rating:`), which only
+    /// a recommendation's sources may.
+    fn sources(
+        &mut self,
+        file: &str,
+        rule: Option<&str>,
+        sources: &[SourceFile],
+        rated: bool,
+    ) -> Vec<Source> {
         sources
             .iter()
             .filter_map(|s| {
+                if let (false, Some(rating)) = (rated, &s.rating) {
+                    self.report(
+                        file,
+                        yaml::position_of(rating),
+                        rule,
+                        ProblemKind::Invalid(
+                            "only a recommendation's source gives a rating (`rating:`)".to_owned(),
+                        ),
+                    );
+                }
                 let wording = match s.wording.value.as_str() {
                     "verbatim" => Wording::Verbatim,
                     "summary" => Wording::Summary,
@@ -760,6 +788,7 @@ impl Loader {
                     url: s.url.clone(),
                     wording,
                     note: s.note.clone(),
+                    rating: s.rating.as_ref().map(|r| r.value.clone()),
                 })
             })
             .collect()
@@ -961,7 +990,15 @@ impl RuleContext<'_, '_> {
             .iter()
             .filter_map(|action| self.action(id, action))
             .collect();
-        let sources = self.loader.sources(self.file, Some(id), &raw.sources);
+        let sources = self.loader.sources(
+            self.file,
+            Some(id),
+            &raw.sources,
+            kind == RuleKind::Recommendation,
+        );
+        if kind == RuleKind::Recommendation {
+            self.check_ratings(id, at, evidence, &raw.sources);
+        }
         if self.loader.problems.len() > before {
             return None;
         }
@@ -979,6 +1016,70 @@ impl RuleContext<'_, '_> {
             actions,
             sources,
         })
+    }
+
+    /// No evidence without a source: every `rating:` a source gives must be a rated level of the
+    /// scale and the recommendation's own level, and a recommendation rated on the scale (not
+    /// "rating not known") needs a source that gives that rating.
+    fn check_ratings(
+        &mut self,
+        id: &str,
+        at: Option<Position>,
+        evidence: Option<usize>,
+        sources: &[SourceFile],
+    ) {
+        if sources.is_empty() {
+            // "needs at least one source" is reported already; one problem says it.
+            return;
+        }
+        let scale = self.refs.evidence;
+        let level = evidence.and_then(|i| scale.get(i));
+        for rating in sources.iter().filter_map(|s| s.rating.as_ref()) {
+            let rating_at = yaml::position_of(rating);
+            let kind = match scale.iter().find(|l| l.id == rating.value) {
+                None => ProblemKind::UnknownReference {
+                    what: "evidence level",
+                    name: rating.value.clone(),
+                    suggestion: suggest::closest(
+                        &rating.value,
+                        scale.iter().map(|l| l.id.as_str()),
+                    ),
+                },
+                Some(given) if given.unrated => ProblemKind::Invalid(format!(
+                    "`rating: {}` is the level for \"rating not known\"; a source's `rating` is \
+                     a rating the source gives, so leave it out",
+                    given.id
+                )),
+                Some(given) => match level {
+                    Some(own) if own.id == given.id => continue,
+                    Some(own) => ProblemKind::Invalid(format!(
+                        "this source gives the rating `{}` but the recommendation's `evidence` is \
+                         `{}`",
+                        given.id, own.id
+                    )),
+                    None => continue,
+                },
+            };
+            self.loader.report(self.file, rating_at, Some(id), kind);
+        }
+        if let Some(own) = level.filter(|l| !l.unrated) {
+            let given = sources
+                .iter()
+                .any(|s| s.rating.as_ref().is_some_and(|r| r.value == own.id));
+            if !given {
+                self.loader.report(
+                    self.file,
+                    at,
+                    Some(id),
+                    ProblemKind::Invalid(format!(
+                        "the recommendation is rated `{}` but none of its sources gives that \
+                         rating: add `rating: {}` to the source that gives it, or use the \
+                         \"rating not known\" level",
+                        own.id, own.id
+                    )),
+                );
+            }
+        }
     }
 
     fn action(&mut self, rule: &str, raw: &ActionFile) -> Option<Action> {

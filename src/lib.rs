@@ -12,7 +12,7 @@
 //!
 //! let guide = practice_guide::parenting_through_adversity();
 //! let family = FamilyProfile::new()
-//!     .with("youngest_child_age", 2)
+//!     .with("children_ages", ["age_2"])
 //!     .with("service_level", "edge_of_care")
 //!     .with("adversities", ["substance_misuse"]);
 //! let evaluation = guide.evaluate(&family)?;
@@ -33,12 +33,16 @@
 //! Evaluation uses three-valued (Kleene) logic: each rule [`Status::Applies`],
 //! [`Status::DoesNotApply`], or is [`Status::Undetermined`] with the facts that would decide it.
 //!
+//! [`cases`] runs suites of case files (a profile and the results it must get) against a guide,
+//! so the people who maintain a guide's rules can check every change against the guide's text.
+//!
 //! The rule language is described in the repository's `rules/README.md` and at the top of
 //! `src/condition.rs`; `ARCHITECTURE.md` maps the code.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cases;
 mod condition;
 mod embedded;
 mod error;

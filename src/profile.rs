@@ -86,7 +86,7 @@ impl fmt::Display for FactValue {
 /// use practice_guide::FamilyProfile;
 ///
 /// let family = FamilyProfile::new()
-///     .with("youngest_child_age", 3)
+///     .with("children_ages", ["age_3", "age_7"])
 ///     .with("service_level", "family_help")
 ///     .with("adversities", ["poverty", "parental_mental_health"]);
 /// assert_eq!(family.len(), 3);
@@ -298,6 +298,16 @@ pub(crate) fn read(
     text: &str,
 ) -> Result<FamilyProfile, Error> {
     let root: Spanned<Raw> = yaml::parse(origin, text).map_err(|p| Error::new(vec![p]))?;
+    from_raw(vocabulary, origin, root)
+}
+
+/// Reads a profile from a parsed YAML value (the whole file, or a case file's `profile:`),
+/// checking it against `vocabulary`.
+pub(crate) fn from_raw(
+    vocabulary: &Vocabulary,
+    origin: &str,
+    root: Spanned<Raw>,
+) -> Result<FamilyProfile, Error> {
     let root_at = yaml::position_of(&root);
     let entries = match root.value {
         Raw::Map(entries) => entries,

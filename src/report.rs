@@ -14,7 +14,7 @@ impl Evaluation<'_> {
     /// ```
     /// use practice_guide::FamilyProfile;
     /// let guide = practice_guide::parenting_through_adversity();
-    /// let family = FamilyProfile::new().with("youngest_child_age", 4);
+    /// let family = FamilyProfile::new().with("children_ages", ["age_4"]);
     /// let report = guide.evaluate(&family)?.report();
     /// assert!(report.contains("Parenting Through Adversity"));
     /// # Ok::<(), practice_guide::Error>(())

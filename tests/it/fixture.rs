@@ -73,6 +73,7 @@ pub fn one_recommendation(when: &str) -> String {
   sources:
     - url: https://example.org/r1
       wording: verbatim
+      rating: strong
 "
     )
 }

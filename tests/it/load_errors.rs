@@ -148,7 +148,7 @@ fn ids_must_be_unique() {
     let text = format!("{}{}", rec("{ flag: true }"), rec("{ flag: false }"));
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:9:7: rule `r1`: duplicate rule id `r1` (first defined at line 1)"
+        "recommendations.yaml:10:7: rule `r1`: duplicate rule id `r1` (first defined at line 1)"
     );
 }
 
@@ -204,7 +204,7 @@ fn the_evidence_level_must_be_on_the_scale() {
 #[test]
 fn a_recommendation_needs_a_source() {
     let text = rec("{ flag: true }").replace(
-        "  sources:\n    - url: https://example.org/r1\n      wording: verbatim\n",
+        "  sources:\n    - url: https://example.org/r1\n      wording: verbatim\n      rating: strong\n",
         "",
     );
     assert_eq!(
@@ -279,8 +279,8 @@ fn every_problem_in_every_file_is_reported_at_once() {
         lines,
         [
             "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)",
-            "recommendations.yaml:12:13: rule `r2`: unknown evidence level `strng` (did you mean `strong`?)",
-            "recommendations.yaml:13:24: rule `r2`: `mdi` is not a declared value of `level` (did you mean `mid`?); declared: low, mid, high",
+            "recommendations.yaml:13:13: rule `r2`: unknown evidence level `strng` (did you mean `strong`?)",
+            "recommendations.yaml:14:24: rule `r2`: `mdi` is not a declared value of `level` (did you mean `mid`?); declared: low, mid, high",
         ]
     );
     let problem = &err.problems()[0];

@@ -8,8 +8,10 @@
     clippy::expect_used
 )]
 
+mod cases;
 mod embedded;
 mod fixture;
+mod guide_content;
 mod hostile;
 mod kleene;
 mod load_errors;
@@ -17,3 +19,4 @@ mod operators;
 mod ordering;
 mod output;
 mod profile_errors;
+mod ratings;

@@ -6,10 +6,16 @@ use practice_guide::{EvaluationOptions, Guide, Status};
 use crate::fixture::{FACTS, GUIDE, PRINCIPLES, profile};
 
 fn rec(id: &str, evidence: &str, when: &str, audiences: &str) -> String {
+    // A rated recommendation needs a source that gives its rating.
+    let rating = if evidence == "not_known" {
+        String::new()
+    } else {
+        format!(", rating: {evidence}")
+    };
     format!(
         "- id: {id}\n  title: {id}\n  statement: s\n  evidence: {evidence}\n  audiences: {audiences}\n  when: {when}\n  \
          how:\n    - text: for leaders\n      audiences: [leaders]\n    - text: for everyone\n  \
-         sources: [{{ url: 'https://example.org', wording: verbatim }}]\n"
+         sources: [{{ url: 'https://example.org', wording: verbatim{rating} }}]\n"
     )
 }
 
@@ -169,7 +175,7 @@ fn actions_with_their_own_condition_narrow_within_the_rule() {
     - text: always
     - text: only for high
       when: { level: high }
-  sources: [{ url: 'https://example.org', wording: verbatim }]
+  sources: [{ url: 'https://example.org', wording: verbatim, rating: strong }]
 ";
     let guide = crate::fixture::guide(recommendations);
     let actions = |yaml: &str| -> Vec<(String, Status)> {

@@ -27,6 +27,7 @@ const RECOMMENDATIONS: &str = "\
     - url: https://example.org/r1
       wording: verbatim
       note: the statement
+      rating: strong
 ";
 
 #[test]
@@ -79,7 +80,7 @@ fn json_shape_of_an_evaluation() {
                 "outcomes": ["harm"],
                 "audiences": ["leaders"],
                 "why": ["Because it works."],
-                "sources": [{ "url": "https://example.org/r1", "wording": "verbatim", "note": "the statement" }],
+                "sources": [{ "url": "https://example.org/r1", "wording": "verbatim", "note": "the statement", "rating": "strong" }],
             }],
             "principles": [{
                 "id": "p1",
