@@ -857,6 +857,24 @@ fn wrong(op: &str, expected: &str, found: &Raw) -> ProblemKind {
 
 /// How a test reads in a report: the operator in words and its value.
 fn describe(op: &str, raw: &Raw, fact: &Fact) -> String {
+    let name = &fact.name;
+    let yes = !matches!(raw, Raw::Bool(false))
+        && !matches!(raw, Raw::Text(t) if t.eq_ignore_ascii_case("no"));
+    match op {
+        "known" if yes => return format!("{name} is known"),
+        "known" => return format!("{name} is not known"),
+        "is_empty" if yes => return format!("{name} is empty"),
+        "is_empty" => return format!("{name} is not empty"),
+        "count" => {
+            if let Raw::Map(entries) = raw
+                && let [(inner_op, value)] = entries.as_slice()
+            {
+                let inner = describe(&inner_op.value, &value.value, &counting(fact));
+                return format!("the number of {inner}");
+            }
+        }
+        _ => {}
+    }
     let words = match op {
         "is" => "is",
         "is_not" => "is not",
@@ -871,13 +889,10 @@ fn describe(op: &str, raw: &Raw, fact: &Fact) -> String {
         "contains_any" => "includes any of",
         "contains_all" => "includes all of",
         "contains_none" => "includes none of",
-        "count" => "has a count that",
         "matches" => "matches the pattern",
-        "is_empty" => "is empty:",
-        "known" => "is known:",
         other => other,
     };
-    let mut text = format!("{} {words} ", fact.name);
+    let mut text = format!("{name} {words} ");
     write_raw(&mut text, raw, op == "between");
     if let Some(unit) = &fact.unit
         && (matches!(raw, Raw::Int(_)) || op == "between")
@@ -885,6 +900,16 @@ fn describe(op: &str, raw: &Raw, fact: &Fact) -> String {
         let _ = write!(text, " {unit}");
     }
     text
+}
+
+/// A stand-in fact for the count of a set_of fact's values, named after it.
+fn counting(fact: &Fact) -> Fact {
+    Fact {
+        name: fact.name.clone(),
+        description: String::new(),
+        unit: None,
+        fact_type: FactType::Integer { min: 0, max: i64::MAX },
+    }
 }
 
 fn write_raw(out: &mut String, raw: &Raw, range: bool) {
