@@ -20,6 +20,9 @@
 //!
 //! Unknown facts make a test *unknown*; `all`, `any` and `not` combine true, false and unknown by
 //! Kleene's rules, so a condition is only decided when the unknown facts could not change it.
+//! The one exception is `known`, which asks about the profile rather than the family: filling in a
+//! fact turns `known: false` from true to false. Use it to ask for information, not to decide a
+//! recommendation.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -908,7 +911,10 @@ fn counting(fact: &Fact) -> Fact {
         name: fact.name.clone(),
         description: String::new(),
         unit: None,
-        fact_type: FactType::Integer { min: 0, max: i64::MAX },
+        fact_type: FactType::Integer {
+            min: 0,
+            max: i64::MAX,
+        },
     }
 }
 

@@ -19,4 +19,5 @@ mod operators;
 mod ordering;
 mod output;
 mod profile_errors;
+mod properties;
 mod ratings;

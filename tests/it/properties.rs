@@ -1,0 +1,288 @@
+//! Properties that hold for every profile the vocabulary allows: evaluation never fails or
+//! panics, is deterministic, is monotone in information (filling in unknown facts never changes a
+//! decided status), gives the same answers from many threads, and its JSON reads back unchanged.
+
+use std::collections::BTreeMap;
+
+use practice_guide::{Evaluation, FactType, FactValue, FamilyProfile, Guide, Status};
+use proptest::prelude::*;
+
+use crate::fixture::{FACTS, GUIDE, PRINCIPLES};
+
+/// SplitMix64: a small deterministic generator, so that proptest's seeds shrink to simple ones.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+}
+
+/// Texts to try for text facts; those that do not match a fact's pattern are skipped.
+const TEXTS: [&str; 6] = ["SW1A 1AA", "E1 6AN", "hello", "", "M1 1AE", "a b c"];
+
+/// A value allowed by the fact's type, chosen by `rng`.
+fn value_for(fact_type: &FactType, rng: &mut Rng) -> Option<FactValue> {
+    Some(match fact_type {
+        FactType::Boolean => FactValue::Bool(rng.below(2) == 1),
+        FactType::Integer { min, max } => {
+            // Favour the ends of the range, where boundaries live.
+            let span = u64::try_from(max - min).unwrap_or(u64::MAX);
+            let offset = match rng.below(4) {
+                0 => 0,
+                1 => span,
+                _ => rng.below(span.saturating_add(1)),
+            };
+            FactValue::Integer(min + i64::try_from(offset).unwrap_or(0))
+        }
+        FactType::OneOf(values) => {
+            let names: Vec<&str> = values.names().collect();
+            FactValue::Text(names[rng.below(names.len() as u64) as usize].to_owned())
+        }
+        FactType::SetOf(values) => FactValue::List(
+            values
+                .names()
+                .filter(|_| rng.below(3) == 0)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        FactType::Text { pattern } => {
+            let candidates: Vec<&str> = TEXTS
+                .iter()
+                .copied()
+                .filter(|t| pattern.as_ref().is_none_or(|p| p.is_match(t)))
+                .collect();
+            if candidates.is_empty() {
+                return None;
+            }
+            FactValue::Text(candidates[rng.below(candidates.len() as u64) as usize].to_owned())
+        }
+        _ => return None,
+    })
+}
+
+/// A profile giving each fact whose bit is set in `known` a value chosen from `seed`.
+fn profile(guide: &Guide, seed: u64, known: u64) -> FamilyProfile {
+    let mut rng = Rng(seed);
+    let mut profile = FamilyProfile::new();
+    for (i, fact) in guide.facts().iter().enumerate() {
+        let value = value_for(fact.fact_type(), &mut rng);
+        if known & (1 << (i % 64)) != 0
+            && let Some(value) = value
+        {
+            profile.set(fact.name(), value);
+        }
+    }
+    profile
+}
+
+/// `profile` with every unknown fact filled in from `seed`.
+fn filled(guide: &Guide, profile: &FamilyProfile, seed: u64) -> FamilyProfile {
+    let mut rng = Rng(seed);
+    let mut filled = profile.clone();
+    for fact in guide.facts() {
+        let value = value_for(fact.fact_type(), &mut rng);
+        if profile.get(fact.name()).is_none()
+            && let Some(value) = value
+        {
+            filled.set(fact.name(), value);
+        }
+    }
+    filled
+}
+
+/// Every rule's, action's and the scope's status, by id.
+fn statuses(evaluation: &Evaluation<'_>) -> BTreeMap<String, Status> {
+    let mut out = BTreeMap::new();
+    out.insert("(scope)".to_owned(), evaluation.scope.status);
+    for rule in evaluation
+        .recommendations
+        .iter()
+        .chain(&evaluation.principles)
+    {
+        out.insert(rule.id.to_string(), rule.status);
+        for action in &rule.actions {
+            out.insert(format!("{} / {}", rule.id, action.text), action.status);
+        }
+    }
+    out
+}
+
+/// A test guide whose recommendations use every operator, combined with `all`, `any` and `not`.
+///
+/// Every operator but `known`: a `known` test asks whether a fact is given, so it is the one test
+/// whose answer filling in a fact must change (see `known_tests_are_the_deliberate_exception`).
+fn operators_guide() -> Guide {
+    let tests = [
+        "{ flag: true }",
+        "{ flag: { is_not: false } }",
+        "{ age: { between: [2, 3] } }",
+        "{ age: { at_least: 11 } }",
+        "{ age: { less_than: 2 } }",
+        "{ age: { in: [0, 5, 17] } }",
+        "{ level: { in: [mid, high] } }",
+        "{ level: { not_in: [low] } }",
+        "{ tags: { contains: a } }",
+        "{ tags: { contains_all: [b, c] } }",
+        "{ tags: { contains_none: [d] } }",
+        "{ tags: { count: { at_least: 2 } } }",
+        "{ tags: { is_empty: false } }",
+        "{ postcode: { matches: '^SW' } }",
+        "{ note: { in: [hello, ''] } }",
+        "{ note: { is_not: hello } }",
+    ];
+    let mut recommendations = String::new();
+    let mut n = 0;
+    for (i, a) in tests.iter().enumerate() {
+        let b = tests[(i * 7 + 3) % tests.len()];
+        for when in [
+            format!("{{ all: [{a}, {b}] }}"),
+            format!("{{ any: [{a}, {{ not: {b} }}] }}"),
+            format!("{{ not: {{ all: [{a}, {{ any: [{b}, {{ flag: false }}] }}] }} }}"),
+        ] {
+            n += 1;
+            recommendations.push_str(&format!(
+                "- id: r{n}\n  title: r{n}\n  statement: s\n  evidence: {}\n  when: {when}\n  \
+                 how:\n    - text: narrower action {n}\n      when: {b}\n  \
+                 sources: [{{ url: 'https://example.org', wording: verbatim, rating: {} }}]\n",
+                ["strong", "promising"][n % 2],
+                ["strong", "promising"][n % 2],
+            ));
+        }
+    }
+    Guide::from_files([
+        ("guide.yaml", GUIDE),
+        ("facts.yaml", FACTS),
+        ("principles.yaml", PRINCIPLES),
+        ("recommendations.yaml", recommendations.as_str()),
+    ])
+    .unwrap()
+}
+
+fn guides() -> [&'static Guide; 2] {
+    static OPERATORS: std::sync::OnceLock<Guide> = std::sync::OnceLock::new();
+    [
+        practice_guide::parenting_through_adversity(),
+        OPERATORS.get_or_init(operators_guide),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_never_fails_on_an_allowed_profile(seed in any::<u64>(), known in any::<u64>()) {
+        for guide in guides() {
+            let profile = profile(guide, seed, known);
+            let evaluation = guide.evaluate(&profile);
+            prop_assert!(evaluation.is_ok(), "{:?}", evaluation.err());
+            prop_assert!(!evaluation.unwrap().report().is_empty());
+        }
+    }
+
+    #[test]
+    fn evaluation_is_deterministic(seed in any::<u64>(), known in any::<u64>()) {
+        for guide in guides() {
+            let profile = profile(guide, seed, known);
+            let first = serde_json::to_string(&guide.evaluate(&profile).unwrap()).unwrap();
+            let again = serde_json::to_string(&guide.evaluate(&profile.clone()).unwrap()).unwrap();
+            prop_assert_eq!(first, again);
+        }
+    }
+
+    #[test]
+    fn filling_in_unknown_facts_never_changes_a_decided_status(
+        seed in any::<u64>(),
+        known in any::<u64>(),
+        fill in any::<u64>(),
+    ) {
+        for guide in guides() {
+            let partial = profile(guide, seed, known);
+            let complete = filled(guide, &partial, fill);
+            let before = statuses(&guide.evaluate(&partial).unwrap());
+            let after = statuses(&guide.evaluate(&complete).unwrap());
+            for (id, status) in &before {
+                if *status != Status::Undetermined {
+                    // An action of a decided rule may be left out only if it did not apply.
+                    let now = after.get(id).copied().unwrap_or(Status::DoesNotApply);
+                    prop_assert_eq!(now, *status, "{} changed once {:?} became {:?}", id, partial, complete);
+                }
+            }
+            // A complete profile decides everything.
+            prop_assert!(after.values().all(|s| *s != Status::Undetermined), "{:?}", after);
+        }
+    }
+
+    #[test]
+    fn json_round_trips_without_loss(seed in any::<u64>(), known in any::<u64>()) {
+        for guide in guides() {
+            let evaluation = guide.evaluate(&profile(guide, seed, known)).unwrap();
+            let json = serde_json::to_string(&evaluation).unwrap();
+            let back: Evaluation<'static> = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back, evaluation);
+        }
+    }
+}
+
+#[test]
+fn eight_threads_sharing_one_guide_agree_with_one_thread() {
+    for guide in guides() {
+        let profiles: Vec<FamilyProfile> = (0..200u64)
+            .map(|i| profile(guide, i, i.wrapping_mul(0x5851_F42D)))
+            .collect();
+        let expected: Vec<String> = profiles
+            .iter()
+            .map(|p| serde_json::to_string(&guide.evaluate(p).unwrap()).unwrap())
+            .collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        profiles
+                            .iter()
+                            .map(|p| serde_json::to_string(&guide.evaluate(p).unwrap()).unwrap())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for handle in handles {
+                assert_eq!(handle.join().unwrap(), expected);
+            }
+        });
+    }
+}
+
+#[test]
+fn known_tests_are_the_deliberate_exception_to_monotonicity() {
+    // "Is this fact still unknown?" is answered yes before the fact is filled in and no after:
+    // rule writers use `known:` to ask for missing information, not to decide a recommendation.
+    let guide = crate::fixture::guide(&crate::fixture::one_recommendation(
+        "{ note: { known: false } }",
+    ));
+    let before = guide.evaluate(&FamilyProfile::new()).unwrap();
+    let after = guide
+        .evaluate(&FamilyProfile::new().with("note", "x"))
+        .unwrap();
+    assert_eq!(before.recommendations[0].status, Status::Applies);
+    assert_eq!(after.recommendations[0].status, Status::DoesNotApply);
+    // The embedded guide decides nothing on whether a fact is known.
+    for file in practice_guide::PARENTING_THROUGH_ADVERSITY_FILES
+        .iter()
+        .map(|(_, text)| text)
+    {
+        assert!(
+            !file
+                .lines()
+                .any(|l| !l.trim_start().starts_with('#') && l.contains("known: ")),
+            "{file}"
+        );
+    }
+}
