@@ -1,0 +1,21 @@
+//! Reading a profile from arbitrary YAML or JSON text, and deserializing one with serde: either
+//! an error, or a profile that evaluates without error against the embedded guide.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use practice_guide::FamilyProfile;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let guide = practice_guide::parenting_through_adversity();
+    if let Ok(profile) = guide.read_profile("fuzz.yaml", text) {
+        let evaluation = guide.evaluate(&profile).expect("a profile that reads is valid");
+        let _ = evaluation.report();
+    }
+    if let Ok(profile) = serde_json::from_str::<FamilyProfile>(text) {
+        // Built outside the guide: checked when evaluated, so an error is fine, a panic is not.
+        if let Ok(evaluation) = guide.evaluate(&profile) {
+            let _ = serde_json::to_string(&evaluation).expect("results serialize");
+        }
+    }
+});
