@@ -16,6 +16,7 @@ use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::files::{self, ActionFile, GuideFile, RuleFile, SourceFile};
 use crate::limits;
 use crate::profile::{self, Facts, FamilyProfile};
+use crate::program::Program;
 use crate::suggest;
 use crate::vocabulary::{self, Fact, FactType, Values, Vocabulary, check_identifier};
 use crate::yaml::{self, Raw, Spanned};
@@ -40,6 +41,10 @@ pub struct Guide {
     pub(crate) scope: Option<Scope>,
     pub(crate) principles: Vec<Rule>,
     pub(crate) recommendations: Vec<Rule>,
+    /// Every condition again, compiled for statuses (recommendations, then principles).
+    pub(crate) program: Program,
+    /// This load's number, shared by clones: see [`crate::PreparedProfile`].
+    pub(crate) key: u64,
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.
@@ -584,7 +589,17 @@ impl Loader {
         if !self.problems.is_empty() {
             return Err(Error::new(dedupe_cycles(self.problems)));
         }
+        let program = Program::compile(
+            &vocabulary,
+            scope.as_ref().map(|s| &s.condition),
+            recommendations
+                .iter()
+                .chain(&principles)
+                .map(|r| r.condition.as_ref()),
+        );
         Ok(Guide {
+            program,
+            key: crate::statuses::new_guide_key(),
             metadata,
             evidence,
             audiences,

@@ -179,6 +179,11 @@ impl Facts {
         self.slots.get(fact).unwrap_or(&Slot::Unknown)
     }
 
+    /// No facts at all, to be filled by [`Facts::rebind`].
+    pub(crate) fn empty() -> Facts {
+        Facts { slots: Vec::new() }
+    }
+
     /// Checks `profile` against `vocabulary`, reporting every problem at once. `origin` names the
     /// profile in messages (a file name, or e.g. `profile` when built in code).
     pub(crate) fn bind(
@@ -186,7 +191,22 @@ impl Facts {
         profile: &FamilyProfile,
         origin: &str,
     ) -> Result<Facts, Error> {
-        let mut slots = vec![Slot::Unknown; vocabulary.len()];
+        let mut facts = Facts::empty();
+        facts.rebind(vocabulary, profile, origin)?;
+        Ok(facts)
+    }
+
+    /// [`Facts::bind`] into this buffer, reusing its memory (for caseloads). On error the slots
+    /// are left in an unspecified but valid state.
+    pub(crate) fn rebind(
+        &mut self,
+        vocabulary: &Vocabulary,
+        profile: &FamilyProfile,
+        origin: &str,
+    ) -> Result<(), Error> {
+        let slots = &mut self.slots;
+        slots.clear();
+        slots.resize(vocabulary.len(), Slot::Unknown);
         let mut problems = Vec::new();
         for (name, value) in profile.iter() {
             let bound = vocabulary.resolve(name).and_then(|id| {
@@ -205,7 +225,7 @@ impl Facts {
             }
         }
         if problems.is_empty() {
-            Ok(Facts { slots })
+            Ok(())
         } else {
             Err(Error::new(problems))
         }

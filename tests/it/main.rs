@@ -16,3 +16,4 @@ mod operators;
 mod ordering;
 mod output;
 mod profile_errors;
+mod statuses;
