@@ -409,7 +409,7 @@ impl Loader {
         name: &str,
     ) -> Option<T> {
         let text = files.get(name)?;
-        match yaml::parse(name, text) {
+        match yaml::parse(name, text, yaml::Budget::RuleFile) {
             Ok(v) => Some(v),
             Err(p) => {
                 self.problems.push(p);

@@ -308,7 +308,8 @@ pub(crate) fn read(
     origin: &str,
     text: &str,
 ) -> Result<FamilyProfile, Error> {
-    let root: Spanned<Raw> = yaml::parse(origin, text).map_err(|p| Error::new(vec![p]))?;
+    let root: Spanned<Raw> =
+        yaml::parse(origin, text, yaml::Budget::Profile).map_err(|p| Error::new(vec![p]))?;
     let root_at = yaml::position_of(&root);
     let entries = match root.value {
         Raw::Map(entries) => entries,
