@@ -28,7 +28,7 @@ mod common;
 use std::hint::black_box;
 use std::time::Instant;
 
-use practice_guide::{Guide, PreparedProfile, Status, Statuses};
+use practice_guide::{FamilyProfile, Guide, PreparedProfile, Status, Statuses};
 use serde_json::Value;
 
 const REPEATS: usize = 5;
@@ -58,32 +58,39 @@ fn main() {
             .map(|n| n.parse().expect("N is a number"))
             .collect()
     };
+    // Outside every timing: the profiles, converted once (the JSON is dropped, as the peers do).
     let profiles_json: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/profiles.json")).unwrap())
             .unwrap();
+    let profiles: Vec<FamilyProfile> = profiles_json.iter().map(common::profile_of).collect();
+    drop(profiles_json);
     for n in sizes {
-        run(dir, n, &profiles_json);
+        run(dir, n, &profiles);
     }
 }
 
-fn run(dir: &str, n: usize, profiles_json: &[Value]) {
-    // Outside the timings: what the profiles say about the facts, and the profiles themselves.
-    let vocabulary = common::Vocabulary::from_profiles(profiles_json);
-    let profiles: Vec<_> = profiles_json.iter().map(common::profile_of).collect();
+fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
+    let vocabulary = common::Vocabulary::from_profiles(profiles);
 
     let t = Instant::now();
     let text = std::fs::read_to_string(format!("{dir}/rules-{n}.json")).unwrap();
-    let rules: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let rules: Vec<common::Rule> = serde_json::from_str(&text).unwrap();
     drop(text);
+    let read_ms = t.elapsed().as_secs_f64() * 1e3;
     let files = common::guide_files(&rules, vocabulary);
     drop(rules);
+    let translate_ms = t.elapsed().as_secs_f64() * 1e3 - read_ms;
     let guide = Guide::from_files(files).unwrap_or_else(|e| panic!("the translated guide: {e}"));
     let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    eprintln!(
+        "# practice-guide n={n}: load = read+parse JSON {read_ms:.1} ms + translate {translate_ms:.1} ms \
+         + Guide::from_files {:.1} ms",
+        load_ms - read_ms - translate_ms
+    );
     assert_eq!(guide.recommendations().len(), n);
 
     let prepared: Vec<PreparedProfile> =
         profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
-    drop(profiles);
     let mut statuses = Statuses::new();
 
     // Probe: would one pass take too long?

@@ -528,7 +528,11 @@ impl Loader {
             |loader: &mut Loader, kind: RuleKind, file: &str, list: Option<Vec<RuleFile>>| {
                 let list = list.unwrap_or_default();
                 let mut compiled = Vec::with_capacity(list.len());
-                for raw in &list {
+                // Each rule's file form (with its condition's YAML tree) is dropped as soon as it
+                // is compiled, so a large guide does not hold both forms at once; only what
+                // linking needs is kept.
+                let mut links = Vec::with_capacity(list.len());
+                for raw in list {
                     let index = compiled.len();
                     if let Err(kind) = check_identifier("an id", &raw.id.value)
                         .and_then(|()| rule_ids.insert("rule", &raw.id, index))
@@ -542,11 +546,15 @@ impl Loader {
                         file,
                         refs: &refs,
                     };
-                    if let Some(rule) = ctx.rule(kind, raw) {
+                    if let Some(rule) = ctx.rule(kind, &raw) {
                         compiled.push(rule);
                     }
+                    links.push(RuleLinks {
+                        id: raw.id,
+                        principles: raw.principles,
+                    });
                 }
-                (compiled, list)
+                (compiled, links)
             };
         let (mut principles, principles_raw) = rules_of(
             &mut self,
@@ -781,9 +789,9 @@ impl Loader {
     fn link(
         &mut self,
         recommendations: &mut [Rule],
-        recommendations_raw: &[RuleFile],
+        recommendations_raw: &[RuleLinks],
         principles: &mut [Rule],
-        principles_raw: &[RuleFile],
+        principles_raw: &[RuleLinks],
     ) {
         for raw in principles_raw {
             if let Some(first) = raw.principles.first() {
@@ -799,12 +807,23 @@ impl Loader {
             }
         }
         let principle_ids: Vec<&str> = principles_raw.iter().map(|p| p.id.value.as_str()).collect();
+        // By id, first occurrence (a duplicate id is reported elsewhere): linear, not quadratic,
+        // in the number of rules.
+        let index_of = |rules: &[Rule]| {
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(rules.len());
+            for (i, rule) in rules.iter().enumerate() {
+                index.entry(rule.id.clone()).or_insert(i);
+            }
+            index
+        };
+        let recommendation_index = index_of(recommendations);
+        let principle_index = index_of(principles);
         for raw in recommendations_raw {
-            let Some(rec_index) = recommendations.iter().position(|r| r.id == raw.id.value) else {
+            let Some(&rec_index) = recommendation_index.get(&raw.id.value) else {
                 continue;
             };
             for link in &raw.principles {
-                match principles.iter().position(|p| p.id == link.value) {
+                match principle_index.get(&link.value).copied() {
                     Some(p) => {
                         if let Some(rec) = recommendations.get_mut(rec_index) {
                             rec.links.push(p);
@@ -830,6 +849,12 @@ impl Loader {
             }
         }
     }
+}
+
+/// What linking needs of a rule's file form: its id and the principles it names.
+struct RuleLinks {
+    id: Spanned<String>,
+    principles: Vec<Spanned<String>>,
 }
 
 struct References<'a> {

@@ -197,6 +197,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
+        // A Vec grows to at least 4 slots; most lists and maps in rule files are shorter (a test is
+        // a one-key map in a one-key map), and large guides hold millions of them while loading.
+        items.shrink_to_fit();
         Ok(Raw::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
@@ -204,6 +207,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(entry) = map.next_entry()? {
             entries.push(entry);
         }
+        entries.shrink_to_fit();
         Ok(Raw::Map(entries))
     }
 }

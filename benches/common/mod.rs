@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use practice_guide::{FactValue, FamilyProfile};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// What the workload's profiles and rules say about one fact.
@@ -27,39 +28,34 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    pub fn from_profiles(profiles: &[Value]) -> Vocabulary {
+    pub fn from_profiles(profiles: &[FamilyProfile]) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();
         for profile in profiles {
-            for (name, value) in profile.as_object().expect("a profile is an object") {
+            for (name, value) in profile.iter() {
                 vocabulary.see(name, value);
             }
         }
         vocabulary
     }
 
-    fn see(&mut self, name: &str, value: &Value) {
+    fn see(&mut self, name: &str, value: &FactValue) {
         let entry = self.facts.entry(name.to_owned());
         let seen = entry.or_insert_with(|| match value {
-            Value::Bool(_) => Seen::Boolean,
-            Value::Number(n) => {
-                let n = n.as_i64().expect("whole numbers");
-                Seen::Integer(n, n)
-            }
-            Value::String(_) => Seen::OneOf(BTreeSet::new()),
-            Value::Array(_) => Seen::SetOf(BTreeSet::new()),
-            other => panic!("unexpected value {other} for {name}"),
+            FactValue::Bool(_) => Seen::Boolean,
+            FactValue::Integer(n) => Seen::Integer(*n, *n),
+            FactValue::Text(_) => Seen::OneOf(BTreeSet::new()),
+            FactValue::List(_) => Seen::SetOf(BTreeSet::new()),
         });
         match (seen, value) {
-            (Seen::Integer(lo, hi), Value::Number(n)) => {
-                let n = n.as_i64().expect("whole numbers");
-                *lo = (*lo).min(n);
-                *hi = (*hi).max(n);
+            (Seen::Integer(lo, hi), FactValue::Integer(n)) => {
+                *lo = (*lo).min(*n);
+                *hi = (*hi).max(*n);
             }
-            (Seen::OneOf(values) | Seen::SetOf(values), Value::String(s)) => {
+            (Seen::OneOf(values) | Seen::SetOf(values), FactValue::Text(s)) => {
                 values.insert(s.clone());
             }
-            (Seen::OneOf(values) | Seen::SetOf(values), Value::Array(items)) => {
-                values.extend(items.iter().map(|i| i.as_str().expect("text").to_owned()));
+            (Seen::OneOf(values) | Seen::SetOf(values), FactValue::List(items)) => {
+                values.extend(items.iter().cloned());
             }
             _ => {}
         }
@@ -82,59 +78,102 @@ impl Vocabulary {
     }
 }
 
-/// Translates one neutral condition into this crate's condition language (as JSON, which is
-/// YAML's flow subset), recording the values it uses in `vocabulary`.
-fn condition(c: &Value, vocabulary: &mut Vocabulary) -> Value {
-    if let Some(items) = c.get("all").and_then(Value::as_array) {
-        return json!({ "all": items.iter().map(|i| condition(i, vocabulary)).collect::<Vec<_>>() });
-    }
-    if let Some(items) = c.get("any").and_then(Value::as_array) {
-        return json!({ "any": items.iter().map(|i| condition(i, vocabulary)).collect::<Vec<_>>() });
-    }
-    if let Some(inner) = c.get("not") {
-        return json!({ "not": condition(inner, vocabulary) });
-    }
-    let fact = c["fact"].as_str().expect("a leaf names its fact");
-    let value = c.get("value").cloned().unwrap_or(Value::Null);
-    if !value.is_null() {
-        vocabulary.see(fact, &value);
-    }
-    let (operator, value) = match c["op"].as_str().expect("a leaf has an op") {
-        "eq" => ("is", value),
-        "in" => ("in", value),
-        "contains" => ("contains", value),
-        "contains_any" => ("contains_any", value),
-        "gte" => ("at_least", value),
-        "lte" => ("at_most", value),
-        "is_true" => ("is", Value::Bool(true)),
-        other => panic!("unknown op {other}"),
+/// A neutral rule, as `rules-N.json` holds it.
+#[derive(Debug, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub strength: String,
+    pub when: Cond,
+}
+
+/// A neutral condition.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Cond {
+    All {
+        all: Vec<Cond>,
+    },
+    Any {
+        any: Vec<Cond>,
+    },
+    Not {
+        not: Box<Cond>,
+    },
+    Leaf {
+        fact: String,
+        op: String,
+        #[serde(default)]
+        value: Value,
+    },
+}
+
+/// Writes one neutral condition in this crate's condition language (as JSON, which is YAML's
+/// flow subset), recording the values it uses in `vocabulary`.
+fn condition(c: &Cond, vocabulary: &mut Vocabulary, out: &mut String) {
+    let list = |key: &str, items: &[Cond], vocabulary: &mut Vocabulary, out: &mut String| {
+        out.push_str(&format!("{{\"{key}\":["));
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            condition(item, vocabulary, out);
+        }
+        out.push_str("]}");
     };
-    json!({ fact: { operator: value } })
+    match c {
+        Cond::All { all } => list("all", all, vocabulary, out),
+        Cond::Any { any } => list("any", any, vocabulary, out),
+        Cond::Not { not } => {
+            out.push_str("{\"not\":");
+            condition(not, vocabulary, out);
+            out.push('}');
+        }
+        Cond::Leaf { fact, op, value } => {
+            if !value.is_null() {
+                vocabulary.see(fact, &fact_value(value));
+            }
+            let (operator, value) = match op.as_str() {
+                "eq" => ("is", value.clone()),
+                "in" => ("in", value.clone()),
+                "contains" => ("contains", value.clone()),
+                "contains_any" => ("contains_any", value.clone()),
+                "gte" => ("at_least", value.clone()),
+                "lte" => ("at_most", value.clone()),
+                "is_true" => ("is", Value::Bool(true)),
+                other => panic!("unknown op {other}"),
+            };
+            out.push_str(&format!("{{{}:{{\"{operator}\":{value}}}}}", json!(fact)));
+        }
+    }
 }
 
 /// The guide files (`guide.yaml`, `facts.yaml`, `recommendations.yaml`) for neutral `rules`,
 /// over the facts of `vocabulary` (which the rules' values extend). Rule `i` of the input is
 /// recommendation `i` of the guide; ids are lower-cased (`R01` → `r01`).
-pub fn guide_files(rules: &[Value], mut vocabulary: Vocabulary) -> Vec<(&'static str, String)> {
-    let mut strengths: Vec<String> = Vec::new();
-    let mut lines = Vec::with_capacity(rules.len());
-    for rule in rules {
-        let strength = rule["strength"].as_str().expect("a strength").to_owned();
-        if !strengths.contains(&strength) {
-            strengths.push(strength.clone());
+pub fn guide_files(rules: &[Rule], mut vocabulary: Vocabulary) -> Vec<(&'static str, String)> {
+    let mut strengths: Vec<&str> = Vec::new();
+    let mut recommendations = String::with_capacity(rules.len() * 300);
+    recommendations.push_str("[\n");
+    for (i, rule) in rules.iter().enumerate() {
+        if !strengths.contains(&rule.strength.as_str()) {
+            strengths.push(&rule.strength);
         }
-        let id = rule["id"].as_str().expect("an id");
-        let when = condition(&rule["when"], &mut vocabulary);
-        let line = json!({
-            "id": id.to_ascii_lowercase(),
-            "title": id,
-            "statement": id,
-            "evidence": strength,
-            "when": when,
-            "sources": [{ "url": "https://example.org/neutral-workload", "wording": "summary" }],
-        });
-        lines.push(line.to_string());
+        if i > 0 {
+            recommendations.push_str(",\n");
+        }
+        recommendations.push_str(&format!(
+            "{{\"id\":{},\"title\":{},\"statement\":{},\"evidence\":{},\"when\":",
+            json!(rule.id.to_ascii_lowercase()),
+            json!(rule.id),
+            json!(rule.id),
+            json!(rule.strength),
+        ));
+        condition(&rule.when, &mut vocabulary, &mut recommendations);
+        recommendations.push_str(
+            ",\"sources\":[{\"url\":\"https://example.org/neutral-workload\",\"wording\":\"summary\"}]}",
+        );
     }
+    recommendations.push_str("\n]\n");
     let mut guide = String::from(
         "id: neutral-workload\ntitle: Neutral workload\npublisher: shared/perf\n\
          published: 2025-02-07\nsource: https://example.org/neutral-workload\nversion: 1.0.0\n\
@@ -146,10 +185,7 @@ pub fn guide_files(rules: &[Value], mut vocabulary: Vocabulary) -> Vec<(&'static
     vec![
         ("guide.yaml", guide),
         ("facts.yaml", vocabulary.facts_yaml()),
-        (
-            "recommendations.yaml",
-            format!("[\n{}\n]\n", lines.join(",\n")),
-        ),
+        ("recommendations.yaml", recommendations),
     ]
 }
 
@@ -157,21 +193,25 @@ pub fn guide_files(rules: &[Value], mut vocabulary: Vocabulary) -> Vec<(&'static
 pub fn profile_of(value: &Value) -> FamilyProfile {
     let mut profile = FamilyProfile::new();
     for (name, v) in value.as_object().expect("a profile is an object") {
-        let v: FactValue = match v {
-            Value::Bool(b) => (*b).into(),
-            Value::Number(n) => n.as_i64().expect("whole numbers").into(),
-            Value::String(s) => s.as_str().into(),
-            Value::Array(items) => FactValue::List(
-                items
-                    .iter()
-                    .map(|i| i.as_str().expect("text").to_owned())
-                    .collect(),
-            ),
-            other => panic!("unexpected value {other}"),
-        };
-        profile.set(name, v);
+        profile.set(name, fact_value(v));
     }
     profile
+}
+
+/// A workload value (boolean, whole number, text, list of text) as a [`FactValue`].
+fn fact_value(v: &Value) -> FactValue {
+    match v {
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => n.as_i64().expect("whole numbers").into(),
+        Value::String(s) => s.as_str().into(),
+        Value::Array(items) => FactValue::List(
+            items
+                .iter()
+                .map(|i| i.as_str().expect("text").to_owned())
+                .collect(),
+        ),
+        other => panic!("unexpected value {other}"),
+    }
 }
 
 // ---- a generator in the workload's shape (a port of gen_workload.py's distributions) ----
@@ -230,7 +270,7 @@ fn leaf(fact: &str, op: &str, value: Value) -> Value {
 }
 
 /// `n` rules shaped like the workload's seeded variations.
-pub fn synthetic_rules(n: usize, seed: u64) -> Vec<Value> {
+pub fn synthetic_rules(n: usize, seed: u64) -> Vec<Rule> {
     let mut rng = Rng(seed);
     (0..n)
         .map(|i| {
@@ -250,7 +290,9 @@ pub fn synthetic_rules(n: usize, seed: u64) -> Vec<Value> {
             } else {
                 json!({ "any": parts })
             };
-            json!({ "id": format!("S{i:05}"), "strength": rng.pick(&STRENGTH), "when": when })
+            let rule =
+                json!({ "id": format!("S{i:05}"), "strength": rng.pick(&STRENGTH), "when": when });
+            serde_json::from_value(rule).expect("a rule in the neutral format")
         })
         .collect()
 }
