@@ -406,10 +406,10 @@ impl Builder {
                         (_, other) => children.push(other),
                     }
                 }
-                if children.len() == 1 {
-                    if let Some(only) = children.pop() {
-                        return only;
-                    }
+                if children.len() == 1
+                    && let Some(only) = children.pop()
+                {
+                    return only;
                 }
                 if all {
                     Nnf::All(children)
