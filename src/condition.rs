@@ -95,6 +95,7 @@ pub(crate) enum Test {
 
 impl Test {
     /// Evaluates the test on a known value; `None` when the value is unknown.
+    #[inline]
     pub(crate) fn holds(&self, slot: &Slot) -> Option<bool> {
         let result = match (self, slot) {
             (Test::Known(expected), slot) => *expected != matches!(slot, Slot::Unknown),

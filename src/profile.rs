@@ -175,6 +175,7 @@ pub(crate) enum Slot {
 }
 
 impl Facts {
+    #[inline]
     pub(crate) fn get(&self, fact: FactId) -> &Slot {
         self.slots.get(fact).unwrap_or(&Slot::Unknown)
     }

@@ -64,8 +64,8 @@ enum Op {
 #[derive(Debug, Clone)]
 struct Group {
     guard: u32,
-    /// Rule indices, ascending.
-    rules: Box<[u32]>,
+    /// Rule numbers, ascending, with their codes.
+    rules: Box<[(u32, Code)]>,
 }
 
 /// A guide's conditions, compiled for statuses. See the module docs.
@@ -74,11 +74,11 @@ pub(crate) struct Program {
     tests: Vec<(FactId, Test)>,
     lits: Vec<u32>,
     ops: Vec<Op>,
-    /// Recommendations, then principles.
-    rules: Vec<Code>,
+    /// Number of rules (recommendations, then principles).
+    rules: usize,
     scope: Option<Code>,
-    /// Rules not in any group, ascending.
-    ungrouped: Box<[u32]>,
+    /// Rules not in any group, ascending, with their codes.
+    ungrouped: Box<[(u32, Code)]>,
     groups: Box<[Group]>,
     /// Deepest stack any `Ops` code needs.
     stack_depth: usize,
@@ -119,18 +119,20 @@ impl Program {
 
     /// Evaluates every rule on `facts`: fills `out` with one bit per rule (`applies` and
     /// `undetermined`; a rule in neither does not apply) and returns the scope's truth.
-    pub(crate) fn run(&self, facts: &Facts, scratch: &mut Scratch, out: Output<'_>) -> u8 {
+    pub(crate) fn run(&self, facts: &Facts, scratch: &mut Scratch, mut out: Output<'_>) -> u8 {
         let truths = &mut scratch.truths;
-        truths.clear();
-        for (fact, test) in &self.tests {
+        truths.resize(self.tests.len() * 2, UNKNOWN);
+        for ((fact, test), pair) in self.tests.iter().zip(truths.chunks_exact_mut(2)) {
             let t = truth_of(test, facts.get(*fact));
-            truths.push(t);
-            truths.push(TRUE - t);
+            if let [positive, negative] = pair {
+                *positive = t;
+                *negative = TRUE - t;
+            }
         }
         let truths = scratch.truths.as_slice();
         let stack = &mut scratch.stack;
         let scope = self.scope.map_or(TRUE, |c| self.eval(c, truths, stack));
-        let words = self.rules.len().div_ceil(64);
+        let words = self.rules.div_ceil(64);
         out.applies.clear();
         out.applies.resize(words, 0);
         out.undetermined.clear();
@@ -138,32 +140,45 @@ impl Program {
         if scope == FALSE {
             return scope;
         }
-        let mut set = |rule: u32, t: u8| {
-            let word = (rule / 64) as usize;
-            let bit = rule % 64;
-            if let Some(w) = out.applies.get_mut(word) {
-                *w |= u64::from(t >> 1) << bit;
-            }
-            if let Some(w) = out.undetermined.get_mut(word) {
-                *w |= u64::from(t & 1) << bit;
-            }
-        };
-        for &rule in self.ungrouped.iter() {
-            if let Some(&code) = self.rules.get(rule as usize) {
-                set(rule, self.eval(code, truths, stack).min(scope));
-            }
-        }
+        self.fill(&self.ungrouped, truths, stack, scope, &mut out);
         for group in self.groups.iter() {
-            if lit(truths, group.guard) == FALSE {
-                continue;
-            }
-            for &rule in group.rules.iter() {
-                if let Some(&code) = self.rules.get(rule as usize) {
-                    set(rule, self.eval(code, truths, stack).min(scope));
-                }
+            if lit(truths, group.guard) != FALSE {
+                self.fill(&group.rules, truths, stack, scope, &mut out);
             }
         }
         scope
+    }
+
+    /// Evaluates `rules` (ascending numbers with their codes) and sets their bits, one word at a
+    /// time.
+    #[inline]
+    fn fill(
+        &self,
+        rules: &[(u32, Code)],
+        truths: &[u8],
+        stack: &mut Vec<u8>,
+        scope: u8,
+        out: &mut Output<'_>,
+    ) {
+        let mut flush = |word: u32, a: u64, u: u64| {
+            if let Some(w) = out.applies.get_mut(word as usize) {
+                *w |= a;
+            }
+            if let Some(w) = out.undetermined.get_mut(word as usize) {
+                *w |= u;
+            }
+        };
+        let (mut word, mut a, mut u) = (0u32, 0u64, 0u64);
+        for &(rule, code) in rules {
+            if rule / 64 != word {
+                flush(word, a, u);
+                (word, a, u) = (rule / 64, 0, 0);
+            }
+            let t = self.eval(code, truths, stack).min(scope);
+            a |= u64::from(t >> 1) << (rule % 64);
+            u |= u64::from(t & 1) << (rule % 64);
+        }
+        flush(word, a, u);
     }
 
     #[inline]
@@ -242,7 +257,16 @@ impl Program {
         }
         let mut groups: Vec<Group> = Vec::new();
         let mut ungrouped = Vec::new();
-        for (rule, guard) in (0u32..).zip(&guard_of) {
+        let code_of = |rule: &u32| {
+            (
+                *rule,
+                rules
+                    .get(*rule as usize)
+                    .copied()
+                    .unwrap_or(Code::Const(UNKNOWN)),
+            )
+        };
+        for ((rule, guard), code) in (0u32..).zip(&guard_of).zip(&rules) {
             let members = guard.and_then(|g| by_guard.get(&g).map(|m| (g, m)));
             match members {
                 Some((g, m)) if m.len() >= MIN_GROUP => {
@@ -250,14 +274,14 @@ impl Program {
                     if m.first() == Some(&rule) {
                         groups.push(Group {
                             guard: g,
-                            rules: m.clone().into_boxed_slice(),
+                            rules: m.iter().map(code_of).collect(),
                         });
                     }
                 }
-                _ => ungrouped.push(rule),
+                _ => ungrouped.push((rule, *code)),
             }
         }
-        self.rules = rules;
+        self.rules = rules.len();
         self.ungrouped = ungrouped.into_boxed_slice();
         self.groups = groups.into_boxed_slice();
     }
