@@ -265,7 +265,8 @@ impl Case {
     /// );
     /// ```
     pub fn read(guide: &Guide, origin: &str, text: &str) -> Result<Case, Error> {
-        let file: CaseFile = yaml::parse(origin, text).map_err(|p| Error::new(vec![p]))?;
+        let file: CaseFile =
+            yaml::parse(origin, text, yaml::Budget::RuleFile).map_err(|p| Error::new(vec![p]))?;
         let mut problems = Vec::new();
         let profile = match profile::from_raw(&guide.vocabulary, origin, file.profile) {
             Ok(profile) => profile,

@@ -73,13 +73,13 @@ pub(crate) enum Condition {
 #[derive(Debug, Clone)]
 pub(crate) struct Leaf {
     pub(crate) fact: FactId,
-    test: Test,
+    pub(crate) test: Test,
     /// How the test reads in a report, e.g. "is one of family_help, edge_of_care".
     pub(crate) text: Box<str>,
 }
 
 #[derive(Debug, Clone)]
-enum Test {
+pub(crate) enum Test {
     Known(bool),
     BoolIs(bool),
     /// Inclusive range; `at_least`, `less_than` etc. are ranges with one open end.
@@ -98,7 +98,8 @@ enum Test {
 
 impl Test {
     /// Evaluates the test on a known value; `None` when the value is unknown.
-    fn holds(&self, slot: &Slot) -> Option<bool> {
+    #[inline]
+    pub(crate) fn holds(&self, slot: &Slot) -> Option<bool> {
         let result = match (self, slot) {
             (Test::Known(expected), slot) => *expected != matches!(slot, Slot::Unknown),
             (_, Slot::Unknown) => return None,

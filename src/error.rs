@@ -14,7 +14,7 @@ use std::fmt;
 /// ```text
 /// 2 problems:
 /// recommendations.yaml:14:9: rule `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean `service_level`?)
-/// profile.yaml:3:14: `youngest_child_age` is 12, outside its range 0..=10
+/// profile.yaml:3:16: `service_level` (a one_of fact): expected one of its declared values, found the number `12`
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {

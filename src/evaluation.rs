@@ -293,7 +293,7 @@ impl Guide {
         }
     }
 
-    fn evaluate_facts(&self, facts: &Facts, filter: &Filter) -> Evaluation<'_> {
+    pub(crate) fn evaluate_facts(&self, facts: &Facts, filter: &Filter) -> Evaluation<'_> {
         let scope = match &self.scope {
             Some(scope) => {
                 let (truth, reasons, missing) = self.explain(&scope.condition, facts);
@@ -509,7 +509,7 @@ impl Guide {
 
 /// Evaluation options resolved to indices.
 #[derive(Debug, Default)]
-struct Filter {
+pub(crate) struct Filter {
     /// Largest evidence rank kept (0 is the strongest).
     max_rank: Option<usize>,
     audience: Option<usize>,

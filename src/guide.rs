@@ -16,6 +16,7 @@ use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::files::{self, ActionFile, GuideFile, RuleFile, SourceFile};
 use crate::limits;
 use crate::profile::{self, Facts, FamilyProfile};
+use crate::program::Program;
 use crate::suggest;
 use crate::vocabulary::{self, Fact, FactType, Values, Vocabulary, check_identifier};
 use crate::yaml::{self, Raw, Spanned};
@@ -40,6 +41,10 @@ pub struct Guide {
     pub(crate) scope: Option<Scope>,
     pub(crate) principles: Vec<Rule>,
     pub(crate) recommendations: Vec<Rule>,
+    /// Every condition again, compiled for statuses (recommendations, then principles).
+    pub(crate) program: Program,
+    /// This load's number, shared by clones: see [`crate::PreparedProfile`].
+    pub(crate) key: u64,
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.
@@ -409,7 +414,7 @@ impl Loader {
         name: &str,
     ) -> Option<T> {
         let text = files.get(name)?;
-        match yaml::parse(name, text) {
+        match yaml::parse(name, text, yaml::Budget::RuleFile) {
             Ok(v) => Some(v),
             Err(p) => {
                 self.problems.push(p);
@@ -531,7 +536,11 @@ impl Loader {
             |loader: &mut Loader, kind: RuleKind, file: &str, list: Option<Vec<RuleFile>>| {
                 let list = list.unwrap_or_default();
                 let mut compiled = Vec::with_capacity(list.len());
-                for raw in &list {
+                // Each rule's file form (with its condition's YAML tree) is dropped as soon as it
+                // is compiled, so a large guide does not hold both forms at once; only what
+                // linking needs is kept.
+                let mut links = Vec::with_capacity(list.len());
+                for raw in list {
                     let index = compiled.len();
                     if let Err(kind) = check_identifier("an id", &raw.id.value)
                         .and_then(|()| rule_ids.insert("rule", &raw.id, index))
@@ -545,11 +554,15 @@ impl Loader {
                         file,
                         refs: &refs,
                     };
-                    if let Some(rule) = ctx.rule(kind, raw) {
+                    if let Some(rule) = ctx.rule(kind, &raw) {
                         compiled.push(rule);
                     }
+                    links.push(RuleLinks {
+                        id: raw.id,
+                        principles: raw.principles,
+                    });
                 }
-                (compiled, list)
+                (compiled, links)
             };
         let (mut principles, principles_raw) = rules_of(
             &mut self,
@@ -592,7 +605,17 @@ impl Loader {
         if !self.problems.is_empty() {
             return Err(Error::new(dedupe_cycles(self.problems)));
         }
+        let program = Program::compile(
+            &vocabulary,
+            scope.as_ref().map(|s| &s.condition),
+            recommendations
+                .iter()
+                .chain(&principles)
+                .map(|r| r.condition.as_ref()),
+        );
         Ok(Guide {
+            program,
+            key: crate::statuses::new_guide_key(),
             metadata,
             evidence,
             audiences,
@@ -798,9 +821,9 @@ impl Loader {
     fn link(
         &mut self,
         recommendations: &mut [Rule],
-        recommendations_raw: &[RuleFile],
+        recommendations_raw: &[RuleLinks],
         principles: &mut [Rule],
-        principles_raw: &[RuleFile],
+        principles_raw: &[RuleLinks],
     ) {
         for raw in principles_raw {
             if let Some(first) = raw.principles.first() {
@@ -816,12 +839,23 @@ impl Loader {
             }
         }
         let principle_ids: Vec<&str> = principles_raw.iter().map(|p| p.id.value.as_str()).collect();
+        // By id, first occurrence (a duplicate id is reported elsewhere): linear, not quadratic,
+        // in the number of rules.
+        let index_of = |rules: &[Rule]| {
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(rules.len());
+            for (i, rule) in rules.iter().enumerate() {
+                index.entry(rule.id.clone()).or_insert(i);
+            }
+            index
+        };
+        let recommendation_index = index_of(recommendations);
+        let principle_index = index_of(principles);
         for raw in recommendations_raw {
-            let Some(rec_index) = recommendations.iter().position(|r| r.id == raw.id.value) else {
+            let Some(&rec_index) = recommendation_index.get(&raw.id.value) else {
                 continue;
             };
             for link in &raw.principles {
-                match principles.iter().position(|p| p.id == link.value) {
+                match principle_index.get(&link.value).copied() {
                     Some(p) => {
                         if let Some(rec) = recommendations.get_mut(rec_index) {
                             rec.links.push(p);
@@ -847,6 +881,12 @@ impl Loader {
             }
         }
     }
+}
+
+/// What linking needs of a rule's file form: its id and the principles it names.
+struct RuleLinks {
+    id: Spanned<String>,
+    principles: Vec<Spanned<String>>,
 }
 
 struct References<'a> {

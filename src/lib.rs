@@ -51,7 +51,9 @@ mod files;
 mod guide;
 pub mod limits;
 mod profile;
+mod program;
 mod report;
+mod statuses;
 mod suggest;
 mod vocabulary;
 mod yaml;
@@ -66,4 +68,5 @@ pub use crate::evaluation::{
 };
 pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
 pub use crate::profile::{FactValue, FamilyProfile};
+pub use crate::statuses::{PreparedProfile, RuleIndices, Statuses};
 pub use crate::vocabulary::{Fact, FactType, Values};

@@ -175,8 +175,14 @@ pub(crate) enum Slot {
 }
 
 impl Facts {
+    #[inline]
     pub(crate) fn get(&self, fact: FactId) -> &Slot {
         self.slots.get(fact).unwrap_or(&Slot::Unknown)
+    }
+
+    /// No facts at all, to be filled by [`Facts::rebind`].
+    pub(crate) fn empty() -> Facts {
+        Facts { slots: Vec::new() }
     }
 
     /// Checks `profile` against `vocabulary`, reporting every problem at once. `origin` names the
@@ -186,7 +192,22 @@ impl Facts {
         profile: &FamilyProfile,
         origin: &str,
     ) -> Result<Facts, Error> {
-        let mut slots = vec![Slot::Unknown; vocabulary.len()];
+        let mut facts = Facts::empty();
+        facts.rebind(vocabulary, profile, origin)?;
+        Ok(facts)
+    }
+
+    /// [`Facts::bind`] into this buffer, reusing its memory (for caseloads). On error the slots
+    /// are left in an unspecified but valid state.
+    pub(crate) fn rebind(
+        &mut self,
+        vocabulary: &Vocabulary,
+        profile: &FamilyProfile,
+        origin: &str,
+    ) -> Result<(), Error> {
+        let slots = &mut self.slots;
+        slots.clear();
+        slots.resize(vocabulary.len(), Slot::Unknown);
         let mut problems = Vec::new();
         for (name, value) in profile.iter() {
             if problems.len() > limits::MAX_PROBLEMS {
@@ -208,7 +229,7 @@ impl Facts {
             }
         }
         if problems.is_empty() {
-            Ok(Facts { slots })
+            Ok(())
         } else {
             Err(Error::new(problems))
         }
@@ -297,7 +318,8 @@ pub(crate) fn read(
     origin: &str,
     text: &str,
 ) -> Result<FamilyProfile, Error> {
-    let root: Spanned<Raw> = yaml::parse(origin, text).map_err(|p| Error::new(vec![p]))?;
+    let root: Spanned<Raw> =
+        yaml::parse(origin, text, yaml::Budget::Profile).map_err(|p| Error::new(vec![p]))?;
     from_raw(vocabulary, origin, root)
 }
 

@@ -83,7 +83,7 @@ impl FactType {
 
     /// "a boolean fact", "an integer fact", ...: how messages name the type.
     pub(crate) fn described(&self) -> String {
-        let article = if matches!(self, FactType::Integer { .. } | FactType::OneOf(_)) {
+        let article = if matches!(self, FactType::Integer { .. }) {
             "an"
         } else {
             "a"

@@ -15,22 +15,46 @@ use crate::limits;
 
 pub(crate) use serde_saphyr::Spanned;
 
+/// What a text is, for its parser budget: rule files are allowed to be much larger than
+/// profiles (see [`crate::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Budget {
+    RuleFile,
+    Profile,
+}
+
+impl Budget {
+    fn bytes(self) -> usize {
+        match self {
+            Budget::RuleFile => limits::MAX_FILE_BYTES,
+            Budget::Profile => limits::MAX_PROFILE_BYTES,
+        }
+    }
+}
+
 /// The parser options every rule file and profile is read with: budgets set explicitly (well
 /// above any real guide, far below what would hurt a service), duplicate keys rejected, and only
 /// YAML 1.2 booleans (so `no` stays the text "no" unless a boolean is expected).
-fn options() -> serde_saphyr::Options {
+fn options(budget: Budget) -> serde_saphyr::Options {
+    let (max_events, max_nodes) = match budget {
+        Budget::RuleFile => (limits::MAX_YAML_EVENTS, limits::MAX_YAML_NODES),
+        Budget::Profile => (
+            limits::MAX_PROFILE_YAML_EVENTS,
+            limits::MAX_PROFILE_YAML_NODES,
+        ),
+    };
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = limits::MAX_YAML_EVENTS;
+    alias_limits.max_total_replayed_events = max_events;
     alias_limits.max_replay_stack_depth = limits::MAX_YAML_DEPTH;
     alias_limits.max_alias_expansions_per_anchor = limits::MAX_YAML_ALIASES;
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: limits::MAX_YAML_DEPTH,
-            max_events: limits::MAX_YAML_EVENTS,
+            max_events: max_events,
             max_aliases: limits::MAX_YAML_ALIASES,
             max_anchors: limits::MAX_YAML_ALIASES,
-            max_nodes: limits::MAX_YAML_NODES,
-            max_total_scalar_bytes: limits::MAX_FILE_BYTES,
+            max_nodes: max_nodes,
+            max_total_scalar_bytes: budget.bytes(),
             max_documents: 1,
             max_merge_keys: limits::MAX_YAML_ALIASES,
         },
@@ -40,19 +64,23 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
-/// Parses `text` (from `file`) into `T`, turning any syntax or shape error into a [`Problem`]
-/// with the file, line and column.
-pub(crate) fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, Problem> {
-    if text.len() > limits::MAX_FILE_BYTES {
+/// Parses `text` (from `file`) into `T` within `budget`, turning any syntax or shape error into
+/// a [`Problem`] with the file, line and column.
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    text: &str,
+    budget: Budget,
+) -> Result<T, Problem> {
+    if text.len() > budget.bytes() {
         return Err(Problem::new(
             file,
             ProblemKind::LimitExceeded {
                 what: format!("the file's size ({} bytes)", text.len()),
-                limit: limits::MAX_FILE_BYTES,
+                limit: budget.bytes(),
             },
         ));
     }
-    serde_saphyr::from_str_with_options(text, options()).map_err(|err| {
+    serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
         let position = err.location().and_then(Position::from_location);
         Problem::new(file, ProblemKind::Syntax(plain_message(&err))).at(position)
     })
@@ -200,6 +228,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
+        // A Vec grows to at least 4 slots; most lists and maps in rule files are shorter (a test is
+        // a one-key map in a one-key map), and large guides hold millions of them while loading.
+        items.shrink_to_fit();
         Ok(Raw::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
@@ -207,6 +238,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(entry) = map.next_entry()? {
             entries.push(entry);
         }
+        entries.shrink_to_fit();
         Ok(Raw::Map(entries))
     }
 }

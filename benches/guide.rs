@@ -1,0 +1,159 @@
+//! Benchmarks on the embedded guide (Parenting Through Adversity 0-10): loading, one profile
+//! (full results and statuses only), and a caseload of 10,000 varied profiles.
+//!
+//! ```sh
+//! cargo bench --bench guide
+//! ```
+//!
+//! Profiles come from `examples/profiles/*` and from a generator driven by the guide's own
+//! vocabulary (`guide.facts()`), so the benches follow the rule files when facts are renamed.
+
+// A benchmark program: it stops on a broken fixture.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use divan::{Bencher, black_box};
+use practice_guide::{
+    FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Statuses,
+};
+
+fn main() {
+    divan::main();
+}
+
+const CASELOAD: usize = 10_000;
+
+fn guide() -> &'static Guide {
+    practice_guide::parenting_through_adversity()
+}
+
+/// The example profiles, in file-name order.
+fn examples() -> Vec<FamilyProfile> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/profiles");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            guide()
+                .read_profile(&p.display().to_string(), &text)
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The richest example profile (most facts given): the one-profile benches' family.
+fn one() -> FamilyProfile {
+    examples()
+        .into_iter()
+        .max_by_key(FamilyProfile::len)
+        .unwrap()
+}
+
+/// `n` varied profiles: the examples, then profiles generated from the vocabulary, each fact
+/// unknown a fifth of the time.
+fn caseload(n: usize) -> Vec<FamilyProfile> {
+    let mut profiles = examples();
+    let mut rng = common::Rng(0x9e37_79b9_7f4a_7c15);
+    while profiles.len() < n {
+        let mut profile = FamilyProfile::new();
+        for fact in guide().facts() {
+            if rng.below(5) == 0 {
+                continue;
+            }
+            let name = fact.name();
+            match fact.fact_type() {
+                FactType::Boolean => profile.set(name, rng.below(2) == 0),
+                FactType::Integer { min, max } => {
+                    let span = usize::try_from(max - min + 1).unwrap_or(usize::MAX);
+                    profile.set(name, min + rng.below(span) as i64)
+                }
+                FactType::OneOf(values) => {
+                    let names: Vec<&str> = values.names().collect();
+                    profile.set(name, names[rng.below(names.len())])
+                }
+                FactType::SetOf(values) => {
+                    let chosen: Vec<&str> = values.names().filter(|_| rng.below(3) == 0).collect();
+                    profile.set(name, chosen)
+                }
+                _ => &mut profile,
+            };
+        }
+        if guide().check_profile(&profile).is_ok() {
+            profiles.push(profile);
+        }
+    }
+    profiles.truncate(n);
+    profiles
+}
+
+/// Parse, validate and compile the embedded guide's rule files.
+#[divan::bench]
+fn load_and_validate() -> Guide {
+    Guide::from_files(black_box(PARENTING_THROUGH_ADVERSITY_FILES)).unwrap()
+}
+
+/// One profile, full results (reasons, missing facts, actions, sources), binding included.
+#[divan::bench]
+fn one_profile_full(bencher: Bencher) {
+    let profile = one();
+    bencher.bench(|| guide().evaluate(black_box(&profile)).unwrap());
+}
+
+/// One prepared profile, full results.
+#[divan::bench]
+fn one_prepared_full(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    bencher.bench(|| guide().evaluate_prepared(black_box(&prepared)).unwrap());
+}
+
+/// One prepared profile, statuses only, into a reused `Statuses`.
+#[divan::bench]
+fn one_prepared_statuses(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    let mut statuses = Statuses::new();
+    bencher.bench_local(|| {
+        guide()
+            .statuses_into(black_box(&prepared), &mut statuses)
+            .unwrap();
+    });
+}
+
+/// Binding one profile to the vocabulary (`Guide::prepare`).
+#[divan::bench]
+fn one_prepare(bencher: Bencher) {
+    let profile = one();
+    bencher.bench(|| guide().prepare(black_box(&profile)).unwrap());
+}
+
+/// 10,000 profiles, full results (`Guide::evaluate_caseload`).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_10k_full(bencher: Bencher) {
+    let profiles = caseload(CASELOAD);
+    bencher.bench(|| guide().evaluate_caseload(black_box(&profiles)));
+}
+
+/// 10,000 prepared profiles, statuses only (`Guide::statuses_of_caseload`, reused output).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_10k_statuses(bencher: Bencher) {
+    let prepared: Vec<PreparedProfile> = caseload(CASELOAD)
+        .iter()
+        .map(|p| guide().prepare(p).unwrap())
+        .collect();
+    let mut out = Vec::new();
+    bencher.bench_local(|| {
+        guide()
+            .statuses_of_caseload(black_box(&prepared), &mut out)
+            .unwrap();
+    });
+}
