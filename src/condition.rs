@@ -24,7 +24,7 @@
 //! fact turns `known: false` from true to false. Use it to ask for information, not to decide a
 //! recommendation.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use regex::Regex;
@@ -201,19 +201,6 @@ impl Condition {
             Condition::Named(id, inner) => inner.explain_as(truth, facts, Some(*id), visit),
             Condition::Test(leaf) => visit(leaf, truth, via),
         }
-    }
-
-    /// The facts whose values are unknown and would decide this condition: the unknown facts
-    /// tested inside undecided parts.
-    pub(crate) fn missing(&self, facts: &Facts, out: &mut BTreeSet<FactId>) {
-        if self.truth(facts) != Truth::Unknown {
-            return;
-        }
-        self.explain_as(Truth::Unknown, facts, None, &mut |leaf, t, _| {
-            if t == Truth::Unknown {
-                out.insert(leaf.fact);
-            }
-        });
     }
 }
 

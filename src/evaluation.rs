@@ -6,7 +6,6 @@
 //! serialize to JSON with serde and deserialize back as owned values (`Evaluation<'static>`).
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +15,10 @@ use crate::guide::{Guide, Rule, RuleKind, Source};
 use crate::profile::{Facts, FamilyProfile, Slot};
 use crate::suggest;
 use crate::vocabulary::{FactId, FactType};
+
+/// A list of ids or texts in a result: borrowed from the guide when evaluating (so evaluating
+/// copies none of them), owned when read back from JSON. Serialized as a plain list of strings.
+pub type Texts<'g> = Cow<'g, [Cow<'static, str>]>;
 
 /// Whether a rule applies to a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -137,15 +140,15 @@ pub struct RuleResult<'g> {
     /// rule itself does not apply.
     pub actions: Vec<ActionResult<'g>>,
     /// For a recommendation, its principles; for a principle, the recommendations linking to it.
-    pub links: Vec<Cow<'g, str>>,
+    pub links: Texts<'g>,
     /// The outcomes the rule targets (ids).
-    pub outcomes: Vec<Cow<'g, str>>,
+    pub outcomes: Texts<'g>,
     /// The audiences it is written for (ids).
-    pub audiences: Vec<Cow<'g, str>>,
+    pub audiences: Texts<'g>,
     /// Why the guide makes it.
-    pub why: Vec<Cow<'g, str>>,
+    pub why: Texts<'g>,
     /// Where it comes from.
-    pub sources: Vec<Source>,
+    pub sources: Cow<'g, [Source]>,
 }
 
 /// An evidence level, as a result names it.
@@ -167,7 +170,7 @@ pub struct ActionResult<'g> {
     /// What to do.
     pub text: Cow<'g, str>,
     /// For whom (audience ids).
-    pub audiences: Vec<Cow<'g, str>>,
+    pub audiences: Texts<'g>,
     /// `applies` or `undetermined` (actions that do not apply are left out).
     pub status: Status,
     /// The tests of the action's own condition that decided it (empty if it has none).
@@ -293,7 +296,7 @@ impl Guide {
         }
     }
 
-    pub(crate) fn evaluate_facts(&self, facts: &Facts, filter: &Filter) -> Evaluation<'_> {
+    pub(crate) fn evaluate_facts<'g>(&'g self, facts: &Facts, filter: &Filter) -> Evaluation<'g> {
         let scope = match &self.scope {
             Some(scope) => {
                 let (truth, reasons, missing) = self.explain(&scope.condition, facts);
@@ -316,36 +319,18 @@ impl Guide {
             Status::Undetermined => Truth::Unknown,
             Status::DoesNotApply => Truth::False,
         };
-        let mut recommendations: Vec<(usize, RuleResult<'_>)> = self
-            .recommendations
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| filter.keeps(self, rule))
-            .map(|(i, rule)| {
-                (
-                    i,
-                    self.rule_result(rule, facts, scope_truth, filter, &scope.missing),
-                )
-            })
-            .collect();
-        let mut principles: Vec<(usize, RuleResult<'_>)> = self
-            .principles
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| filter.keeps(self, rule))
-            .map(|(i, rule)| {
-                (
-                    i,
-                    self.rule_result(rule, facts, scope_truth, filter, &scope.missing),
-                )
-            })
-            .collect();
-        let order = |(i, r): &(usize, RuleResult<'_>)| {
-            let strength = r.evidence.as_ref().map_or(usize::MAX, |e| e.rank);
-            (r.status, strength, *i)
+        let results = |rules: &'g [Rule]| -> Vec<RuleResult<'g>> {
+            let mut results: Vec<RuleResult<'g>> = rules
+                .iter()
+                .filter(|rule| filter.keeps(self, rule))
+                .map(|rule| self.rule_result(rule, facts, scope_truth, filter, &scope.missing))
+                .collect();
+            // A stable sort: rules of equal status and strength stay in guide order.
+            results.sort_by_key(|r| (r.status, r.evidence.as_ref().map_or(usize::MAX, |e| e.rank)));
+            results
         };
-        recommendations.sort_by_key(order);
-        principles.sort_by_key(order);
+        let recommendations = results(&self.recommendations);
+        let principles = results(&self.principles);
         Evaluation {
             guide: GuideStamp {
                 id: Cow::Borrowed(&self.metadata.id),
@@ -354,8 +339,8 @@ impl Guide {
                 content_hash: Cow::Borrowed(&self.metadata.content_hash),
             },
             scope,
-            recommendations: recommendations.into_iter().map(|(_, r)| r).collect(),
-            principles: principles.into_iter().map(|(_, r)| r).collect(),
+            recommendations,
+            principles,
         }
     }
 
@@ -397,27 +382,13 @@ impl Guide {
                     let status = Status::from_truth(own.min(truth));
                     (status != Status::DoesNotApply).then(|| ActionResult {
                         text: Cow::Borrowed(&action.text),
-                        audiences: self.audience_ids(&action.audiences),
+                        audiences: Cow::Borrowed(&action.audience_ids),
                         status,
                         reasons,
                         missing,
                     })
                 })
                 .collect()
-        };
-        let links = match rule.kind {
-            RuleKind::Recommendation => rule
-                .links
-                .iter()
-                .filter_map(|&i| self.principles.get(i))
-                .map(|p| Cow::Borrowed(p.id.as_str()))
-                .collect(),
-            RuleKind::Principle => rule
-                .links
-                .iter()
-                .filter_map(|&i| self.recommendations.get(i))
-                .map(|r| Cow::Borrowed(r.id.as_str()))
-                .collect(),
         };
         RuleResult {
             id: Cow::Borrowed(&rule.id),
@@ -437,25 +408,12 @@ impl Guide {
             reasons,
             missing,
             actions,
-            links,
-            outcomes: rule
-                .outcomes
-                .iter()
-                .filter_map(|&i| self.outcomes.get(i))
-                .map(|o| Cow::Borrowed(o.id.as_str()))
-                .collect(),
-            audiences: self.audience_ids(&rule.audiences),
-            why: rule.why.iter().map(|w| Cow::Borrowed(w.as_str())).collect(),
-            sources: rule.sources.clone(),
+            links: Cow::Borrowed(&rule.shown.links),
+            outcomes: Cow::Borrowed(&rule.shown.outcomes),
+            audiences: Cow::Borrowed(&rule.shown.audiences),
+            why: Cow::Borrowed(&rule.shown.why),
+            sources: Cow::Borrowed(&rule.sources),
         }
-    }
-
-    fn audience_ids(&self, indices: &[usize]) -> Vec<Cow<'_, str>> {
-        indices
-            .iter()
-            .filter_map(|&i| self.audiences.get(i))
-            .map(|a| Cow::Borrowed(a.id.as_str()))
-            .collect()
     }
 
     /// A condition's truth, the reasons that decided it, and the missing facts.
@@ -465,7 +423,11 @@ impl Guide {
         facts: &Facts,
     ) -> (Truth, Vec<Reason<'g>>, Vec<Cow<'g, str>>) {
         let mut reasons = Vec::new();
+        let mut unknown: Vec<FactId> = Vec::new();
         let truth = condition.explain(facts, None, &mut |leaf: &'g Leaf, t, via| {
+            if t == Truth::Unknown {
+                unknown.push(leaf.fact);
+            }
             reasons.push(Reason {
                 fact: Cow::Borrowed(self.vocabulary.fact_name(leaf.fact)),
                 test: Cow::Borrowed(&leaf.text),
@@ -480,12 +442,18 @@ impl Guide {
                     .map(|n| Cow::Borrowed(n.id.as_str())),
             });
         });
-        let mut missing_ids = BTreeSet::new();
-        condition.missing(facts, &mut missing_ids);
-        let missing = missing_ids
-            .into_iter()
-            .map(|id| Cow::Borrowed(self.vocabulary.fact_name(id)))
-            .collect();
+        // The explanation of an undecided condition visits exactly its undecided tests; a decided
+        // one lists no missing facts, whatever unknowns it holds.
+        let missing = if truth == Truth::Unknown {
+            unknown.sort_unstable();
+            unknown.dedup();
+            unknown
+                .into_iter()
+                .map(|id| Cow::Borrowed(self.vocabulary.fact_name(id)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         (truth, reasons, missing)
     }
 

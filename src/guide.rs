@@ -5,6 +5,7 @@
 //! value checked against the vocabulary, every regex compiled, every named condition expanded.
 //! Every problem in every file is collected before the load fails, so one run shows them all.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -128,6 +129,17 @@ pub struct Rule {
     pub(crate) why: Vec<String>,
     pub(crate) actions: Vec<Action>,
     pub(crate) sources: Vec<Source>,
+    /// The ids and texts results show, resolved once at load so that results can borrow them.
+    pub(crate) shown: Shown,
+}
+
+/// A rule's lists as results show them (ids rather than indices), built once at load time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shown {
+    pub(crate) links: Vec<Cow<'static, str>>,
+    pub(crate) outcomes: Vec<Cow<'static, str>>,
+    pub(crate) audiences: Vec<Cow<'static, str>>,
+    pub(crate) why: Vec<Cow<'static, str>>,
 }
 
 impl Rule {
@@ -162,6 +174,8 @@ impl Rule {
 pub(crate) struct Action {
     pub(crate) text: String,
     pub(crate) audiences: Vec<usize>,
+    /// `audiences` as ids, for results to borrow.
+    pub(crate) audience_ids: Vec<Cow<'static, str>>,
     pub(crate) condition: Option<Condition>,
 }
 
@@ -529,6 +543,7 @@ impl Loader {
         let refs = References {
             evidence: &evidence,
             audiences: &audience_ids,
+            audience_labels: &audiences,
             outcomes: &outcome_ids,
         };
         let mut rule_ids = Ids::default();
@@ -604,6 +619,26 @@ impl Loader {
 
         if !self.problems.is_empty() {
             return Err(Error::new(dedupe_cycles(self.problems)));
+        }
+        let recommendation_ids: Vec<String> =
+            recommendations.iter().map(|r| r.id.clone()).collect();
+        let principle_ids: Vec<String> = principles.iter().map(|p| p.id.clone()).collect();
+        for (rule, others) in recommendations
+            .iter_mut()
+            .map(|r| (r, &principle_ids))
+            .chain(principles.iter_mut().map(|p| (p, &recommendation_ids)))
+        {
+            rule.shown = Shown {
+                links: rule
+                    .links
+                    .iter()
+                    .filter_map(|&i| others.get(i))
+                    .map(|id| Cow::Owned(id.clone()))
+                    .collect(),
+                outcomes: ids_of(&outcomes, &rule.outcomes),
+                audiences: ids_of(&audiences, &rule.audiences),
+                why: rule.why.iter().map(|w| Cow::Owned(w.clone())).collect(),
+            };
         }
         let program = Program::compile(
             &vocabulary,
@@ -892,6 +927,7 @@ struct RuleLinks {
 struct References<'a> {
     evidence: &'a [EvidenceLevel],
     audiences: &'a Ids,
+    audience_labels: &'a [Label],
     outcomes: &'a Ids,
 }
 
@@ -1055,6 +1091,7 @@ impl RuleContext<'_, '_> {
             why: raw.why.clone(),
             actions,
             sources,
+            shown: Shown::default(),
         })
     }
 
@@ -1130,10 +1167,20 @@ impl RuleContext<'_, '_> {
         };
         Some(Action {
             text: raw.text.clone(),
+            audience_ids: ids_of(self.refs.audience_labels, &audiences),
             audiences,
             condition,
         })
     }
+}
+
+/// The ids of the labels at `indices`.
+fn ids_of(labels: &[Label], indices: &[usize]) -> Vec<Cow<'static, str>> {
+    indices
+        .iter()
+        .filter_map(|&i| labels.get(i))
+        .map(|l| Cow::Owned(l.id.clone()))
+        .collect()
 }
 
 /// Builds a fact's type from its declaration; on error, the problem and where it is.

@@ -64,7 +64,7 @@ pub use crate::embedded::{
 pub use crate::error::{Error, Position, Problem, ProblemKind, Suggestion};
 pub use crate::evaluation::{
     ActionResult, Evaluation, EvaluationOptions, EvidenceRef, GuideStamp, Reason, RuleResult,
-    ScopeResult, SeenValue, Status, TestResult,
+    ScopeResult, SeenValue, Status, TestResult, Texts,
 };
 pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
 pub use crate::profile::{FactValue, FamilyProfile};

@@ -122,7 +122,7 @@ fn write_rule(out: &mut String, result: &RuleResult<'_>) -> fmt::Result {
         };
         writeln!(out, "    {label}: {}", result.links.join(", "))?;
     }
-    for source in &result.sources {
+    for source in result.sources.iter() {
         let wording = match source.wording {
             Wording::Verbatim => "guide's own words",
             Wording::Summary => "summary",
