@@ -52,7 +52,6 @@ use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::evaluation::{RuleResult, Status};
 use crate::files::Ordered;
 use crate::guide::{Guide, RuleKind};
-use crate::limits;
 use crate::profile::{self, FamilyProfile};
 use crate::suggest;
 use crate::yaml::{self, Raw, Spanned};
@@ -177,39 +176,13 @@ impl fmt::Display for SuiteReport {
 pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport, Error> {
     let dir = dir.as_ref();
     let origin = dir.display().to_string();
-    let io_error =
-        |e: std::io::Error| Error::new(vec![Problem::new(&origin, ProblemKind::Io(e.to_string()))]);
-    let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io_error)? {
-        let path = entry.map_err(io_error)?.path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    let mut cases = Vec::with_capacity(paths.len());
+    let files = yaml::read_dir(dir, |path| path.display().to_string())?;
+    let mut cases = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
-    for path in paths {
-        let name = path.display().to_string();
-        let too_big = std::fs::metadata(&path)
-            .map(|m| m.len() > limits::MAX_FILE_BYTES as u64)
-            .unwrap_or(false);
-        if too_big {
-            problems.push(Problem::new(
-                &name,
-                ProblemKind::LimitExceeded {
-                    what: "the file's size".to_owned(),
-                    limit: limits::MAX_FILE_BYTES,
-                },
-            ));
-            continue;
-        }
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match Case::read(guide, &name, &text) {
-                Ok(case) => cases.push(case),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
-            },
-            Err(e) => problems.push(Problem::new(&name, ProblemKind::Io(e.to_string()))),
+    for file in files {
+        match Case::read(guide, &file.path.display().to_string(), &file.text) {
+            Ok(case) => cases.push(case),
+            Err(e) => problems.extend(e.problems().iter().cloned()),
         }
     }
     if !problems.is_empty() {

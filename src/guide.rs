@@ -217,51 +217,12 @@ impl Guide {
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Guide, Error> {
-        let dir = dir.as_ref();
-        let origin = dir.display().to_string();
-        let io_error = |e: std::io::Error| {
-            Error::new(vec![Problem::new(&origin, ProblemKind::Io(e.to_string()))])
-        };
-        let mut files = Vec::new();
-        let mut problems = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io_error)? {
-            let path = entry.map_err(io_error)?.path();
-            let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            if !is_yaml {
-                continue;
-            }
-            let name = path
-                .file_name()
+        let files = yaml::read_dir(dir.as_ref(), |path| {
+            path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let too_big = std::fs::metadata(&path)
-                .map(|m| m.len() > limits::MAX_FILE_BYTES as u64)
-                .unwrap_or(false);
-            if too_big {
-                problems.push(Problem::new(
-                    &name,
-                    ProblemKind::LimitExceeded {
-                        what: "the file's size".to_owned(),
-                        limit: limits::MAX_FILE_BYTES,
-                    },
-                ));
-                continue;
-            }
-            match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => files.push((name, text)),
-                    Err(_) => problems.push(Problem::new(
-                        &name,
-                        ProblemKind::Syntax("the file is not UTF-8 text".to_owned()),
-                    )),
-                },
-                Err(e) => problems.push(Problem::new(&name, ProblemKind::Io(e.to_string()))),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
-        Guide::from_files(files)
+                .unwrap_or_default()
+        })?;
+        Guide::from_files(files.into_iter().map(|f| (f.name(), f.text)))
     }
 
     /// Loads a guide from in-memory files: `(file name, contents)` pairs, named as in a guide

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::options::DuplicateKeyPolicy;
 
-use crate::error::{Position, Problem, ProblemKind};
+use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::limits;
 
 pub(crate) use serde_saphyr::Spanned;
@@ -240,5 +240,72 @@ impl<'de> Visitor<'de> for RawVisitor {
         }
         entries.shrink_to_fit();
         Ok(Raw::Map(entries))
+    }
+}
+
+/// A YAML file read from a folder: its path and its text.
+pub(crate) struct YamlFile {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) text: String,
+}
+
+impl YamlFile {
+    /// The file's name without its folder, as a guide folder's files are named in messages.
+    pub(crate) fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads every `*.yaml` / `*.yml` file directly in `dir`, in file-name order, refusing files over
+/// the rule-file size limit and files that are not UTF-8. Other files (a README) are skipped.
+/// Every problem is reported, each naming its file as `name` does.
+pub(crate) fn read_dir(
+    dir: &std::path::Path,
+    name: impl Fn(&std::path::Path) -> String,
+) -> Result<Vec<YamlFile>, Error> {
+    let origin = dir.display().to_string();
+    let io_error =
+        |e: std::io::Error| Error::new(vec![Problem::new(&origin, ProblemKind::Io(e.to_string()))]);
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_error)? {
+        let path = entry.map_err(io_error)?.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        let shown = name(&path);
+        let too_big = std::fs::metadata(&path)
+            .map(|m| m.len() > limits::MAX_FILE_BYTES as u64)
+            .unwrap_or(false);
+        if too_big {
+            problems.push(Problem::new(
+                &shown,
+                ProblemKind::LimitExceeded {
+                    what: "the file's size".to_owned(),
+                    limit: limits::MAX_FILE_BYTES,
+                },
+            ));
+            continue;
+        }
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => files.push(YamlFile { path, text }),
+            Ok(Err(_)) => problems.push(Problem::new(
+                &shown,
+                ProblemKind::Syntax("the file is not UTF-8 text".to_owned()),
+            )),
+            Err(e) => problems.push(Problem::new(&shown, ProblemKind::Io(e.to_string()))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::new(problems))
     }
 }
