@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::condition::{Condition, Leaf, Truth};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::guide::{Guide, Rule, RuleKind, Source};
+use crate::overlay::{OverlayStamp, ServiceResult};
 use crate::profile::{Facts, FamilyProfile, Slot};
 use crate::suggest;
 use crate::vocabulary::{FactId, FactType};
 
 /// Whether a rule applies to a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The rule's condition holds on what is known.
@@ -30,7 +32,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn from_truth(truth: Truth) -> Status {
+    pub(crate) fn from_truth(truth: Truth) -> Status {
         match truth {
             Truth::True => Status::Applies,
             Truth::Unknown => Status::Undetermined,
@@ -74,6 +76,7 @@ pub struct EvaluationOptions {
 }
 
 /// The result of evaluating one profile against a guide.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation<'g> {
     /// Which guide and which encoding of it produced this result.
@@ -85,9 +88,14 @@ pub struct Evaluation<'g> {
     pub recommendations: Vec<RuleResult<'g>>,
     /// Key principles, in the same order.
     pub principles: Vec<RuleResult<'g>>,
+    /// The local offer (overlay) that contributed services, if the guide was loaded with one.
+    /// Absent from the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<OverlayStamp<'g>>,
 }
 
 /// Identifies the rules that produced an evaluation.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideStamp<'g> {
     /// The guide's id.
@@ -101,6 +109,7 @@ pub struct GuideStamp<'g> {
 }
 
 /// Whether the family is within the guide's scope.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeResult<'g> {
     /// `applies` when in scope; `does_not_apply` when outside it (every rule then does not apply);
@@ -115,6 +124,7 @@ pub struct ScopeResult<'g> {
 }
 
 /// The result for one recommendation or principle.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleResult<'g> {
     /// The rule's id.
@@ -146,9 +156,15 @@ pub struct RuleResult<'g> {
     pub why: Vec<Cow<'g, str>>,
     /// Where it comes from.
     pub sources: Vec<Source>,
+    /// For a recommendation that applies or is undetermined, the local services (of the guide's
+    /// overlay) that deliver it and the family may be eligible for: eligible first, then
+    /// undetermined, each in the overlay's order. Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceResult<'g>>,
 }
 
 /// An evidence level, as a result names it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRef<'g> {
     /// The level's id, e.g. `promising`.
@@ -162,6 +178,7 @@ pub struct EvidenceRef<'g> {
 }
 
 /// One "how" point of a rule and whether it applies to this family.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionResult<'g> {
     /// What to do.
@@ -177,6 +194,7 @@ pub struct ActionResult<'g> {
 }
 
 /// One test that decided a status, and what the profile said.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason<'g> {
     /// The fact tested.
@@ -194,6 +212,7 @@ pub struct Reason<'g> {
 
 /// The outcome of one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TestResult {
     /// The test held.
@@ -206,6 +225,7 @@ pub enum TestResult {
 
 /// A profile value as a reason shows it: plain JSON (`true`, `4`, `"family_help"`, `["poverty"]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum SeenValue<'g> {
     /// A boolean fact's value.
@@ -344,6 +364,7 @@ impl Guide {
             let strength = r.evidence.as_ref().map_or(usize::MAX, |e| e.rank);
             (r.status, strength, *i)
         };
+        self.attach_services(facts, scope_truth, &mut recommendations);
         recommendations.sort_by_key(order);
         principles.sort_by_key(order);
         Evaluation {
@@ -356,6 +377,7 @@ impl Guide {
             scope,
             recommendations: recommendations.into_iter().map(|(_, r)| r).collect(),
             principles: principles.into_iter().map(|(_, r)| r).collect(),
+            overlay: self.overlay_stamp(),
         }
     }
 
@@ -447,6 +469,7 @@ impl Guide {
             audiences: self.audience_ids(&rule.audiences),
             why: rule.why.iter().map(|w| Cow::Borrowed(w.as_str())).collect(),
             sources: rule.sources.clone(),
+            services: Vec::new(),
         }
     }
 
@@ -459,7 +482,7 @@ impl Guide {
     }
 
     /// A condition's truth, the reasons that decided it, and the missing facts.
-    fn explain<'g>(
+    pub(crate) fn explain<'g>(
         &'g self,
         condition: &'g Condition,
         facts: &Facts,

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::condition::{self, Compiler, Condition, NamedConditions};
 use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::files::{self, ActionFile, GuideFile, RuleFile, SourceFile};
+use crate::fit::Fit;
 use crate::limits;
 use crate::profile::{self, Facts, FamilyProfile};
 use crate::suggest;
@@ -40,6 +41,11 @@ pub struct Guide {
     pub(crate) scope: Option<Scope>,
     pub(crate) principles: Vec<Rule>,
     pub(crate) recommendations: Vec<Rule>,
+    /// The named conditions compiled, by index (as `named_conditions`), for an overlay's
+    /// conditions to use by name.
+    pub(crate) named_compiled: Vec<Option<(Condition, usize)>>,
+    /// The local offer loaded onto the guide, if any (see `src/overlay.rs`).
+    pub(crate) overlay: Option<std::sync::Arc<crate::overlay::Overlay>>,
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.
@@ -97,6 +103,7 @@ pub(crate) struct Scope {
 
 /// Whether a rule is one of the guide's recommendations or one of its key principles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// An evidence-rated recommendation.
@@ -123,6 +130,8 @@ pub struct Rule {
     pub(crate) why: Vec<String>,
     pub(crate) actions: Vec<Action>,
     pub(crate) sources: Vec<Source>,
+    /// What the rule's statement says of the services that deliver it (`fit:`).
+    pub(crate) fit: Option<Fit>,
 }
 
 impl Rule {
@@ -158,10 +167,13 @@ pub(crate) struct Action {
     pub(crate) text: String,
     pub(crate) audiences: Vec<usize>,
     pub(crate) condition: Option<Condition>,
+    /// What this point says of the services that deliver its rule (`fit:`).
+    pub(crate) fit: Option<Fit>,
 }
 
 /// Where a statement comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Source {
     /// The address.
     pub url: String,
@@ -179,6 +191,7 @@ pub struct Source {
 
 /// Whether a statement is the guide's own words or someone's summary of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Wording {
     /// The guide's own words.
@@ -592,6 +605,11 @@ impl Loader {
         if !self.problems.is_empty() {
             return Err(Error::new(dedupe_cycles(self.problems)));
         }
+        let named_compiled = named
+            .compiled
+            .into_iter()
+            .map(|c| c.and_then(Result::ok))
+            .collect();
         Ok(Guide {
             metadata,
             evidence,
@@ -602,6 +620,8 @@ impl Loader {
             scope,
             principles,
             recommendations,
+            named_compiled,
+            overlay: None,
         })
     }
 
@@ -996,6 +1016,9 @@ impl RuleContext<'_, '_> {
             &raw.sources,
             kind == RuleKind::Recommendation,
         );
+        let fit = raw.fit.as_ref().and_then(|fit| {
+            crate::fit::compile(fit, self.file, id, at, &mut self.loader.problems)
+        });
         if kind == RuleKind::Recommendation {
             self.check_ratings(id, at, evidence, &raw.sources);
         }
@@ -1015,6 +1038,7 @@ impl RuleContext<'_, '_> {
             why: raw.why.clone(),
             actions,
             sources,
+            fit,
         })
     }
 
@@ -1088,16 +1112,27 @@ impl RuleContext<'_, '_> {
             Some(when) => Some(self.condition(rule, when)?),
             None => None,
         };
+        let fit = match &raw.fit {
+            Some(fit) => Some(crate::fit::compile(
+                fit,
+                self.file,
+                rule,
+                None,
+                &mut self.loader.problems,
+            )?),
+            None => None,
+        };
         Some(Action {
             text: raw.text.clone(),
             audiences,
             condition,
+            fit,
         })
     }
 }
 
 /// Builds a fact's type from its declaration; on error, the problem and where it is.
-fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Position>)> {
+pub(crate) fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Position>)> {
     let type_at = yaml::position_of(&def.fact_type);
     let misplaced = |key: &str, types: &str| {
         (
@@ -1227,7 +1262,7 @@ fn is_iso_date(s: &str) -> bool {
 
 /// SHA-256 over every file's name and contents, in name order, each length-prefixed so that no
 /// two different sets of files hash alike.
-fn content_hash(files: &BTreeMap<&str, &str>) -> String {
+pub(crate) fn content_hash(files: &BTreeMap<&str, &str>) -> String {
     let mut hasher = Sha256::new();
     for (name, text) in files {
         hasher.update((name.len() as u64).to_le_bytes());

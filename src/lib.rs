@@ -48,10 +48,14 @@ mod embedded;
 mod error;
 mod evaluation;
 mod files;
+mod fit;
 mod guide;
 pub mod limits;
+mod overlay;
 mod profile;
 mod report;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod suggest;
 mod vocabulary;
 mod yaml;
@@ -63,6 +67,10 @@ pub use crate::error::{Error, Position, Problem, ProblemKind, Suggestion};
 pub use crate::evaluation::{
     ActionResult, Evaluation, EvaluationOptions, EvidenceRef, GuideStamp, Reason, RuleResult,
     ScopeResult, SeenValue, Status, TestResult,
+};
+pub use crate::overlay::{
+    Delivery, FitAspect, FitFlag, Format, Overlay, OverlayMetadata, OverlayStamp, Referral,
+    Service, ServiceResult, Structure,
 };
 pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
 pub use crate::profile::{FactValue, FamilyProfile};

@@ -21,3 +21,4 @@ mod output;
 mod profile_errors;
 mod properties;
 mod ratings;
+mod schema;
