@@ -51,6 +51,7 @@ mod files;
 mod fit;
 mod guide;
 pub mod limits;
+mod markdown;
 mod overlay;
 mod profile;
 mod report;

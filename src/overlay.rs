@@ -348,7 +348,9 @@ pub struct FitFlag<'g> {
     pub rule: Cow<'g, str>,
     /// The words: the "how" point's text, or the rule's statement.
     pub says: Cow<'g, str>,
-    /// The flag in one sentence, e.g. `online; the guide prioritises ...`.
+    /// The flag in one sentence, citing the rule and its words: for example, online delivery,
+    /// where the guide's words fit face-to-face: principle `programme-design` says "Prioritise
+    /// face-to-face support."
     pub message: Cow<'g, str>,
     /// Where the words come from (the rule's sources).
     pub sources: Vec<Source>,
@@ -369,14 +371,14 @@ impl Guide {
     ///     .with("children_ages", ["age_3"])
     ///     .with("adversities", ["poverty"])
     ///     .with("service_level", "universal")
-    ///     .with("postcode_district", "EX1");
+    ///     .with("postcode_district", "ZZ1");
     /// let evaluation = guide.evaluate(&family)?;
     /// let services: Vec<&str> = evaluation.recommendations.iter()
     ///     .flat_map(|r| &r.services)
     ///     .filter(|s| s.status == Status::Applies)
     ///     .map(|s| s.id.as_ref())
     ///     .collect();
-    /// assert!(services.contains(&"incredible-years-toddler-group"));
+    /// assert!(services.contains(&"toddler-talk-and-play"));
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn with_overlay_dir(&self, dir: impl AsRef<Path>) -> Result<Guide, Error> {
@@ -569,12 +571,12 @@ impl Guide {
         for (owner, says, fit, truth) in governing {
             for (aspect, offered, fits) in fit.misfits(service) {
                 let message = format!(
-                    "{}: {} {}; the guide's {} `{}` says \"{}\"",
+                    "{} {}, where the guide's words fit {}: {} `{}` says \"{}\"",
                     offered.replace('_', "-"),
                     match aspect {
-                        FitAspect::Delivery => "delivery, where it fits",
-                        FitAspect::Format => "format, where it fits",
-                        FitAspect::Structure => "structure, where it fits",
+                        FitAspect::Delivery => "delivery",
+                        FitAspect::Format => "format",
+                        FitAspect::Structure => "structure",
                     },
                     fits.join(" or ").replace('_', "-"),
                     match owner.kind {
@@ -754,10 +756,10 @@ impl OverlayLoader<'_> {
                     name,
                     None,
                     None,
-                    ProblemKind::UnexpectedFile {
-                        name: (*name).to_owned(),
-                        expected: expected.join(", "),
-                    },
+                    ProblemKind::Invalid(format!(
+                        "unexpected file `{name}`: an overlay folder holds only {}",
+                        expected.join(", ")
+                    )),
                 );
             }
         }

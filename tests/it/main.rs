@@ -18,6 +18,7 @@ mod load_errors;
 mod operators;
 mod ordering;
 mod output;
+mod overlay;
 mod profile_errors;
 mod properties;
 mod ratings;
