@@ -113,7 +113,10 @@ pub(crate) struct FactFile {
     pub unit: Option<String>,
     /// For `one_of` and `set_of`: a list of values, or a mapping of value → description.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::ValuesSchema>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ValuesSchema>")
+    )]
     pub values: Option<Spanned<Raw>>,
     /// For `text`: a regular expression every value must match.
     #[serde(default)]
@@ -161,7 +164,10 @@ pub(crate) struct RuleFile {
     /// When the rule applies. Required for recommendations; a principle without one applies to
     /// every family in scope.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::ConditionSchema>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ConditionSchema>")
+    )]
     pub when: Option<Spanned<Raw>>,
     #[serde(default)]
     pub why: Vec<String>,
@@ -183,7 +189,10 @@ pub(crate) struct ActionFile {
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub audiences: Vec<Spanned<String>>,
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::ConditionSchema>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ConditionSchema>")
+    )]
     pub when: Option<Spanned<Raw>>,
     /// What this "how" point says of the services that deliver the rule (see `FitFile`).
     #[serde(default)]

@@ -1016,9 +1016,10 @@ impl RuleContext<'_, '_> {
             &raw.sources,
             kind == RuleKind::Recommendation,
         );
-        let fit = raw.fit.as_ref().and_then(|fit| {
-            crate::fit::compile(fit, self.file, id, at, &mut self.loader.problems)
-        });
+        let fit = raw
+            .fit
+            .as_ref()
+            .and_then(|fit| crate::fit::compile(fit, self.file, id, at, &mut self.loader.problems));
         if kind == RuleKind::Recommendation {
             self.check_ratings(id, at, evidence, &raw.sources);
         }
@@ -1132,7 +1133,9 @@ impl RuleContext<'_, '_> {
 }
 
 /// Builds a fact's type from its declaration; on error, the problem and where it is.
-pub(crate) fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Position>)> {
+pub(crate) fn fact_type(
+    def: &files::FactFile,
+) -> Result<FactType, (ProblemKind, Option<Position>)> {
     let type_at = yaml::position_of(&def.fact_type);
     let misplaced = |key: &str, types: &str| {
         (

@@ -69,10 +69,10 @@ pub use crate::evaluation::{
     ActionResult, Evaluation, EvaluationOptions, EvidenceRef, GuideStamp, Reason, RuleResult,
     ScopeResult, SeenValue, Status, TestResult,
 };
+pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
 pub use crate::overlay::{
     Delivery, FitAspect, FitFlag, Format, Overlay, OverlayMetadata, OverlayStamp, Referral,
     Service, ServiceResult, Structure,
 };
-pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::vocabulary::{Fact, FactType, Values};

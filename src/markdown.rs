@@ -246,11 +246,15 @@ fn write_service(out: &mut String, service: &ServiceResult<'_>) -> fmt::Result {
         writeln!(out, "  - Eligible because {}", decisive.join("; "))?;
     }
     if !service.missing.is_empty() {
-        writeln!(out, "  - Would be decided by: {}", code_list(&service.missing))?;
+        writeln!(
+            out,
+            "  - Would be decided by: {}",
+            code_list(&service.missing)
+        )?;
     }
     write!(
         out,
-        "  - Refer: {}. Contact: {}",
+        "  - Refer: {}; contact: {}",
         escape(&service.referral.how),
         escape(&service.referral.contact)
     )?;
@@ -264,7 +268,11 @@ fn write_service(out: &mut String, service: &ServiceResult<'_>) -> fmt::Result {
         } else {
             ""
         };
-        write!(out, "  - **Does not fit the guide{maybe}:** {}", escape(&flag.message))?;
+        write!(
+            out,
+            "  - **Does not fit the guide{maybe}:** {}",
+            escape(&flag.message)
+        )?;
         for source in &flag.sources {
             write!(out, " — {}", source_link(source))?;
         }
@@ -289,7 +297,7 @@ fn write_reasons(out: &mut String, reasons: &[Reason<'_>]) -> fmt::Result {
             None => write!(out, " (not given)")?,
         }
         if let Some(via) = &reason.via {
-            write!(out, " *[{via}]*")?;
+            write!(out, " (via `{via}`)")?;
         }
         writeln!(out)?;
     }

@@ -806,9 +806,7 @@ impl OverlayLoader<'_> {
             .zip(&self.guide.named_compiled)
             .enumerate()
         {
-            named
-                .raw
-                .insert(label.id.as_str(), (index, &placeholder));
+            named.raw.insert(label.id.as_str(), (index, &placeholder));
             named.names.push(label.id.as_str());
             named.compiled.push(Some(compiled.clone().ok_or(())));
         }
@@ -861,7 +859,8 @@ impl OverlayLoader<'_> {
         }
 
         let mut services = Vec::new();
-        let mut delivering: Vec<Vec<Delivered>> = vec![Vec::new(); self.guide.recommendations.len()];
+        let mut delivering: Vec<Vec<Delivered>> =
+            vec![Vec::new(); self.guide.recommendations.len()];
         let mut ids: HashMap<&str, u64> = HashMap::new();
         if services_file.is_empty() {
             self.report(
@@ -888,7 +887,8 @@ impl OverlayLoader<'_> {
             }
             ids.entry(id).or_insert(line);
             let index = services.len();
-            if let Some(service) = self.service(raw, &vocabulary, &mut named, index, &mut delivering)
+            if let Some(service) =
+                self.service(raw, &vocabulary, &mut named, index, &mut delivering)
             {
                 services.push(service);
             }
@@ -929,7 +929,12 @@ impl OverlayLoader<'_> {
                 )),
             );
         }
-        if file.fictional && file.disclaimer.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        if file.fictional
+            && file
+                .disclaimer
+                .as_deref()
+                .is_none_or(|d| d.trim().is_empty())
+        {
             self.report(
                 OVERLAY_FILE,
                 yaml::position_of(&file.id),

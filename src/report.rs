@@ -38,7 +38,11 @@ impl Evaluation<'_> {
             writeln!(
                 out,
                 "Local offer: {} ({} version {}, {}); all rules: {}",
-                overlay.title, overlay.id, overlay.version, overlay.content_hash, overlay.rules_hash
+                overlay.title,
+                overlay.id,
+                overlay.version,
+                overlay.content_hash,
+                overlay.rules_hash
             )?;
             if let Some(disclaimer) = &overlay.disclaimer {
                 writeln!(out, "{disclaimer}")?;
@@ -212,7 +216,11 @@ fn write_service(out: &mut String, service: &ServiceResult<'_>) -> fmt::Result {
         } else {
             ""
         };
-        writeln!(out, "        DOES NOT FIT THE GUIDE{maybe}: {}", flag.message)?;
+        writeln!(
+            out,
+            "        DOES NOT FIT THE GUIDE{maybe}: {}",
+            flag.message
+        )?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! JSON Schemas (draft-07) of every kind of rule file and of an evaluation's JSON, generated
 //! from the crate's own types with [`schemars`], so that they can never drift from what the
-//! loader reads and what [`Evaluation`](crate::Evaluation) writes. Needs the `schema` feature.
+//! loader reads and what an [`Evaluation`] writes. Needs the `schema` feature.
 //!
 //! The repository commits them: `rules/schema/*.schema.json` for the rule files (editors read
 //! them through each file's first line, `# yaml-language-server: $schema=...`), and

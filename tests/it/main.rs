@@ -13,6 +13,7 @@ mod embedded;
 mod fixture;
 mod guide_content;
 mod hostile;
+mod json_shape;
 mod kleene;
 mod load_errors;
 mod operators;

@@ -61,15 +61,34 @@ fn the_example_overlay_loads_and_says_it_is_fictional() {
     let overlay = guide.overlay().unwrap();
     let metadata = overlay.metadata();
     assert_eq!(metadata.id, "example-borough");
-    assert_eq!(metadata.extends, practice_guide::PARENTING_THROUGH_ADVERSITY_ID);
+    assert_eq!(
+        metadata.extends,
+        practice_guide::PARENTING_THROUGH_ADVERSITY_ID
+    );
     assert!(metadata.fictional);
     assert!(metadata.title.contains("FICTIONAL"));
-    assert!(metadata.disclaimer.as_deref().unwrap().starts_with("FICTIONAL EXAMPLE"));
+    assert!(
+        metadata
+            .disclaimer
+            .as_deref()
+            .unwrap()
+            .starts_with("FICTIONAL EXAMPLE")
+    );
     assert_eq!(overlay.services().len(), 6);
     // The guide's vocabulary gains the overlay's local fact; the guide's own hash is unchanged.
-    assert!(guide.facts().iter().any(|f| f.name() == "postcode_district"));
+    assert!(
+        guide
+            .facts()
+            .iter()
+            .any(|f| f.name() == "postcode_district")
+    );
     let national = practice_guide::parenting_through_adversity();
-    assert!(!national.facts().iter().any(|f| f.name() == "postcode_district"));
+    assert!(
+        !national
+            .facts()
+            .iter()
+            .any(|f| f.name() == "postcode_district")
+    );
     assert_eq!(guide.content_hash(), national.content_hash());
     assert_ne!(metadata.rules_hash, metadata.content_hash);
     assert!(metadata.rules_hash.starts_with("sha256:") && metadata.rules_hash.len() == 71);
@@ -91,7 +110,11 @@ fn every_evaluation_records_the_guide_and_the_overlay() {
     // Without an overlay there is no stamp, and no services.
     let national = practice_guide::parenting_through_adversity();
     let plain = national
-        .evaluate(&national.read_profile("p", "children_ages: [age_3]\nadversities: [poverty]\n").unwrap())
+        .evaluate(
+            &national
+                .read_profile("p", "children_ages: [age_3]\nadversities: [poverty]\n")
+                .unwrap(),
+        )
         .unwrap();
     assert!(plain.overlay.is_none());
     assert!(plain.recommendations.iter().all(|r| r.services.is_empty()));
@@ -106,7 +129,10 @@ fn a_toddler_in_the_borough_at_universal_level() {
     assert_eq!(
         services(&evaluation),
         map(&[
-            ("improve-child-behaviour", &["toddler-talk-and-play (applies)"]),
+            (
+                "improve-child-behaviour",
+                &["toddler-talk-and-play (applies)"]
+            ),
             (
                 "key-make-interventions-available",
                 &["toddler-talk-and-play (applies)"]
@@ -163,7 +189,10 @@ fn an_edge_of_care_family_gets_the_structured_programme_and_a_flag_on_the_flexib
             "safe-steps-programme (applies)"
         ]
     );
-    assert_eq!(found["key-integrated-strategies"], ["safe-steps-programme (applies)"]);
+    assert_eq!(
+        found["key-integrated-strategies"],
+        ["safe-steps-programme (applies)"]
+    );
     let modules = &evaluation
         .recommendations
         .iter()
@@ -171,13 +200,22 @@ fn an_edge_of_care_family_gets_the_structured_programme_and_a_flag_on_the_flexib
         .unwrap()
         .services[0];
     // It delivers recommendation 1's third "how" point, and the flag cites that point.
-    assert!(modules.action.as_deref().unwrap().starts_with("Fixed and structured delivery"));
+    assert!(
+        modules
+            .action
+            .as_deref()
+            .unwrap()
+            .starts_with("Fixed and structured delivery")
+    );
     let flag = &modules.flags[0];
     assert_eq!(flag.aspect, FitAspect::Structure);
     assert_eq!(flag.offered, "flexible");
     assert_eq!(flag.fits, ["fixed"]);
     assert_eq!(flag.status, Status::Applies);
-    assert!(flag.says.starts_with("Fixed and structured delivery models are more effective"));
+    assert!(
+        flag.says
+            .starts_with("Fixed and structured delivery models are more effective")
+    );
     assert!(
         flag.message.starts_with(
             "flexible structure, where the guide's words fit fixed: recommendation \
@@ -195,7 +233,13 @@ fn the_same_flexible_service_is_not_flagged_for_structure_outside_family_help() 
     // flagged for its delivery only (programme design), never for its flexible structure.
     let evaluation = evaluate_sample(&example(), "toddler-universal");
     for service in evaluation.recommendations.iter().flat_map(|r| &r.services) {
-        assert!(service.flags.iter().all(|f| f.aspect != FitAspect::Structure), "{service:?}");
+        assert!(
+            service
+                .flags
+                .iter()
+                .all(|f| f.aspect != FitAspect::Structure),
+            "{service:?}"
+        );
     }
 }
 
@@ -226,20 +270,31 @@ fn digital_exclusion_adds_the_guides_second_reason_against_online_delivery() {
         .unwrap();
     let says: Vec<&str> = online.flags.iter().map(|f| f.says.as_ref()).collect();
     assert_eq!(says[0], "Prioritise face-to-face support.");
-    assert!(says[1].starts_with("Online or hybrid delivery has no evidence yet, and digital exclusion"));
+    assert!(
+        says[1].starts_with("Online or hybrid delivery has no evidence yet, and digital exclusion")
+    );
 }
 
 #[test]
 fn a_family_outside_the_borough_gets_no_local_services() {
     let evaluation = evaluate_sample(&example(), "outside-borough");
-    assert!(evaluation.recommendations.iter().any(|r| r.status == Status::Applies));
+    assert!(
+        evaluation
+            .recommendations
+            .iter()
+            .any(|r| r.status == Status::Applies)
+    );
     assert_eq!(services(&evaluation), BTreeMap::new());
 }
 
 #[test]
 fn an_unknown_postcode_leaves_the_services_undetermined_and_names_it() {
     let evaluation = evaluate_sample(&example(), "postcode-unknown");
-    let all: Vec<_> = evaluation.recommendations.iter().flat_map(|r| &r.services).collect();
+    let all: Vec<_> = evaluation
+        .recommendations
+        .iter()
+        .flat_map(|r| &r.services)
+        .collect();
     assert!(!all.is_empty());
     for service in &all {
         assert_eq!(service.status, Status::Undetermined, "{}", service.id);
@@ -265,7 +320,12 @@ fn the_guides_cases_give_the_same_results_with_the_overlay() {
 #[test]
 fn results_with_services_round_trip_through_json() {
     let guide = example();
-    for name in ["toddler-universal", "edge-of-care", "digital-exclusion", "postcode-unknown"] {
+    for name in [
+        "toddler-universal",
+        "edge-of-care",
+        "digital-exclusion",
+        "postcode-unknown",
+    ] {
         let path = format!("examples/profiles/overlay/{name}.yaml");
         let profile = guide
             .read_profile(&path, &std::fs::read_to_string(&path).unwrap())
@@ -332,13 +392,29 @@ fn error(files: &[(&str, &str)]) -> String {
 #[test]
 fn a_valid_overlay_on_the_test_guide() {
     let services = service("  when: { district: { matches: '^ZZ' } }\n  delivers: [r1]\n");
-    let guide = load(&[("overlay.yaml", OVERLAY), ("facts.yaml", FACTS), ("services.yaml", &services)]).unwrap();
-    let profile = guide.read_profile("p", "{ flag: true, age: 3, district: ZZ1 }").unwrap();
+    let guide = load(&[
+        ("overlay.yaml", OVERLAY),
+        ("facts.yaml", FACTS),
+        ("services.yaml", &services),
+    ])
+    .unwrap();
+    let profile = guide
+        .read_profile("p", "{ flag: true, age: 3, district: ZZ1 }")
+        .unwrap();
     let evaluation = guide.evaluate(&profile).unwrap();
     assert_eq!(evaluation.recommendations[0].services[0].id, "s1");
-    assert_eq!(evaluation.recommendations[0].services[0].status, Status::Applies);
-    let profile = guide.read_profile("p", "{ flag: true, age: 3, district: AB1 }").unwrap();
-    assert!(guide.evaluate(&profile).unwrap().recommendations[0].services.is_empty());
+    assert_eq!(
+        evaluation.recommendations[0].services[0].status,
+        Status::Applies
+    );
+    let profile = guide
+        .read_profile("p", "{ flag: true, age: 3, district: AB1 }")
+        .unwrap();
+    assert!(
+        guide.evaluate(&profile).unwrap().recommendations[0]
+            .services
+            .is_empty()
+    );
     // The local fact's pattern is checked in profiles like the guide's facts.
     let err = guide.read_profile("p", "{ district: zz1 }").unwrap_err();
     assert_eq!(
@@ -349,11 +425,10 @@ fn a_valid_overlay_on_the_test_guide() {
 
 #[test]
 fn service_problems_name_file_line_column_and_service() {
-    let services = service(
-        "  when: { distrct: { matches: '^ZZ' } }\n  delivers: [r2, p1, 'r1#2']\n",
-    )
-    .replace("delivery: face_to_face", "delivery: face-to-face")
-    .replace("structure: fixed", "structure: flexble");
+    let services =
+        service("  when: { distrct: { matches: '^ZZ' } }\n  delivers: [r2, p1, 'r1#2']\n")
+            .replace("delivery: face_to_face", "delivery: face-to-face")
+            .replace("structure: fixed", "structure: flexble");
     assert_eq!(
         error(&[("overlay.yaml", OVERLAY), ("facts.yaml", FACTS), ("services.yaml", &services)]),
         "\
@@ -400,7 +475,11 @@ fn local_facts_cannot_redeclare_the_guides() {
     let services = service("  delivers: [r1]\n");
     let facts = "flag:\n  type: boolean\n  description: Again.\n";
     assert_eq!(
-        error(&[("overlay.yaml", OVERLAY), ("facts.yaml", facts), ("services.yaml", &services)]),
+        error(&[
+            ("overlay.yaml", OVERLAY),
+            ("facts.yaml", facts),
+            ("services.yaml", &services)
+        ]),
         "facts.yaml:1:1: rule `flag`: the guide already declares the fact `flag`; an overlay adds \
          facts, it cannot redeclare them"
     );
@@ -420,7 +499,11 @@ fn unknown_keys_files_and_duplicate_services_are_errors() {
         "services.yaml:10:7: rule `s1`: duplicate service id `s1` (first defined at line 1)"
     );
     assert_eq!(
-        error(&[("overlay.yaml", OVERLAY), ("services.yaml", &one), ("extra.yaml", "")]),
+        error(&[
+            ("overlay.yaml", OVERLAY),
+            ("services.yaml", &one),
+            ("extra.yaml", "")
+        ]),
         "extra.yaml: unexpected file `extra.yaml`: an overlay folder holds only overlay.yaml, facts.yaml, conditions.yaml, services.yaml"
     );
 }
@@ -428,7 +511,10 @@ fn unknown_keys_files_and_duplicate_services_are_errors() {
 #[test]
 fn an_overlay_loads_onto_the_guide_itself_only_once() {
     let services = service("  delivers: [r1]\n");
-    let files = [("overlay.yaml", OVERLAY), ("services.yaml", services.as_str())];
+    let files = [
+        ("overlay.yaml", OVERLAY),
+        ("services.yaml", services.as_str()),
+    ];
     let guide = load(&files).unwrap();
     let err = guide.with_overlay_files(files).unwrap_err();
     assert_eq!(

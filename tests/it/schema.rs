@@ -59,7 +59,11 @@ fn declared_schema(file: &Path, text: &str) -> PathBuf {
     file.parent().unwrap().join(relative)
 }
 
-fn compile(schemas: &mut boon::Schemas, compiler: &mut boon::Compiler, path: &Path) -> boon::SchemaIndex {
+fn compile(
+    schemas: &mut boon::Schemas,
+    compiler: &mut boon::Compiler,
+    path: &Path,
+) -> boon::SchemaIndex {
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let url = format!("file:///{}", path.display());
     compiler.add_resource(&url, schema).unwrap();
@@ -86,10 +90,19 @@ fn every_rule_file_names_its_schema_and_is_valid_against_it() {
             "{} names the schema of another kind of file",
             file.display()
         );
-        assert!(schema.exists(), "{}: {} does not exist", file.display(), schema.display());
+        assert!(
+            schema.exists(),
+            "{}: {} does not exist",
+            file.display(),
+            schema.display()
+        );
         let index = compile(&mut schemas, &mut compiler, &schema.canonicalize().unwrap());
         if let Err(err) = schemas.validate(&yaml_to_json(&text), index) {
-            panic!("{} is not valid against {}:\n{err:#}", file.display(), schema.display());
+            panic!(
+                "{} is not valid against {}:\n{err:#}",
+                file.display(),
+                schema.display()
+            );
         }
     }
 }
@@ -100,8 +113,16 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     let root = Path::new("rules/schema").canonicalize().unwrap();
-    let recommendations = compile(&mut schemas, &mut compiler, &root.join("recommendations.schema.json"));
-    let services = compile(&mut schemas, &mut compiler, &root.join("services.schema.json"));
+    let recommendations = compile(
+        &mut schemas,
+        &mut compiler,
+        &root.join("recommendations.schema.json"),
+    );
+    let services = compile(
+        &mut schemas,
+        &mut compiler,
+        &root.join("services.schema.json"),
+    );
     let valid = "\
 - id: r1
   title: T
@@ -113,7 +134,11 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
       fit: { delivery: [face_to_face] }
   sources: [{ url: 'https://example.org', wording: verbatim }]
 ";
-    assert!(schemas.validate(&yaml_to_json(valid), recommendations).is_ok());
+    assert!(
+        schemas
+            .validate(&yaml_to_json(valid), recommendations)
+            .is_ok()
+    );
     for invalid in [
         valid.replace("  when:", "  whne:"),
         valid.replace("at_most", "at_mots"),
@@ -122,7 +147,9 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
         valid.replace("{ all: [", "{ all: [], any: ["),
     ] {
         assert!(
-            schemas.validate(&yaml_to_json(&invalid), recommendations).is_err(),
+            schemas
+                .validate(&yaml_to_json(&invalid), recommendations)
+                .is_err(),
             "{invalid}"
         );
     }
@@ -144,6 +171,9 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
         service.replace("  referral:", "  referal:"),
         service.replace("structure: fixed", "structure: [fixed]"),
     ] {
-        assert!(schemas.validate(&yaml_to_json(&invalid), services).is_err(), "{invalid}");
+        assert!(
+            schemas.validate(&yaml_to_json(&invalid), services).is_err(),
+            "{invalid}"
+        );
     }
 }
