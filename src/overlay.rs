@@ -341,8 +341,8 @@ pub struct FitFlag<'g> {
     pub offered: Cow<'g, str>,
     /// The values the guide's words fit, e.g. `["face_to_face"]`.
     pub fits: Vec<Cow<'g, str>>,
-    /// `applies` when what the guide says holds for this family; `undetermined` when it depends
-    /// on facts the profile does not give.
+    /// `applies` when what the guide says holds for this family and the family is eligible for
+    /// the service; `undetermined` when either depends on facts the profile does not give.
     pub status: Status,
     /// The recommendation or principle whose words these are.
     pub rule: Cow<'g, str>,
@@ -513,6 +513,12 @@ impl Guide {
         } else {
             Vec::new()
         };
+        let mut flags = self.fit_flags(service, rule, facts, scope, rule_truth);
+        // A misfit matters to this family only as far as the family is eligible: a flag is no
+        // more decided than its service (so filling in facts never withdraws a decided flag).
+        for flag in &mut flags {
+            flag.status = flag.status.max(status);
+        }
         Some(ServiceResult {
             id: Cow::Borrowed(&service.id),
             name: Cow::Borrowed(&service.name),
@@ -526,7 +532,7 @@ impl Guide {
             reasons,
             missing,
             referral: service.referral.clone(),
-            flags: self.fit_flags(service, rule, facts, scope, rule_truth),
+            flags,
         })
     }
 
