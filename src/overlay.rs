@@ -876,6 +876,18 @@ impl OverlayLoader<'_> {
                 ProblemKind::Invalid("an overlay needs at least one service".to_owned()),
             );
         }
+        if services_file.len() > limits::MAX_RULES {
+            self.report(
+                SERVICES_FILE,
+                None,
+                None,
+                ProblemKind::LimitExceeded {
+                    what: "the number of services".to_owned(),
+                    limit: limits::MAX_RULES,
+                },
+            );
+            return Err(Error::new(self.problems));
+        }
         for raw in &services_file {
             let id = raw.id.value.as_str();
             let at = yaml::position_of(&raw.id);
