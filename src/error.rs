@@ -130,7 +130,8 @@ impl Problem {
         self.position
     }
 
-    /// The id of the recommendation, principle, fact or named condition the problem belongs to.
+    /// The id of the recommendation, principle, fact, named condition or (in an overlay) service
+    /// the problem belongs to.
     pub fn rule(&self) -> Option<&str> {
         self.rule.as_deref()
     }

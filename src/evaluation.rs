@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::condition::{Condition, Leaf, Truth};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::guide::{Guide, Rule, RuleKind, Source};
+use crate::overlay::{OverlayStamp, ServiceResult};
 use crate::profile::{Facts, FamilyProfile, Slot};
 use crate::suggest;
 use crate::vocabulary::{FactId, FactType};
@@ -22,6 +23,7 @@ pub type Texts<'g> = Cow<'g, [Cow<'static, str>]>;
 
 /// Whether a rule applies to a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The rule's condition holds on what is known.
@@ -33,7 +35,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn from_truth(truth: Truth) -> Status {
+    pub(crate) fn from_truth(truth: Truth) -> Status {
         match truth {
             Truth::True => Status::Applies,
             Truth::Unknown => Status::Undetermined,
@@ -77,6 +79,7 @@ pub struct EvaluationOptions {
 }
 
 /// The result of evaluating one profile against a guide.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation<'g> {
     /// Which guide and which encoding of it produced this result.
@@ -88,9 +91,14 @@ pub struct Evaluation<'g> {
     pub recommendations: Vec<RuleResult<'g>>,
     /// Key principles, in the same order.
     pub principles: Vec<RuleResult<'g>>,
+    /// The local offer (overlay) that contributed services, if the guide was loaded with one.
+    /// Absent from the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<OverlayStamp<'g>>,
 }
 
 /// Identifies the rules that produced an evaluation.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideStamp<'g> {
     /// The guide's id.
@@ -104,6 +112,7 @@ pub struct GuideStamp<'g> {
 }
 
 /// Whether the family is within the guide's scope.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeResult<'g> {
     /// `applies` when in scope; `does_not_apply` when outside it (every rule then does not apply);
@@ -118,6 +127,7 @@ pub struct ScopeResult<'g> {
 }
 
 /// The result for one recommendation or principle.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleResult<'g> {
     /// The rule's id.
@@ -149,9 +159,15 @@ pub struct RuleResult<'g> {
     pub why: Texts<'g>,
     /// Where it comes from.
     pub sources: Cow<'g, [Source]>,
+    /// For a recommendation that applies or is undetermined, the local services (of the guide's
+    /// overlay) that deliver it and the family may be eligible for: eligible first, then
+    /// undetermined, each in the overlay's order. Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceResult<'g>>,
 }
 
 /// An evidence level, as a result names it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRef<'g> {
     /// The level's id, e.g. `promising`.
@@ -165,6 +181,7 @@ pub struct EvidenceRef<'g> {
 }
 
 /// One "how" point of a rule and whether it applies to this family.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionResult<'g> {
     /// What to do.
@@ -180,6 +197,7 @@ pub struct ActionResult<'g> {
 }
 
 /// One test that decided a status, and what the profile said.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason<'g> {
     /// The fact tested.
@@ -197,6 +215,7 @@ pub struct Reason<'g> {
 
 /// The outcome of one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TestResult {
     /// The test held.
@@ -209,6 +228,7 @@ pub enum TestResult {
 
 /// A profile value as a reason shows it: plain JSON (`true`, `4`, `"family_help"`, `["poverty"]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum SeenValue<'g> {
     /// A boolean fact's value.
@@ -322,8 +342,16 @@ impl Guide {
         let results = |rules: &'g [Rule]| -> Vec<RuleResult<'g>> {
             let mut results: Vec<RuleResult<'g>> = rules
                 .iter()
-                .filter(|rule| filter.keeps(self, rule))
-                .map(|rule| self.rule_result(rule, facts, scope_truth, filter, &scope.missing))
+                .enumerate()
+                .filter(|(_, rule)| filter.keeps(self, rule))
+                .map(|(index, rule)| {
+                    let mut result =
+                        self.rule_result(rule, facts, scope_truth, filter, &scope.missing);
+                    if rule.kind == RuleKind::Recommendation {
+                        self.attach_services(facts, scope_truth, index, &mut result);
+                    }
+                    result
+                })
                 .collect();
             // A stable sort: rules of equal status and strength stay in guide order.
             results.sort_by_key(|r| (r.status, r.evidence.as_ref().map_or(usize::MAX, |e| e.rank)));
@@ -341,6 +369,7 @@ impl Guide {
             scope,
             recommendations,
             principles,
+            overlay: self.overlay_stamp(),
         }
     }
 
@@ -413,11 +442,12 @@ impl Guide {
             audiences: Cow::Borrowed(&rule.shown.audiences),
             why: Cow::Borrowed(&rule.shown.why),
             sources: Cow::Borrowed(&rule.sources),
+            services: Vec::new(),
         }
     }
 
     /// A condition's truth, the reasons that decided it, and the missing facts.
-    fn explain<'g>(
+    pub(crate) fn explain<'g>(
         &'g self,
         condition: &'g Condition,
         facts: &Facts,

@@ -38,12 +38,15 @@ pub(crate) const ALL_FILES: [(&str, bool); 5] = [
 
 /// `guide.yaml`.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GuideFile {
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
     pub title: String,
     pub publisher: String,
     /// Publication date, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub published: Spanned<String>,
     /// The guide's address.
     pub source: String,
@@ -58,14 +61,17 @@ pub(crate) struct GuideFile {
     #[serde(default)]
     pub outcomes: Ordered<Spanned<String>, String>,
     /// Strongest first.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<EvidenceLevelFile>"))]
     pub evidence: Spanned<Vec<EvidenceLevelFile>>,
     #[serde(default)]
     pub scope: Option<ScopeFile>,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EvidenceLevelFile {
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
     pub label: String,
     /// `None` where the definition is not known.
@@ -79,9 +85,11 @@ pub(crate) struct EvidenceLevelFile {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopeFile {
     pub description: String,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ConditionSchema"))]
     pub when: Spanned<Raw>,
 }
 
@@ -89,22 +97,30 @@ pub(crate) struct ScopeFile {
 pub(crate) type FactsFile = Ordered<Spanned<String>, FactFile>;
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FactFile {
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::FactTypeKeyword"))]
     pub fact_type: Spanned<String>,
     pub description: String,
     /// For `integer`: `[MIN, MAX]`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<[i64; 2]>"))]
     pub range: Option<Spanned<Vec<i64>>>,
     /// For `integer`: the unit, e.g. `years`.
     #[serde(default)]
     pub unit: Option<String>,
     /// For `one_of` and `set_of`: a list of values, or a mapping of value → description.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ValuesSchema>")
+    )]
     pub values: Option<Spanned<Raw>>,
     /// For `text`: a regular expression every value must match.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pattern: Option<Spanned<String>>,
 }
 
@@ -112,34 +128,46 @@ pub(crate) struct FactFile {
 pub(crate) type ConditionsFile = Ordered<Spanned<String>, NamedConditionFile>;
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NamedConditionFile {
     #[serde(default)]
     pub description: Option<String>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ConditionSchema"))]
     pub when: Spanned<Raw>,
 }
 
 /// One entry of `principles.yaml` or `recommendations.yaml`.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleFile {
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
     pub title: String,
     /// The rule's statement, as the source words it.
     pub statement: String,
     /// Recommendations only: the evidence level's id.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub evidence: Option<Spanned<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub outcomes: Vec<Spanned<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub audiences: Vec<Spanned<String>>,
     /// Recommendations only: the principles it links to.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub principles: Vec<Spanned<String>>,
     /// When the rule applies. Required for recommendations; a principle without one applies to
     /// every family in scope.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ConditionSchema>")
+    )]
     pub when: Option<Spanned<Raw>>,
     #[serde(default)]
     pub why: Vec<String>,
@@ -147,29 +175,65 @@ pub(crate) struct RuleFile {
     pub how: Vec<ActionFile>,
     #[serde(default)]
     pub sources: Vec<SourceFile>,
+    /// What the rule's own statement says of the services that deliver it (see `FitFile`).
+    #[serde(default)]
+    pub fit: Option<FitFile>,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActionFile {
     pub text: String,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub audiences: Vec<Spanned<String>>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::ConditionSchema>")
+    )]
     pub when: Option<Spanned<Raw>>,
+    /// What this "how" point says of the services that deliver the rule (see `FitFile`).
+    #[serde(default)]
+    pub fit: Option<FitFile>,
+}
+
+/// What the guide's text says a service delivering a recommendation should be, read by the
+/// overlay's fit checks: a local service whose delivery, format or structure is not among the
+/// listed values is flagged, citing the rule and its sources. Only where the guide's words say so.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FitFile {
+    /// The delivery modes that fit: `face_to_face`, `online`, `hybrid`.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Delivery>"))]
+    pub delivery: Vec<Spanned<String>>,
+    /// The formats that fit: `group`, `individual`.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Format>"))]
+    pub format: Vec<Spanned<String>>,
+    /// The structures that fit: `fixed`, `flexible`.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Structure>"))]
+    pub structure: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceFile {
     pub url: String,
     /// `verbatim` (the guide's own words) or `summary` (someone else's wording about it).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::guide::Wording"))]
     pub wording: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
     /// Recommendations only: the evidence level this source gives the recommendation, by id.
     /// A rated recommendation needs a source that gives its rating.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub rating: Option<Spanned<String>>,
 }
 
@@ -203,5 +267,22 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Ordered
             }
         }
         deserializer.deserialize_map(OrderedVisitor(PhantomData))
+    }
+}
+
+/// A mapping in file order: for editors, an object whose values all have `V`'s schema.
+#[cfg(feature = "schema")]
+impl<K, V: schemars::JsonSchema> schemars::JsonSchema for Ordered<K, V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["object", "null"],
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
     }
 }

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::condition::{self, Compiler, Condition, NamedConditions};
 use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::files::{self, ActionFile, GuideFile, RuleFile, SourceFile};
+use crate::fit::Fit;
 use crate::limits;
 use crate::profile::{self, Facts, FamilyProfile};
 use crate::program::Program;
@@ -46,6 +47,11 @@ pub struct Guide {
     pub(crate) program: Program,
     /// This load's number, shared by clones: see [`crate::PreparedProfile`].
     pub(crate) key: u64,
+    /// The named conditions compiled, by index (as `named_conditions`), for an overlay's
+    /// conditions to use by name.
+    pub(crate) named_compiled: Vec<Option<(Condition, usize)>>,
+    /// The local offer loaded onto the guide, if any (see `src/overlay.rs`).
+    pub(crate) overlay: Option<std::sync::Arc<crate::overlay::Overlay>>,
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.
@@ -103,6 +109,7 @@ pub(crate) struct Scope {
 
 /// Whether a rule is one of the guide's recommendations or one of its key principles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// An evidence-rated recommendation.
@@ -129,6 +136,8 @@ pub struct Rule {
     pub(crate) why: Vec<String>,
     pub(crate) actions: Vec<Action>,
     pub(crate) sources: Vec<Source>,
+    /// What the rule's statement says of the services that deliver it (`fit:`).
+    pub(crate) fit: Option<Fit>,
     /// The ids and texts results show, resolved once at load so that results can borrow them.
     pub(crate) shown: Shown,
 }
@@ -177,10 +186,13 @@ pub(crate) struct Action {
     /// `audiences` as ids, for results to borrow.
     pub(crate) audience_ids: Vec<Cow<'static, str>>,
     pub(crate) condition: Option<Condition>,
+    /// What this point says of the services that deliver its rule (`fit:`).
+    pub(crate) fit: Option<Fit>,
 }
 
 /// Where a statement comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Source {
     /// The address.
     pub url: String,
@@ -198,6 +210,7 @@ pub struct Source {
 
 /// Whether a statement is the guide's own words or someone's summary of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Wording {
     /// The guide's own words.
@@ -609,6 +622,11 @@ impl Loader {
                 .chain(&principles)
                 .map(|r| r.condition.as_ref()),
         );
+        let named_compiled = named
+            .compiled
+            .into_iter()
+            .map(|c| c.and_then(Result::ok))
+            .collect();
         Ok(Guide {
             program,
             key: crate::statuses::new_guide_key(),
@@ -621,6 +639,8 @@ impl Loader {
             scope,
             principles,
             recommendations,
+            named_compiled,
+            overlay: None,
         })
     }
 
@@ -1033,6 +1053,10 @@ impl RuleContext<'_, '_> {
             &raw.sources,
             kind == RuleKind::Recommendation,
         );
+        let fit = raw
+            .fit
+            .as_ref()
+            .and_then(|fit| crate::fit::compile(fit, self.file, id, at, &mut self.loader.problems));
         if kind == RuleKind::Recommendation {
             self.check_ratings(id, at, evidence, &raw.sources);
         }
@@ -1053,6 +1077,7 @@ impl RuleContext<'_, '_> {
             actions,
             sources,
             shown: Shown::default(),
+            fit,
         })
     }
 
@@ -1126,11 +1151,22 @@ impl RuleContext<'_, '_> {
             Some(when) => Some(self.condition(rule, when)?),
             None => None,
         };
+        let fit = match &raw.fit {
+            Some(fit) => Some(crate::fit::compile(
+                fit,
+                self.file,
+                rule,
+                None,
+                &mut self.loader.problems,
+            )?),
+            None => None,
+        };
         Some(Action {
             text: raw.text.clone(),
             audience_ids: ids_of(self.refs.audience_labels, &audiences),
             audiences,
             condition,
+            fit,
         })
     }
 }
@@ -1145,7 +1181,9 @@ fn ids_of(labels: &[Label], indices: &[usize]) -> Vec<Cow<'static, str>> {
 }
 
 /// Builds a fact's type from its declaration; on error, the problem and where it is.
-fn fact_type(def: &files::FactFile) -> Result<FactType, (ProblemKind, Option<Position>)> {
+pub(crate) fn fact_type(
+    def: &files::FactFile,
+) -> Result<FactType, (ProblemKind, Option<Position>)> {
     let type_at = yaml::position_of(&def.fact_type);
     let misplaced = |key: &str, types: &str| {
         (
@@ -1275,7 +1313,7 @@ fn is_iso_date(s: &str) -> bool {
 
 /// SHA-256 over every file's name and contents, in name order, each length-prefixed so that no
 /// two different sets of files hash alike.
-fn content_hash(files: &BTreeMap<&str, &str>) -> String {
+pub(crate) fn content_hash(files: &BTreeMap<&str, &str>) -> String {
     let mut hasher = Sha256::new();
     for (name, text) in files {
         hasher.update((name.len() as u64).to_le_bytes());

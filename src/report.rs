@@ -7,6 +7,7 @@ use crate::evaluation::{
     ActionResult, Evaluation, Reason, RuleResult, SeenValue, Status, TestResult,
 };
 use crate::guide::Wording;
+use crate::overlay::ServiceResult;
 
 impl Evaluation<'_> {
     /// The evaluation as a readable plain-text report.
@@ -33,6 +34,20 @@ impl Evaluation<'_> {
             "Rules: {} version {} ({})",
             self.guide.id, self.guide.version, self.guide.content_hash
         )?;
+        if let Some(overlay) = &self.overlay {
+            writeln!(
+                out,
+                "Local offer: {} ({} version {}, {}); all rules: {}",
+                overlay.title,
+                overlay.id,
+                overlay.version,
+                overlay.content_hash,
+                overlay.rules_hash
+            )?;
+            if let Some(disclaimer) = &overlay.disclaimer {
+                writeln!(out, "{disclaimer}")?;
+            }
+        }
         writeln!(out)?;
         match self.scope.status {
             Status::DoesNotApply => {
@@ -115,6 +130,12 @@ fn write_rule(out: &mut String, result: &RuleResult<'_>) -> fmt::Result {
             write_action(out, action)?;
         }
     }
+    if !result.services.is_empty() {
+        writeln!(out, "    Local services:")?;
+        for service in &result.services {
+            write_service(out, service)?;
+        }
+    }
     if !result.links.is_empty() {
         let label = match result.kind {
             crate::RuleKind::Recommendation => "Principles",
@@ -158,6 +179,48 @@ fn write_action(out: &mut String, action: &ActionResult<'_>) -> fmt::Result {
     }
     if action.status == Status::Undetermined && !action.missing.is_empty() {
         writeln!(out, "        (depends on: {})", action.missing.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_service(out: &mut String, service: &ServiceResult<'_>) -> fmt::Result {
+    let marker = if service.status == Status::Undetermined {
+        "?"
+    } else {
+        "-"
+    };
+    writeln!(
+        out,
+        "      {marker} {} ({}): {}, {}, {}; ages: {}",
+        service.name,
+        service.id,
+        service.delivery.as_str().replace('_', "-"),
+        service.format.as_str(),
+        service.structure.as_str(),
+        service.ages
+    )?;
+    if let Some(action) = &service.action {
+        writeln!(out, "        delivers: {action}")?;
+    }
+    if service.status == Status::Undetermined && !service.missing.is_empty() {
+        writeln!(out, "        (depends on: {})", service.missing.join(", "))?;
+    }
+    writeln!(
+        out,
+        "        refer: {}; contact: {}",
+        service.referral.how, service.referral.contact
+    )?;
+    for flag in &service.flags {
+        let maybe = if flag.status == Status::Undetermined {
+            " (if it applies)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "        DOES NOT FIT THE GUIDE{maybe}: {}",
+            flag.message
+        )?;
     }
     Ok(())
 }

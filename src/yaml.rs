@@ -128,6 +128,15 @@ fn friendly_budget_message(text: &str) -> Option<String> {
     })
 }
 
+/// A value with no position in any file, for values the loader makes itself.
+pub(crate) fn unspanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(
+        value,
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
+}
+
 /// Where a spanned value starts.
 pub(crate) fn position_of<T>(spanned: &Spanned<T>) -> Option<Position> {
     Position::from_location(spanned.referenced)

@@ -98,7 +98,7 @@ fn a_key_spelled_with_different_case() {
     assert_eq!(
         load_error("recommendations.yaml", &text),
         "recommendations.yaml:2:3: unknown field `Title`, expected one of id, title, statement, \
-         evidence, outcomes, audiences, principles, when, why, how, sources"
+         evidence, outcomes, audiences, principles, when, why, how, sources, fit"
     );
     assert_eq!(
         profile_error("Flag: true\n"),

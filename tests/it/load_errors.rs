@@ -29,7 +29,7 @@ fn an_unknown_key_is_rejected_with_the_keys_allowed() {
     assert_eq!(
         error("recommendations.yaml", &text),
         "recommendations.yaml:5:3: unknown field `whn`, expected one of id, title, statement, \
-         evidence, outcomes, audiences, principles, when, why, how, sources"
+         evidence, outcomes, audiences, principles, when, why, how, sources, fit"
     );
 }
 

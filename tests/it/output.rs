@@ -163,3 +163,131 @@ KEY PRINCIPLES
 "
     );
 }
+
+/// The test guide's recommendation with a `fit:` on its narrower "how" point, and an overlay
+/// whose one service is online: what the Markdown shows, escaped and linked.
+fn guide_with_overlay() -> practice_guide::Guide {
+    let recommendations = RECOMMENDATIONS.replace(
+        "      when: { level: high }\n",
+        "      when: { level: high }\n      fit: { delivery: [face_to_face] }\n",
+    );
+    let services = "\
+- id: online-course
+  name: Parents *together* <b>online</b>
+  description: A course.
+  delivery: online
+  format: individual
+  structure: flexible
+  ages: { label: '0 to 10 [years]', when: { age: { at_most: 10 } } }
+  referral: { how: 'Self-referral', contact: '01632 960000 #2', url: 'https://example.org/refer (form)' }
+  delivers: [r1]
+";
+    let overlay = "\
+id: test-overlay
+title: Test overlay
+version: 0.1.0
+extends: test-guide
+fictional: true
+disclaimer: Made up for the tests.
+";
+    guide(&recommendations)
+        .with_overlay_files([("overlay.yaml", overlay), ("services.yaml", services)])
+        .unwrap()
+}
+
+#[test]
+fn markdown_report() {
+    let guide = guide_with_overlay();
+    let evaluation = guide
+        .evaluate(&profile(&guide, "{ flag: true, age: 3, level: high }"))
+        .unwrap();
+    let overlay = guide.overlay().unwrap().metadata();
+    let markdown = evaluation
+        .to_markdown()
+        .replace(guide.content_hash(), "HASH")
+        .replace(&overlay.content_hash, "OVERLAY-HASH")
+        .replace(&overlay.rules_hash, "RULES-HASH");
+    assert_eq!(
+        markdown,
+        "\
+# Test guide
+
+> **Made up for the tests.**
+
+Rules: `test-guide` version 1.0.0 (`HASH`)
+
+Local offer: Test overlay (`test-overlay` version 0.1.0, fictional, `OVERLAY-HASH`); all rules: `RULES-HASH`
+
+**In scope:** every family
+
+## Recommendations
+
+### Applies: Recommendation one (`r1`)
+
+**Evidence:** Strong evidence
+
+> Do the thing.
+
+**Because:**
+
+- flag is true: yes (profile: true)
+- age is at most 10 years: yes (profile: 3)
+
+**How:**
+
+- Do it well. *(for leaders)*
+- Do more for the high level. — because level is high
+
+**Local services:**
+
+- **Parents \\*together\\* \\<b\\>online\\</b\\>** (`online-course`): online, individual, flexible; ages: 0 to 10 \\[years\\]
+  - Eligible because age is at most 10 years
+  - Refer: Self-referral; contact: 01632 960000 \\#2 ([referral page](https://example.org/refer%20%28form%29))
+  - **Does not fit the guide:** online delivery, where the guide's words fit face-to-face: recommendation \\`r1\\` says \"Do more for the high level.\" — [the statement](https://example.org/r1) (guide's own words)
+
+**Principles:** `p1`
+
+**Sources:**
+
+- [the statement](https://example.org/r1) (guide's own words)
+
+## Key principles
+
+### Applies: Principle one (`p1`)
+
+> Do things well.
+
+**Supports:** `r1`
+
+**Sources:**
+
+- [https://example.org/p1](https://example.org/p1) (guide's own words)
+
+"
+    );
+}
+
+#[test]
+fn markdown_for_a_family_outside_the_scope_and_with_little_known() {
+    let guide = practice_guide::parenting_through_adversity();
+    let outside = guide
+        .evaluate(&profile(
+            guide,
+            "{ children_ages: [age_12], expecting_baby: false, adversities: [poverty] }",
+        ))
+        .unwrap()
+        .to_markdown();
+    assert!(
+        outside.contains("## Outside this guide's scope\n"),
+        "{outside}"
+    );
+    assert!(outside.ends_with("None of its recommendations or principles apply.\n"));
+    let unknown = guide.evaluate(&profile(guide, "{}")).unwrap().to_markdown();
+    assert!(unknown.contains("## Scope not yet known\n"), "{unknown}");
+    assert!(
+        unknown.contains(
+            "**Would be decided by:** `children_ages`, `expecting_baby`, `adversities`\n"
+        ),
+        "{unknown}"
+    );
+}

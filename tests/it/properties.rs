@@ -27,7 +27,9 @@ impl Rng {
 }
 
 /// Texts to try for text facts; those that do not match a fact's pattern are skipped.
-const TEXTS: [&str; 6] = ["SW1A 1AA", "E1 6AN", "hello", "", "M1 1AE", "a b c"];
+const TEXTS: [&str; 8] = [
+    "SW1A 1AA", "E1 6AN", "hello", "", "M1 1AE", "a b c", "ZZ3", "AB1",
+];
 
 /// A value allowed by the fact's type, chosen by `rng`.
 fn value_for(fact_type: &FactType, rng: &mut Rng) -> Option<FactValue> {
@@ -112,6 +114,13 @@ fn statuses(evaluation: &Evaluation<'_>) -> BTreeMap<String, Status> {
         for action in &rule.actions {
             out.insert(format!("{} / {}", rule.id, action.text), action.status);
         }
+        for service in &rule.services {
+            let at = format!("{} @ {}", rule.id, service.id);
+            for flag in &service.flags {
+                out.insert(format!("{at} ! {} / {}", flag.rule, flag.says), flag.status);
+            }
+            out.insert(at, service.status);
+        }
     }
     out
 }
@@ -167,11 +176,18 @@ fn operators_guide() -> Guide {
     .unwrap()
 }
 
-fn guides() -> [&'static Guide; 2] {
+fn guides() -> [&'static Guide; 3] {
     static OPERATORS: std::sync::OnceLock<Guide> = std::sync::OnceLock::new();
+    static WITH_OVERLAY: std::sync::OnceLock<Guide> = std::sync::OnceLock::new();
     [
         practice_guide::parenting_through_adversity(),
         OPERATORS.get_or_init(operators_guide),
+        // The fictional example overlay: its services and fit flags obey the same properties.
+        WITH_OVERLAY.get_or_init(|| {
+            practice_guide::parenting_through_adversity()
+                .with_overlay_dir("rules/overlays/example-borough")
+                .unwrap()
+        }),
     ]
 }
 

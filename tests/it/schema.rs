@@ -1,0 +1,179 @@
+//! The JSON Schemas: the committed files match the types, every rule file names its schema on
+//! its first line and is valid against it, and the schemas reject what the loader rejects.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+const REGENERATE: &str = "cargo run --features schema --example write_schemas";
+
+#[test]
+fn committed_schemas_are_current() {
+    let mut stale = Vec::new();
+    for (path, schema) in practice_guide::schema::schemas() {
+        let expected = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        match std::fs::read_to_string(path) {
+            Ok(committed) if committed == expected => {}
+            Ok(_) => stale.push(format!("{path} differs from the types")),
+            Err(err) => stale.push(format!("{path}: {err}")),
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the committed JSON Schemas are not current:\n  {}\nregenerate them with `{REGENERATE}` \
+         and commit the result",
+        stale.join("\n  ")
+    );
+}
+
+/// Every YAML file under `rules/`, in name order.
+fn rule_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new("rules"), &mut out);
+    out.sort();
+    out
+}
+
+/// The schema a rule file's first line names, resolved against the file's folder.
+fn declared_schema(file: &Path, text: &str) -> PathBuf {
+    let first = text.lines().next().unwrap_or_default();
+    let relative = first
+        .strip_prefix("# yaml-language-server: $schema=")
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: the first line must be `# yaml-language-server: $schema=RELATIVE PATH`, \
+                 found `{first}`",
+                file.display()
+            )
+        });
+    file.parent().unwrap().join(relative)
+}
+
+fn compile(
+    schemas: &mut boon::Schemas,
+    compiler: &mut boon::Compiler,
+    path: &Path,
+) -> boon::SchemaIndex {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let url = format!("file:///{}", path.display());
+    compiler.add_resource(&url, schema).unwrap();
+    compiler.compile(&url, schemas).unwrap()
+}
+
+fn yaml_to_json(text: &str) -> Value {
+    serde_saphyr::from_str(text).unwrap()
+}
+
+#[test]
+fn every_rule_file_names_its_schema_and_is_valid_against_it() {
+    let files = rule_files();
+    assert!(files.len() >= 9, "{files:?}");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let schema = declared_schema(&file, &text);
+        let kind = file.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(
+            schema.file_name().unwrap().to_str().unwrap(),
+            format!("{kind}.schema.json"),
+            "{} names the schema of another kind of file",
+            file.display()
+        );
+        assert!(
+            schema.exists(),
+            "{}: {} does not exist",
+            file.display(),
+            schema.display()
+        );
+        let index = compile(&mut schemas, &mut compiler, &schema.canonicalize().unwrap());
+        if let Err(err) = schemas.validate(&yaml_to_json(&text), index) {
+            panic!(
+                "{} is not valid against {}:\n{err:#}",
+                file.display(),
+                schema.display()
+            );
+        }
+    }
+}
+
+/// What the loader rejects as a misspelt key, an editor flags too.
+#[test]
+fn the_schemas_reject_misspelt_keys_and_unknown_words() {
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let root = Path::new("rules/schema").canonicalize().unwrap();
+    let recommendations = compile(
+        &mut schemas,
+        &mut compiler,
+        &root.join("recommendations.schema.json"),
+    );
+    let services = compile(
+        &mut schemas,
+        &mut compiler,
+        &root.join("services.schema.json"),
+    );
+    let valid = "\
+- id: r1
+  title: T
+  statement: S.
+  evidence: strong
+  when: { all: [{ flag: true }, { age: { at_most: 10 } }] }
+  how:
+    - text: Do it.
+      fit: { delivery: [face_to_face] }
+  sources: [{ url: 'https://example.org', wording: verbatim }]
+";
+    assert!(
+        schemas
+            .validate(&yaml_to_json(valid), recommendations)
+            .is_ok()
+    );
+    for invalid in [
+        valid.replace("  when:", "  whne:"),
+        valid.replace("at_most", "at_mots"),
+        valid.replace("wording: verbatim", "wording: verbatum"),
+        valid.replace("face_to_face", "in_person"),
+        valid.replace("{ all: [", "{ all: [], any: ["),
+    ] {
+        assert!(
+            schemas
+                .validate(&yaml_to_json(&invalid), recommendations)
+                .is_err(),
+            "{invalid}"
+        );
+    }
+    let service = "\
+- id: s1
+  name: S
+  description: D.
+  delivery: online
+  format: group
+  structure: fixed
+  ages: { label: 0 to 4, when: { children_ages: { contains_any: [age_0] } } }
+  when: { postcode_district: { matches: '^EX[0-9]$' } }
+  referral: { how: Self-referral, contact: '01234 567890' }
+  delivers: [reduce-risk-of-harm, 'reduce-risk-of-harm#3']
+";
+    assert!(schemas.validate(&yaml_to_json(service), services).is_ok());
+    for invalid in [
+        service.replace("delivery: online", "delivery: remote"),
+        service.replace("  referral:", "  referal:"),
+        service.replace("structure: fixed", "structure: [fixed]"),
+    ] {
+        assert!(
+            schemas.validate(&yaml_to_json(&invalid), services).is_err(),
+            "{invalid}"
+        );
+    }
+}
