@@ -79,16 +79,6 @@ pub struct Position {
     pub column: u64,
 }
 
-impl Position {
-    /// Converts a parser location; the parser marks "unknown" with line 0.
-    pub(crate) fn from_location(location: serde_saphyr::Location) -> Option<Position> {
-        (location.line() > 0).then(|| Position {
-            line: location.line(),
-            column: location.column(),
-        })
-    }
-}
-
 /// One thing wrong with a rule file or a profile.
 ///
 /// Displayed as `FILE:LINE:COLUMN: rule `ID`: MESSAGE`, leaving out the parts that are not known.

@@ -81,7 +81,7 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
         ));
     }
     serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
-        let position = err.location().and_then(Position::from_location);
+        let position = err.location().and_then(position_from);
         Problem::new(file, ProblemKind::Syntax(plain_message(&err))).at(position)
     })
 }
@@ -137,9 +137,17 @@ pub(crate) fn unspanned<T>(value: T) -> Spanned<T> {
     )
 }
 
+/// Converts a parser location; the parser marks "unknown" with line 0.
+fn position_from(location: serde_saphyr::Location) -> Option<Position> {
+    (location.line() > 0).then(|| Position {
+        line: location.line(),
+        column: location.column(),
+    })
+}
+
 /// Where a spanned value starts.
 pub(crate) fn position_of<T>(spanned: &Spanned<T>) -> Option<Position> {
-    Position::from_location(spanned.referenced)
+    position_from(spanned.referenced)
 }
 
 /// A YAML value of any shape, with the position of every node. Conditions and profiles are read
