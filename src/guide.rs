@@ -743,44 +743,7 @@ impl Loader {
 
     fn vocabulary(&mut self, file: &files::FactsFile) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();
-        let mut ids = Ids::default();
-        for (index, (name, def)) in file.0.iter().enumerate() {
-            let at = yaml::position_of(name);
-            let named_ok = check_identifier("a fact name", &name.value)
-                .and_then(|()| {
-                    if condition::is_reserved(&name.value) {
-                        Err(ProblemKind::Invalid(format!(
-                            "`{}` cannot be a fact name: the condition language uses it",
-                            name.value
-                        )))
-                    } else {
-                        Ok(())
-                    }
-                })
-                .and_then(|()| ids.insert("fact", name, index));
-            if let Err(kind) = named_ok {
-                self.report(files::FACTS_FILE, at, Some(&name.value), kind);
-                continue;
-            }
-            let fact_type = match fact_type(def) {
-                Ok(t) => t,
-                Err((kind, type_at)) => {
-                    self.report(files::FACTS_FILE, type_at.or(at), Some(&name.value), kind);
-                    // Declare it anyway (as text) so rules using it do not also fail as "unknown".
-                    FactType::Text { pattern: None }
-                }
-            };
-            let fact = Fact {
-                name: name.value.clone(),
-                description: def.description.clone(),
-                unit: def.unit.clone(),
-                fact_type,
-            };
-            if let Err(kind) = vocabulary.push(fact) {
-                self.report(files::FACTS_FILE, at, Some(&name.value), kind);
-                break;
-            }
-        }
+        declare_facts(&mut vocabulary, file, &mut self.problems);
         vocabulary
     }
 
@@ -1168,6 +1131,79 @@ impl RuleContext<'_, '_> {
             condition,
             fit,
         })
+    }
+}
+
+/// Declares the facts of a facts file (a guide's, or an overlay's local facts) after those already
+/// in `vocabulary`, reporting every bad declaration. A fact that cannot be typed is declared as
+/// text anyway, so that rules using it do not also fail as "unknown".
+pub(crate) fn declare_facts(
+    vocabulary: &mut Vocabulary,
+    file: &files::FactsFile,
+    problems: &mut Vec<Problem>,
+) {
+    let mut declared_here: HashMap<&str, Option<Position>> = HashMap::new();
+    for (name, def) in &file.0 {
+        let at = yaml::position_of(name);
+        let checked = check_identifier("a fact name", &name.value).and_then(|()| {
+            if condition::is_reserved(&name.value) {
+                Err(ProblemKind::Invalid(format!(
+                    "`{}` cannot be a fact name: the condition language uses it",
+                    name.value
+                )))
+            } else if let Some(first) = declared_here.get(name.value.as_str()) {
+                Err(ProblemKind::DuplicateId {
+                    what: "fact",
+                    id: name.value.clone(),
+                    first_line: first.map_or(0, |p| p.line),
+                })
+            } else if vocabulary.resolve(&name.value).is_ok() {
+                Err(ProblemKind::Invalid(format!(
+                    "the guide already declares the fact `{}`; an overlay adds facts, it \
+                     cannot redeclare them",
+                    name.value
+                )))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(kind) = checked {
+            problems.push(vocabulary::problem(
+                files::FACTS_FILE,
+                at,
+                Some(&name.value),
+                kind,
+            ));
+            continue;
+        }
+        declared_here.insert(&name.value, at);
+        let fact_type = match fact_type(def) {
+            Ok(t) => t,
+            Err((kind, type_at)) => {
+                problems.push(vocabulary::problem(
+                    files::FACTS_FILE,
+                    type_at.or(at),
+                    Some(&name.value),
+                    kind,
+                ));
+                FactType::Text { pattern: None }
+            }
+        };
+        let fact = Fact {
+            name: name.value.clone(),
+            description: def.description.clone(),
+            unit: def.unit.clone(),
+            fact_type,
+        };
+        if let Err(kind) = vocabulary.push(fact) {
+            problems.push(vocabulary::problem(
+                files::FACTS_FILE,
+                at,
+                Some(&name.value),
+                kind,
+            ));
+            break;
+        }
     }
 }
 

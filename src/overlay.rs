@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::condition::{self, Compiler, Condition, NamedConditions, Truth};
+use crate::condition::{Compiler, Condition, NamedConditions, Truth};
 use crate::error::{Error, Position, Problem, ProblemKind};
 use crate::evaluation::{Reason, RuleResult, Status};
 use crate::files::{self, ConditionsFile, FactsFile};
@@ -33,7 +33,7 @@ use crate::guide::{self, Guide, Label, Rule, Source};
 use crate::limits;
 use crate::profile::Facts;
 use crate::suggest;
-use crate::vocabulary::{Fact, FactType, Vocabulary, check_identifier};
+use crate::vocabulary::{Vocabulary, check_identifier};
 use crate::yaml::{self, Raw, Spanned};
 
 const OVERLAY_FILE: &str = "overlay.yaml";
@@ -948,45 +948,8 @@ impl OverlayLoader<'_> {
     /// ids, which its compiled rules use, do not change).
     fn vocabulary(&mut self, file: Option<&FactsFile>) -> Vocabulary {
         let mut vocabulary = self.guide.vocabulary.clone();
-        for (name, def) in file.map(|f| f.0.as_slice()).unwrap_or_default() {
-            let at = yaml::position_of(name);
-            let checked = check_identifier("a fact name", &name.value).and_then(|()| {
-                if condition::is_reserved(&name.value) {
-                    Err(ProblemKind::Invalid(format!(
-                        "`{}` cannot be a fact name: the condition language uses it",
-                        name.value
-                    )))
-                } else if vocabulary.resolve(&name.value).is_ok() {
-                    Err(ProblemKind::Invalid(format!(
-                        "the guide already declares the fact `{}`; an overlay adds facts, it \
-                         cannot redeclare them",
-                        name.value
-                    )))
-                } else {
-                    Ok(())
-                }
-            });
-            if let Err(kind) = checked {
-                self.report(files::FACTS_FILE, at, Some(&name.value), kind);
-                continue;
-            }
-            let fact_type = match guide::fact_type(def) {
-                Ok(t) => t,
-                Err((kind, type_at)) => {
-                    self.report(files::FACTS_FILE, type_at.or(at), Some(&name.value), kind);
-                    FactType::Text { pattern: None }
-                }
-            };
-            let fact = Fact {
-                name: name.value.clone(),
-                description: def.description.clone(),
-                unit: def.unit.clone(),
-                fact_type,
-            };
-            if let Err(kind) = vocabulary.push(fact) {
-                self.report(files::FACTS_FILE, at, Some(&name.value), kind);
-                break;
-            }
+        if let Some(file) = file {
+            guide::declare_facts(&mut vocabulary, file, &mut self.problems);
         }
         vocabulary
     }
