@@ -247,6 +247,35 @@ pub(crate) struct NamedConditions<'r> {
     pub(crate) names: Vec<&'r str>,
 }
 
+impl<'r> NamedConditions<'r> {
+    /// Compiles the named condition at `index` in its own right, reporting its problems as the
+    /// condition `name` of `file`, and records the result for every use of it.
+    pub(crate) fn compile_own(
+        &mut self,
+        index: usize,
+        name: &str,
+        raw: &Spanned<Raw>,
+        vocabulary: &Vocabulary,
+        file: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let mut compiler = Compiler {
+            vocabulary,
+            named: &mut *self,
+            file,
+            rule: Some(name),
+            problems,
+            stack: vec![index],
+            nodes: 0,
+        };
+        let condition = compiler.compile(raw);
+        let size = compiler.nodes;
+        if let Some(slot) = self.compiled.get_mut(index) {
+            *slot = Some(condition.map(|c| (c, size)).ok_or(()));
+        }
+    }
+}
+
 /// Compiles conditions for one file and rule, collecting problems rather than stopping at the
 /// first.
 pub(crate) struct Compiler<'c, 'r> {

@@ -481,20 +481,14 @@ impl Loader {
             });
         }
         for (index, (name, def)) in conditions_file.0.iter().enumerate() {
-            let mut compiler = Compiler {
-                vocabulary: &vocabulary,
-                named: &mut named,
-                file: files::CONDITIONS_FILE,
-                rule: Some(&name.value),
-                problems: &mut self.problems,
-                stack: vec![index],
-                nodes: 0,
-            };
-            let condition = compiler.compile(&def.when);
-            let size = compiler.nodes;
-            if let Some(slot) = named.compiled.get_mut(index) {
-                *slot = Some(condition.map(|c| (c, size)).ok_or(()));
-            }
+            named.compile_own(
+                index,
+                &name.value,
+                &def.when,
+                &vocabulary,
+                files::CONDITIONS_FILE,
+                &mut self.problems,
+            );
         }
 
         let scope = guide_file.scope.as_ref().and_then(|scope| {

@@ -806,21 +806,14 @@ impl OverlayLoader<'_> {
             });
         }
         for (offset, (name, def)) in conditions_file.0.iter().enumerate() {
-            let index = guide_named + offset;
-            let mut compiler = Compiler {
-                vocabulary: &vocabulary,
-                named: &mut named,
-                file: files::CONDITIONS_FILE,
-                rule: Some(&name.value),
-                problems: &mut self.problems,
-                stack: vec![index],
-                nodes: 0,
-            };
-            let condition = compiler.compile(&def.when);
-            let size = compiler.nodes;
-            if let Some(slot) = named.compiled.get_mut(index) {
-                *slot = Some(condition.map(|c| (c, size)).ok_or(()));
-            }
+            named.compile_own(
+                guide_named + offset,
+                &name.value,
+                &def.when,
+                &vocabulary,
+                files::CONDITIONS_FILE,
+                &mut self.problems,
+            );
         }
 
         let mut services = Vec::new();
