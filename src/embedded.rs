@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use crate::guide::Guide;
+use crate::model::guide::Guide;
 
 /// The id of the embedded guide.
 pub const PARENTING_THROUGH_ADVERSITY_ID: &str = "parenting-through-adversity-0-10";

@@ -1,19 +1,29 @@
-//! Errors: every problem found in a rule file or a profile, with where it was found.
+//! Errors: every problem found in rule files, a profile, evaluation options or case files, with
+//! where it was found and what it is about.
 //!
 //! Loading a guide or reading a profile collects *all* problems before giving up, so a rule
 //! maintainer fixes a file in one pass rather than one error per run. An [`Error`] is therefore a
-//! non-empty list of [`Problem`]s, each naming the file, the line and column (where known), the
-//! rule it belongs to (where there is one) and what is wrong ([`ProblemKind`]).
+//! non-empty list of [`Problem`]s. Each problem says which kind of input it is in ([`Input`]),
+//! the file, the line and column (where known), the item it is about ([`Item`]: a
+//! recommendation, a fact, a service, ...), what is wrong ([`ProblemKind`], with a stable
+//! machine-readable [`code`](Problem::code) and structured fields) and, where there is one, help
+//! ("did you mean ...", the values allowed). Problems serialize with serde, so a service can
+//! return them as JSON without re-parsing prose.
 
 use std::fmt;
 
-/// A failure to load a guide or to read a profile: one or more [`Problem`]s.
+use serde::Serialize;
+
+use crate::limits;
+
+/// A failure to load a guide, read a profile or resolve evaluation options: one or more
+/// [`Problem`]s.
 ///
 /// The `Display` form lists every problem on its own line, in the order they were found:
 ///
 /// ```text
 /// 2 problems:
-/// recommendations.yaml:14:9: rule `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean `service_level`?)
+/// recommendations.yaml:14:9: recommendation `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean `service_level`?)
 /// profile.yaml:3:16: `service_level` (a one_of fact): expected one of its declared values, found the number `12`
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,34 +32,43 @@ pub struct Error {
 }
 
 impl Error {
-    /// Builds an error from the problems found. `problems` should not be empty; an empty list is
-    /// reported as a single [`ProblemKind::Other`] so that an `Error` always explains itself.
+    /// Builds an error from the problems found, keeping at most [`limits::MAX_PROBLEMS`] of them.
+    /// An empty list cannot explain itself, so it becomes a single internal problem.
     pub(crate) fn new(mut problems: Vec<Problem>) -> Self {
-        if problems.len() > crate::limits::MAX_PROBLEMS {
-            let file = problems
-                .get(crate::limits::MAX_PROBLEMS)
-                .map(|p| p.file.clone());
-            problems.truncate(crate::limits::MAX_PROBLEMS);
-            problems.push(Problem::new(
-                file.as_deref().unwrap_or(""),
-                ProblemKind::Other(format!(
-                    "stopped after {} problems; fix these and try again",
-                    crate::limits::MAX_PROBLEMS
-                )),
-            ));
+        if problems.len() > limits::MAX_PROBLEMS {
+            let next = problems.get(limits::MAX_PROBLEMS).cloned();
+            problems.truncate(limits::MAX_PROBLEMS);
+            if let Some(next) = next {
+                problems.push(Problem {
+                    item: None,
+                    start: None,
+                    end: None,
+                    kind: ProblemKind::TooManyProblems {
+                        limit: limits::MAX_PROBLEMS,
+                    },
+                    ..next
+                });
+            }
         }
         if problems.is_empty() {
-            problems.push(Problem::new(
-                "",
-                ProblemKind::Other("unknown error".to_owned()),
-            ));
+            problems.push(Problem::new(Input::RuleFile, None, ProblemKind::Internal));
         }
         Error { problems }
+    }
+
+    /// An error of one problem.
+    pub(crate) fn one(problem: Problem) -> Self {
+        Error::new(vec![problem])
     }
 
     /// Every problem found, in the order found (file by file, top to bottom).
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// The problems, by value.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
     }
 }
 
@@ -70,8 +89,31 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A position in a file. Lines and columns start at 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Serialized as `{"problems": [...]}`, each problem as [`Problem`] serializes.
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Problems<'a> {
+            problems: &'a [Problem],
+        }
+        Problems {
+            problems: &self.problems,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Shortens text from a rule file or profile for a message: at most 60 characters, then `…`.
+pub(crate) fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
+        None => text.to_owned(),
+    }
+}
+
+/// A position in a file. Lines and columns start at 1; columns count characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Position {
     /// Line number, starting at 1.
     pub line: u64,
@@ -79,134 +121,403 @@ pub struct Position {
     pub column: u64,
 }
 
-/// One thing wrong with a rule file or a profile.
+/// Which kind of input a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Input {
+    /// A guide's or an overlay's rule file.
+    RuleFile,
+    /// A family's profile (read from text, or built in code).
+    Profile,
+    /// Evaluation options (a minimum evidence level, an audience).
+    Options,
+    /// A case file of a case suite.
+    CaseFile,
+}
+
+/// What a problem is about.
 ///
-/// Displayed as `FILE:LINE:COLUMN: rule `ID`: MESSAGE`, leaving out the parts that are not known.
+/// Serialized as `{"kind": "recommendation", "id": "r1"}`; an action adds its rule:
+/// `{"kind": "action", "rule": "r1", "id": "#2"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Item {
+    /// The guide as a whole (`guide.yaml`'s own fields).
+    Guide,
+    /// The guide's scope.
+    Scope,
+    /// The overlay as a whole (`overlay.yaml`).
+    Overlay,
+    /// A level of the evidence scale.
+    EvidenceLevel(String),
+    /// An audience.
+    Audience(String),
+    /// An outcome.
+    Outcome(String),
+    /// A fact of the vocabulary (or a fact a profile gives).
+    Fact(String),
+    /// A named condition.
+    NamedCondition(String),
+    /// A recommendation.
+    Recommendation(String),
+    /// A key principle.
+    Principle(String),
+    /// One "how" point of a recommendation or principle.
+    Action {
+        /// The rule's id.
+        rule: String,
+        /// The point: `#N` for the N-th.
+        id: String,
+    },
+    /// A local service of an overlay.
+    Service(String),
+    /// An evaluation option, by name (`min_evidence`, `audience`).
+    Option(String),
+}
+
+impl Item {
+    fn kind_word(&self) -> &'static str {
+        match self {
+            Item::Guide => "guide",
+            Item::Scope => "scope",
+            Item::Overlay => "overlay",
+            Item::EvidenceLevel(_) => "evidence_level",
+            Item::Audience(_) => "audience",
+            Item::Outcome(_) => "outcome",
+            Item::Fact(_) => "fact",
+            Item::NamedCondition(_) => "named_condition",
+            Item::Recommendation(_) => "recommendation",
+            Item::Principle(_) => "principle",
+            Item::Action { .. } => "action",
+            Item::Service(_) => "service",
+            Item::Option(_) => "option",
+        }
+    }
+
+    /// The item's id, where it has one.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Item::Guide | Item::Scope | Item::Overlay => None,
+            Item::EvidenceLevel(id)
+            | Item::Audience(id)
+            | Item::Outcome(id)
+            | Item::Fact(id)
+            | Item::NamedCondition(id)
+            | Item::Recommendation(id)
+            | Item::Principle(id)
+            | Item::Service(id)
+            | Item::Option(id)
+            | Item::Action { id, .. } => Some(id),
+        }
+    }
+}
+
+/// `recommendation `r1``, `the scope`, `action #2 of recommendation `r1``.
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Item::Guide => f.write_str("the guide"),
+            Item::Scope => f.write_str("the scope"),
+            Item::Overlay => f.write_str("the overlay"),
+            Item::Action { rule, id } => write!(f, "action {id} of `{rule}`"),
+            other => {
+                let word = other.kind_word().replace('_', " ");
+                write!(f, "{word} `{}`", other.id().unwrap_or_default())
+            }
+        }
+    }
+}
+
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind_word())?;
+        if let Item::Action { rule, .. } = self {
+            map.serialize_entry("rule", rule)?;
+        }
+        if let Some(id) = self.id() {
+            map.serialize_entry("id", id)?;
+        }
+        map.end()
+    }
+}
+
+/// One thing wrong with a rule file, a profile, evaluation options or a case file.
+///
+/// Displayed on one line as `FILE:LINE:COLUMN: ITEM: MESSAGE (HELP)`, leaving out the parts that
+/// are not known; a problem of a profile or of options given in code starts with `profile:` or
+/// `options:` instead of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    file: String,
-    position: Option<Position>,
-    rule: Option<String>,
+    input: Input,
+    file: Option<String>,
+    start: Option<Position>,
+    end: Option<Position>,
+    item: Option<Item>,
     kind: ProblemKind,
 }
 
 impl Problem {
-    pub(crate) fn new(file: &str, kind: ProblemKind) -> Self {
+    pub(crate) fn new(input: Input, file: Option<&str>, kind: ProblemKind) -> Self {
         Problem {
-            file: file.to_owned(),
-            position: None,
-            rule: None,
+            input,
+            file: file.map(str::to_owned),
+            start: None,
+            end: None,
+            item: None,
             kind,
         }
     }
 
-    pub(crate) fn at(mut self, position: Option<Position>) -> Self {
-        self.position = position;
+    /// A problem in a rule file.
+    pub(crate) fn in_rules(file: &str, kind: ProblemKind) -> Self {
+        Problem::new(Input::RuleFile, Some(file), kind)
+    }
+
+    /// Where the problem starts.
+    pub(crate) fn at(mut self, start: Option<Position>) -> Self {
+        self.start = start;
         self
     }
 
-    pub(crate) fn in_rule(mut self, rule: Option<&str>) -> Self {
-        self.rule = rule.map(str::to_owned);
+    /// What the problem is about.
+    pub(crate) fn about(mut self, item: Option<Item>) -> Self {
+        self.item = item;
         self
     }
 
-    /// The file the problem is in, as it was named when loading (e.g. `recommendations.yaml`).
-    pub fn file(&self) -> &str {
-        &self.file
+    /// The same problem in another kind of input (a case file's profile, say).
+    pub(crate) fn in_input(mut self, input: Input) -> Self {
+        self.input = input;
+        self
     }
 
-    /// Where in the file, when known.
+    /// Which kind of input the problem is in.
+    pub fn input(&self) -> Input {
+        self.input
+    }
+
+    /// The file the problem is in, as it was named when loading (e.g. `recommendations.yaml`);
+    /// `None` for a profile or options given in code.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// Where in the file the problem starts, when known.
     pub fn position(&self) -> Option<Position> {
-        self.position
+        self.start
     }
 
-    /// The id of the recommendation, principle, fact, named condition or (in an overlay) service
-    /// the problem belongs to.
-    pub fn rule(&self) -> Option<&str> {
-        self.rule.as_deref()
+    /// Where in the file the problem ends (just after its last character), when known.
+    pub fn end(&self) -> Option<Position> {
+        self.end
+    }
+
+    /// What the problem is about, when it is about one item.
+    pub fn item(&self) -> Option<&Item> {
+        self.item.as_ref()
     }
 
     /// What is wrong.
     pub fn kind(&self) -> &ProblemKind {
         &self.kind
     }
+
+    /// A stable, machine-readable name of the kind of problem, e.g. `unknown_fact`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// What is wrong, in one sentence (without the help).
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+
+    /// How to fix it, where the crate can say: the closest known name, the values allowed.
+    pub fn help(&self) -> Option<String> {
+        self.kind.help()
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.file.is_empty() {
-            write!(f, "{}:", self.file)?;
-            if let Some(Position { line, column }) = self.position {
-                write!(f, "{line}:{column}:")?;
+        match (&self.file, self.input) {
+            (Some(file), _) => {
+                write!(f, "{file}:")?;
+                if let Some(Position { line, column }) = self.start {
+                    write!(f, "{line}:{column}:")?;
+                }
+                f.write_str(" ")?;
             }
-            f.write_str(" ")?;
+            (None, Input::Profile) => f.write_str("profile: ")?,
+            (None, Input::Options) if self.item.is_none() => f.write_str("options: ")?,
+            (None, _) => {}
         }
-        if let Some(rule) = &self.rule {
-            write!(f, "rule `{rule}`: ")?;
+        // A profile's problems name their fact in the message already.
+        if let Some(item) = self.item.as_ref().filter(|_| self.input != Input::Profile) {
+            write!(f, "{item}: ")?;
         }
-        write!(f, "{}", self.kind)
+        write!(f, "{}", self.kind)?;
+        if let Some(help) = self.kind.help() {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
     }
 }
 
-/// A "did you mean" hint, displayed as ` (did you mean `x`?)` or as nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Suggestion(pub Option<String>);
-
-impl fmt::Display for Suggestion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Some(s) => write!(f, " (did you mean `{s}`?)"),
-            None => Ok(()),
+/// Serialized as an object: `input`, `file`, `line`, `column`, `end_line`, `end_column`,
+/// `item`, `code`, `message`, `help`, and the kind's own fields (for example `declared`, the
+/// declared values, as a list).
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            input: Input,
+            file: Option<&'a str>,
+            line: Option<u64>,
+            column: Option<u64>,
+            end_line: Option<u64>,
+            end_column: Option<u64>,
+            item: Option<&'a Item>,
+            message: String,
+            help: Option<String>,
+            #[serde(flatten)]
+            kind: &'a ProblemKind,
         }
+        Json {
+            input: self.input,
+            file: self.file.as_deref(),
+            line: self.start.map(|p| p.line),
+            column: self.start.map(|p| p.column),
+            end_line: self.end.map(|p| p.line),
+            end_column: self.end.map(|p| p.column),
+            item: self.item.as_ref(),
+            message: self.message(),
+            help: self.help(),
+            kind: &self.kind,
+        }
+        .serialize(serializer)
     }
 }
 
-/// What is wrong, one variant per class of problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What is wrong, one variant per class of problem, each with the fields that describe it.
+///
+/// `Display` gives the message; [`ProblemKind::help`] the help. Serialized with a `code` (the
+/// variant's name in snake case) and the fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProblemKind {
-    /// The file could not be read.
-    #[error("cannot read the file: {0}")]
-    Io(String),
-    /// The text is not valid YAML/JSON, or does not have the expected shape (a missing or unknown
-    /// key, a list where a mapping was expected, a duplicate key, a resource budget exceeded).
-    #[error("{0}")]
-    Syntax(String),
-    /// A required file of a guide folder is missing.
-    #[error("missing file `{0}`")]
-    MissingFile(String),
-    /// A guide folder holds a YAML file the loader does not know; it would otherwise be ignored.
-    #[error("unexpected file `{name}`: a guide folder holds only {expected}")]
+    // --- Files and syntax ---------------------------------------------------------------
+    /// A file or folder could not be read.
+    #[error("cannot read it: {reason}")]
+    Io {
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// A file is not UTF-8 text.
+    #[error("the file is not UTF-8 text")]
+    NotUtf8,
+    /// Two files given to a loader have the same name.
+    #[error("two files are named `{name}`")]
+    DuplicateFile {
+        /// The name.
+        name: String,
+    },
+    /// A required file of a folder is missing.
+    #[error("missing file `{name}`")]
+    MissingFile {
+        /// The file's name.
+        name: String,
+    },
+    /// A folder holds a YAML file the loader does not know; it would otherwise be ignored.
+    #[error("unexpected file `{name}`: {folder} folder holds only {}", expected.join(", "))]
     UnexpectedFile {
         /// The file's name.
         name: String,
-        /// The file names a guide folder may hold.
-        expected: String,
+        /// `a guide` or `an overlay`.
+        folder: String,
+        /// The file names such a folder may hold.
+        expected: Vec<String>,
     },
+    /// The text is not valid YAML (or JSON).
+    #[error("{detail}")]
+    Syntax {
+        /// What the parser found wrong.
+        detail: String,
+        /// How to fix it, where known.
+        hint: Option<String>,
+    },
+    /// A key that this part of the file does not have.
+    #[error("unknown key `{key}`")]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The closest allowed key, if one is close.
+        suggestion: Option<String>,
+        /// The keys allowed here.
+        allowed: Vec<String>,
+    },
+    /// A required key is missing.
+    #[error("missing key `{key}`")]
+    MissingKey {
+        /// The key.
+        key: String,
+    },
+    /// A key given twice in one mapping.
+    #[error("`{key}` is given twice")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// A part of a file of the wrong shape (a list where text was expected, say).
+    #[error("expected {expected}, found {found}")]
+    WrongShape {
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A limit set to protect the process was exceeded.
+    #[error("{what} exceeds the limit of {limit}")]
+    LimitExceeded {
+        /// What was too big.
+        what: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// Too many problems to report them all.
+    #[error("stopped after {limit} problems")]
+    TooManyProblems {
+        /// How many were reported.
+        limit: usize,
+    },
+
+    // --- Facts and values ---------------------------------------------------------------
     /// A condition or profile names a fact the vocabulary does not declare.
-    #[error("unknown fact `{name}`{suggestion}")]
+    #[error("unknown fact `{name}`")]
     UnknownFact {
         /// The name as written.
         name: String,
         /// The closest declared fact, if one is close.
-        suggestion: Suggestion,
+        suggestion: Option<String>,
     },
     /// An operator that does not exist.
-    #[error("unknown operator `{name}` for fact `{fact}`{suggestion}; valid here: {valid}")]
+    #[error("unknown operator `{operator}` for fact `{fact}`")]
     UnknownOperator {
         /// The operator as written.
-        name: String,
+        operator: String,
         /// The fact it was applied to.
         fact: String,
         /// The closest valid operator, if one is close.
-        suggestion: Suggestion,
+        suggestion: Option<String>,
         /// The operators valid for this fact's type.
-        valid: String,
+        valid: Vec<String>,
     },
     /// An operator that exists, used on a fact of a type it does not apply to.
-    #[error(
-        "operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact; valid here: {valid}"
-    )]
+    #[error("operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact")]
     OperatorNotForType {
         /// The operator.
         operator: String,
@@ -215,22 +526,22 @@ pub enum ProblemKind {
         /// The fact's declared type.
         fact_type: String,
         /// The operators valid for this fact's type.
-        valid: String,
+        valid: Vec<String>,
     },
     /// A value not among a fact's declared values.
-    #[error("`{value}` is not a declared value of `{fact}`{suggestion}; declared: {declared}")]
+    #[error("`{value}` is not a declared value of `{fact}`")]
     UnknownValue {
         /// The value as written.
         value: String,
         /// The fact.
         fact: String,
         /// The closest declared value, if one is close.
-        suggestion: Suggestion,
+        suggestion: Option<String>,
         /// The declared values.
-        declared: String,
+        declared: Vec<String>,
     },
     /// A number outside a fact's declared range.
-    #[error("`{fact}` is {value}, outside its range {min}..={max}")]
+    #[error("`{fact}` is {value}, outside its range {min} to {max}")]
     OutOfRange {
         /// The fact.
         fact: String,
@@ -262,48 +573,388 @@ pub enum ProblemKind {
         pattern: String,
     },
     /// A regular expression that does not compile (or exceeds the size limit).
-    #[error("invalid regular expression: {0}")]
-    InvalidRegex(String),
-    /// Two rules, facts, levels or audiences share an id.
+    #[error("invalid regular expression `{pattern}`: {reason}")]
+    InvalidRegex {
+        /// The pattern.
+        pattern: String,
+        /// Why it does not compile.
+        reason: String,
+    },
+    /// An id or name that is not of the allowed shape.
+    #[error(
+        "{what} `{name}` must be 1 to 100 characters of lower-case letters, digits, `_` and `-`, \
+         starting with a letter or digit"
+    )]
+    BadIdentifier {
+        /// What the name is of (`an id`, `a fact name`, ...).
+        what: String,
+        /// The name as written.
+        name: String,
+    },
+    /// A fact named with a word of the condition language.
+    #[error("`{name}` cannot be a fact name: the condition language uses it")]
+    ReservedName {
+        /// The name.
+        name: String,
+    },
+    /// An overlay declares a fact its guide declares already.
+    #[error("the guide already declares the fact `{name}`; an overlay adds facts, it cannot redeclare them")]
+    FactRedeclared {
+        /// The fact.
+        name: String,
+    },
+    /// A fact type that does not exist.
+    #[error("unknown fact type `{name}`")]
+    UnknownFactType {
+        /// The type as written.
+        name: String,
+        /// The closest fact type, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A key of a fact declaration that its type does not take.
+    #[error("`{key}` is only for {types} facts")]
+    KeyNotForType {
+        /// The key (`range`, `unit`, `values`, `pattern`).
+        key: String,
+        /// The types that take it.
+        types: String,
+    },
+    /// An integer fact without a range.
+    #[error("an integer fact needs `range: [MIN, MAX]`")]
+    RangeNeeded,
+    /// A range that is not two numbers in order.
+    #[error("`range` must be two numbers [MIN, MAX] with MIN not above MAX")]
+    BadRange,
+    /// A one_of or set_of fact without values.
+    #[error("a {fact_type} fact needs `values`")]
+    ValuesNeeded {
+        /// The fact's type.
+        fact_type: String,
+    },
+    /// An empty list of declared values.
+    #[error("a one_of or set_of fact needs at least one value")]
+    NoValues,
+    /// A declared value listed twice.
+    #[error("value `{value}` is declared twice")]
+    ValueDeclaredTwice {
+        /// The value.
+        value: String,
+    },
+
+    // --- Ids and references -------------------------------------------------------------
+    /// Two items of one kind share an id.
     #[error("duplicate {what} id `{id}` (first defined at line {first_line})")]
     DuplicateId {
         /// What kind of thing (recommendation, principle, evidence level, ...).
-        what: &'static str,
+        what: String,
         /// The id.
         id: String,
-        /// Where the first one is.
+        /// The line of the first one.
         first_line: u64,
     },
-    /// A reference to something that does not exist (a principle, a named condition, an evidence
-    /// level, an audience, an outcome).
-    #[error("unknown {what} `{name}`{suggestion}")]
+    /// A reference to something that does not exist (a principle, a named condition, an
+    /// evidence level, an audience, an outcome, a recommendation, a status, ...).
+    #[error("unknown {what} `{name}`")]
     UnknownReference {
         /// What kind of thing is referred to.
-        what: &'static str,
+        what: String,
         /// The name as written.
         name: String,
         /// The closest existing name, if one is close.
-        suggestion: Suggestion,
+        suggestion: Option<String>,
     },
     /// Named conditions that refer to each other in a loop.
-    #[error("named conditions refer to each other in a cycle: {0}")]
-    ConditionCycle(String),
-    /// A condition that is not of the condition language's shape.
-    #[error("{0}")]
-    BadCondition(String),
-    /// A declaration that is inconsistent in itself (a range whose minimum exceeds its maximum, an
-    /// evidence scale with no levels, ...).
-    #[error("{0}")]
-    Invalid(String),
-    /// A limit set to protect the process was exceeded.
-    #[error("{what} exceeds the limit of {limit}")]
-    LimitExceeded {
-        /// What was too big.
-        what: String,
+    #[error("named conditions refer to each other in a cycle: {}", chain.join(" → "))]
+    ConditionCycle {
+        /// The names around the loop, the first repeated last.
+        chain: Vec<String>,
+    },
+    /// Named conditions that refer to named conditions too deeply.
+    #[error("named conditions refer to named conditions more than {limit} deep")]
+    NamedConditionsTooDeep {
         /// The limit.
         limit: usize,
     },
-    /// Anything else.
-    #[error("{0}")]
-    Other(String),
+    /// An overlay defines a named condition its guide has already.
+    #[error("the guide already has a named condition `{name}`; an overlay adds conditions, it cannot redefine them")]
+    NamedConditionRedefined {
+        /// The name.
+        name: String,
+    },
+
+    // --- Conditions ---------------------------------------------------------------------
+    /// A condition that is not a mapping.
+    #[error("a condition must be a mapping such as `service_level: family_help` or `all: [...]`, found {found}")]
+    ConditionNotMapping {
+        /// What was found.
+        found: String,
+    },
+    /// A condition mapping with other than one key.
+    #[error("a condition has exactly one key, found {}{}", keys.len(), if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) })]
+    ConditionKeys {
+        /// The keys found.
+        keys: Vec<String>,
+    },
+    /// `all` or `any` without a list.
+    #[error("`{combinator}` takes a list of conditions, found {found}")]
+    CombinatorNeedsList {
+        /// `all` or `any`.
+        combinator: String,
+        /// What was found.
+        found: String,
+    },
+    /// `all: []` or `any: []`.
+    #[error("`{combinator}` needs at least one condition")]
+    CombinatorEmpty {
+        /// `all` or `any`.
+        combinator: String,
+    },
+    /// `condition:` without a name.
+    #[error("`condition` takes the name of a named condition, found {found}")]
+    ConditionNameNotText {
+        /// What was found.
+        found: String,
+    },
+    /// `FACT: {}`.
+    #[error("no operator given for `{fact}`")]
+    NoOperator {
+        /// The fact.
+        fact: String,
+    },
+    /// `count:` without exactly one numeric test.
+    #[error("`count` takes exactly one numeric test, such as `{{ at_least: 2 }}`")]
+    CountNeedsOneTest,
+    /// An operator given an empty list.
+    #[error("`{operator}` needs at least one value")]
+    EmptyValueList {
+        /// The operator.
+        operator: String,
+    },
+    /// `between: [HIGH, LOW]`.
+    #[error("`between: [{low}, {high}]` is empty: the first number must not exceed the second")]
+    EmptyBetween {
+        /// The first number.
+        low: i64,
+        /// The second number.
+        high: i64,
+    },
+
+    // --- A guide's structure ------------------------------------------------------------
+    /// A publication date not written `YYYY-MM-DD`.
+    #[error("`published` must be a date written YYYY-MM-DD, found `{found}`")]
+    BadDate {
+        /// What was written.
+        found: String,
+    },
+    /// An evidence scale without levels.
+    #[error("the evidence scale needs at least one level")]
+    EmptyEvidenceScale,
+    /// The "rating not known" level is not last, or not alone.
+    #[error("the level for \"rating not known\" (`unrated: true`) must come last in the evidence scale, and there can be only one")]
+    UnratedNotLast,
+    /// A recommendation without `evidence:`.
+    #[error("a recommendation needs `evidence:` (a level of the evidence scale; use the \"rating not known\" level where the rating is not known)")]
+    RecommendationNeedsEvidence,
+    /// A principle with `evidence:`.
+    #[error("a principle has no evidence rating")]
+    PrincipleHasEvidence,
+    /// A recommendation without `when:`.
+    #[error("a recommendation needs `when:`, the condition for when it applies")]
+    RecommendationNeedsCondition,
+    /// A rule without sources.
+    #[error("every recommendation and principle needs at least one source (`sources:` with `url` and `wording`)")]
+    NeedsSource,
+    /// A guide without recommendations.
+    #[error("a guide needs at least one recommendation")]
+    NoRecommendations,
+    /// A principle that lists principles.
+    #[error("a principle does not list `principles`; recommendations link to principles")]
+    PrincipleListsPrinciples,
+    /// A source giving the "rating not known" level as its rating.
+    #[error("`rating: {level}` is the level for \"rating not known\"; a source's `rating` is a rating the source gives, so leave it out")]
+    RatingOnUnratedLevel {
+        /// The level.
+        level: String,
+    },
+    /// A source giving another rating than the recommendation's.
+    #[error("this source gives the rating `{given}` but the recommendation's `evidence` is `{evidence}`")]
+    RatingMismatch {
+        /// The rating the source gives.
+        given: String,
+        /// The recommendation's evidence level.
+        evidence: String,
+    },
+    /// A rated recommendation none of whose sources gives its rating.
+    #[error("the recommendation is rated `{level}` but none of its sources gives that rating: add `rating: {level}` to the source that gives it, or use the \"rating not known\" level")]
+    RatingNotGiven {
+        /// The recommendation's level.
+        level: String,
+    },
+    /// A `rating:` on a source that is not a recommendation's.
+    #[error("only a recommendation's source gives a rating (`rating:`)")]
+    RatingNotAllowed,
+    /// A `fit:` listing nothing.
+    #[error("`fit:` needs at least one of `delivery`, `format` or `structure`")]
+    FitSaysNothing,
+
+    // --- Overlays -----------------------------------------------------------------------
+    /// An overlay loaded onto a guide it does not extend.
+    #[error("this overlay extends `{extends}`, but the guide it is loaded onto is `{guide}`")]
+    ExtendsAnotherGuide {
+        /// The guide the overlay names.
+        extends: String,
+        /// The guide it was loaded onto.
+        guide: String,
+    },
+    /// A fictional overlay without a disclaimer.
+    #[error("a fictional overlay needs a `disclaimer:` saying so; every output shows it")]
+    DisclaimerNeeded,
+    /// An overlay loaded onto a guide that has one.
+    #[error("this guide already has the overlay `{overlay}`; load overlays onto the guide itself")]
+    OverlayAlreadyLoaded {
+        /// The overlay the guide has.
+        overlay: String,
+    },
+    /// An overlay without services.
+    #[error("an overlay needs at least one service")]
+    NoServices,
+    /// A service delivering nothing.
+    #[error("`delivers:` needs at least one recommendation id (or `ID#N` for its N-th \"how\" point)")]
+    DeliversNothing,
+    /// A service delivering one recommendation twice.
+    #[error("the service already delivers recommendation `{recommendation}`: list it once, as the whole recommendation or one \"how\" point")]
+    DeliversTwice {
+        /// The recommendation.
+        recommendation: String,
+    },
+    /// A service delivering a principle.
+    #[error("`{principle}` is a key principle; a service delivers recommendations (list the recommendations it delivers)")]
+    DeliversPrinciple {
+        /// The principle.
+        principle: String,
+    },
+    /// `ID#N` past the recommendation's "how" points.
+    #[error("`{target}`: recommendation `{recommendation}` {}", match count { 0 => "has no \"how\" points".to_owned(), 1 => "has one \"how\" point: `#1`".to_owned(), n => format!("has \"how\" points `#1` to `#{n}`") })]
+    NoSuchAction {
+        /// The target as written.
+        target: String,
+        /// The recommendation.
+        recommendation: String,
+        /// How many "how" points it has.
+        count: usize,
+    },
+
+    // --- Case files ---------------------------------------------------------------------
+    /// A folder of case files without any.
+    #[error("no case files (*.yaml) in this folder")]
+    NoCaseFiles,
+    /// A case's expectation without `status:`.
+    #[error("an expectation needs `status:` (applies, undetermined or does_not_apply)")]
+    ExpectationNeedsStatus,
+    /// An expected action with a key it does not take.
+    #[error("an expected action is `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value")]
+    BadExpectedAction {
+        /// The key.
+        key: String,
+    },
+    /// An expected action without `text:`.
+    #[error("an expected action needs `text:`")]
+    ExpectedActionNeedsText,
+
+    /// A problem the crate cannot explain; please report it.
+    #[error("an internal error (please report it)")]
+    Internal,
+}
+
+impl ProblemKind {
+    /// A stable, machine-readable name of the kind of problem, e.g. `unknown_fact`: the `code`
+    /// field of its JSON form.
+    pub fn code(&self) -> &'static str {
+        macro_rules! codes {
+            ($($variant:ident => $code:literal,)*) => {
+                match self { $(ProblemKind::$variant { .. } => $code,)* }
+            };
+        }
+        codes! {
+            Io => "io", NotUtf8 => "not_utf8", DuplicateFile => "duplicate_file",
+            MissingFile => "missing_file", UnexpectedFile => "unexpected_file",
+            Syntax => "syntax", UnknownKey => "unknown_key", MissingKey => "missing_key",
+            DuplicateKey => "duplicate_key", WrongShape => "wrong_shape",
+            LimitExceeded => "limit_exceeded", TooManyProblems => "too_many_problems",
+            UnknownFact => "unknown_fact", UnknownOperator => "unknown_operator",
+            OperatorNotForType => "operator_not_for_type", UnknownValue => "unknown_value",
+            OutOfRange => "out_of_range", WrongType => "wrong_type",
+            PatternMismatch => "pattern_mismatch", InvalidRegex => "invalid_regex",
+            BadIdentifier => "bad_identifier", ReservedName => "reserved_name",
+            FactRedeclared => "fact_redeclared", UnknownFactType => "unknown_fact_type",
+            KeyNotForType => "key_not_for_type", RangeNeeded => "range_needed",
+            BadRange => "bad_range", ValuesNeeded => "values_needed", NoValues => "no_values",
+            ValueDeclaredTwice => "value_declared_twice", DuplicateId => "duplicate_id",
+            UnknownReference => "unknown_reference", ConditionCycle => "condition_cycle",
+            NamedConditionsTooDeep => "named_conditions_too_deep",
+            NamedConditionRedefined => "named_condition_redefined",
+            ConditionNotMapping => "condition_not_mapping", ConditionKeys => "condition_keys",
+            CombinatorNeedsList => "combinator_needs_list",
+            CombinatorEmpty => "combinator_empty",
+            ConditionNameNotText => "condition_name_not_text", NoOperator => "no_operator",
+            CountNeedsOneTest => "count_needs_one_test", EmptyValueList => "empty_value_list",
+            EmptyBetween => "empty_between", BadDate => "bad_date",
+            EmptyEvidenceScale => "empty_evidence_scale", UnratedNotLast => "unrated_not_last",
+            RecommendationNeedsEvidence => "recommendation_needs_evidence",
+            PrincipleHasEvidence => "principle_has_evidence",
+            RecommendationNeedsCondition => "recommendation_needs_condition",
+            NeedsSource => "needs_source", NoRecommendations => "no_recommendations",
+            PrincipleListsPrinciples => "principle_lists_principles",
+            RatingOnUnratedLevel => "rating_on_unrated_level",
+            RatingMismatch => "rating_mismatch", RatingNotGiven => "rating_not_given",
+            RatingNotAllowed => "rating_not_allowed", FitSaysNothing => "fit_says_nothing",
+            ExtendsAnotherGuide => "extends_another_guide",
+            DisclaimerNeeded => "disclaimer_needed",
+            OverlayAlreadyLoaded => "overlay_already_loaded", NoServices => "no_services",
+            DeliversNothing => "delivers_nothing", DeliversTwice => "delivers_twice",
+            DeliversPrinciple => "delivers_principle", NoSuchAction => "no_such_action",
+            NoCaseFiles => "no_case_files", ExpectationNeedsStatus => "expectation_needs_status",
+            BadExpectedAction => "bad_expected_action",
+            ExpectedActionNeedsText => "expected_action_needs_text", Internal => "internal",
+        }
+    }
+
+    /// How to fix the problem, where the crate can say: the closest known name ("did you mean
+    /// `service_level`?"), the values or operators allowed, what to write instead.
+    pub fn help(&self) -> Option<String> {
+        let did_you_mean = |s: &Option<String>| s.as_ref().map(|s| format!("did you mean `{s}`?"));
+        let with_list = |s: &Option<String>, label: &str, list: &[String]| {
+            let list = format!("{label}: {}", list.join(", "));
+            Some(match did_you_mean(s) {
+                Some(mean) => format!("{mean} {list}"),
+                None => list,
+            })
+        };
+        match self {
+            ProblemKind::Syntax { hint, .. } => hint.clone(),
+            ProblemKind::UnknownKey {
+                suggestion,
+                allowed,
+                ..
+            } => with_list(suggestion, "allowed here", allowed),
+            ProblemKind::DuplicateKey { .. } => Some("give it once".to_owned()),
+            ProblemKind::TooManyProblems { .. } => Some("fix these and try again".to_owned()),
+            ProblemKind::UnknownFact { suggestion, .. }
+            | ProblemKind::UnknownFactType { suggestion, .. }
+            | ProblemKind::UnknownReference { suggestion, .. } => did_you_mean(suggestion),
+            ProblemKind::UnknownOperator {
+                suggestion, valid, ..
+            } => with_list(suggestion, "valid here", valid),
+            ProblemKind::OperatorNotForType { valid, .. } => with_list(&None, "valid here", valid),
+            ProblemKind::UnknownValue {
+                suggestion,
+                declared,
+                ..
+            } => with_list(suggestion, "declared", declared),
+            ProblemKind::ConditionKeys { .. } => {
+                Some("to require several, list them under `all:`".to_owned())
+            }
+            _ => None,
+        }
+    }
 }

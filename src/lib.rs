@@ -24,15 +24,85 @@
 //!
 //! The primary types are:
 //! - [`Guide`]: a loaded, validated, compiled guide ([`Guide::from_dir`], [`Guide::from_files`],
-//!   or the embedded [`parenting_through_adversity`]).
+//!   or the embedded [`parenting_through_adversity`]), optionally with a local offer
+//!   ([`Guide::with_overlay_dir`]).
 //! - [`FamilyProfile`]: what is known about a family, fact by fact; what it leaves out is
 //!   *unknown*, never false.
+//! - [`PreparedProfile`]: a profile checked and bound to a guide ([`Guide::prepare`],
+//!   [`Guide::read_profile`]): the only step that can fail. Evaluating it cannot.
 //! - [`Evaluation`]: the result, serializable with serde (its JSON shape is the committed
 //!   `schema/evaluation.schema.json`), with a plain-text [`Evaluation::report`] and a Markdown
-//!   [`Evaluation::to_markdown`] for case notes and web pages. Every evaluation records the guide's
-//!   id, version and content hash (and the overlay's), so a case record can prove which rules
-//!   produced it.
-//! - [`Error`]: every problem in a rule file or profile, each with file, line, column and rule.
+//!   [`Evaluation::to_markdown`]. Every evaluation records the guide's id, version and content
+//!   hash (and the overlay's), so a case record can prove which rules produced it.
+//! - [`Error`]: every problem in rule files, a profile or options, each with file, line, column,
+//!   the item it is about, a stable code and help; serializable for a service's responses.
+//!
+//! Evaluation uses three-valued (Kleene) logic: each rule [`Status::Applies`],
+//! [`Status::DoesNotApply`], or is [`Status::Undetermined`] with the facts that would decide it.
+//!
+//! # Incomplete profiles, filters and caseloads
+//!
+//! ```
+//! use practice_guide::{EvaluationOptions, FamilyProfile, Statuses, Status};
+//!
+//! let guide = practice_guide::parenting_through_adversity();
+//! let strong_only = guide.filter(&EvaluationOptions::new().min_evidence("strong"))?;
+//! let family = guide.read_profile("family.yaml", "children_ages: [age_4]\n")?;
+//! let evaluation = family.evaluate_filtered(&strong_only);
+//! for rec in &evaluation.recommendations {
+//!     // Undetermined ones name the facts that would decide them.
+//!     println!("{} {:?} {:?}", rec.id, rec.status, rec.missing);
+//! }
+//! let mut statuses = Statuses::new(); // reused for every family of a caseload
+//! family.statuses_into(&mut statuses);
+//! assert_eq!(statuses.scope(), Status::Undetermined);
+//! # Ok::<(), practice_guide::Error>(())
+//! ```
+//!
+//! # Sharing a guide in a server
+//!
+//! A [`Guide`] is immutable, `Send + Sync` and cheap to clone. Keep it in an
+//! `Arc<RwLock<Arc<Guide>>>` (or an `ArcSwap`), take the current `Arc<Guide>` per request, and
+//! return an owned result with [`Evaluation::into_owned`]; to reload rules, load the new folder
+//! and swap it in only if it loads (requests already running finish on the old one).
+//!
+//! ```
+//! use std::sync::{Arc, RwLock};
+//! use practice_guide::{Evaluation, Guide};
+//!
+//! struct Service {
+//!     guide: RwLock<Arc<Guide>>,
+//! }
+//!
+//! impl Service {
+//!     fn evaluate(&self, body: &str) -> Result<Evaluation<'static>, practice_guide::Error> {
+//!         let guide = Arc::clone(&self.guide.read().unwrap());
+//!         let family = guide.read_profile_json("request body", body)?;
+//!         Ok(family.evaluate().into_owned())
+//!     }
+//!
+//!     fn reload(&self, rules: &str, overlay: &str) -> Result<(), practice_guide::Error> {
+//!         let guide = Guide::from_dir(rules)?.with_overlay_dir(overlay)?;
+//!         *self.guide.write().unwrap() = Arc::new(guide); // only a guide that loaded
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let service = Service {
+//!     guide: RwLock::new(Arc::new(practice_guide::parenting_through_adversity().clone())),
+//! };
+//! service.reload("rules/parenting-through-adversity-0-10", "rules/overlays/example-borough")?;
+//! let evaluation = service.evaluate(r#"{"children_ages": ["age_3"], "postcode_district": "ZZ1"}"#)?;
+//! assert_eq!(evaluation.overlay.unwrap().id, "example-borough");
+//! // Problems serialize, for a 400 response.
+//! let err = service.evaluate(r#"{"servce_level": "universal"}"#).unwrap_err();
+//! let json = serde_json::to_value(&err).unwrap();
+//! assert_eq!(json["problems"][0]["code"], "unknown_fact");
+//! assert_eq!(json["problems"][0]["help"], "did you mean `service_level`?");
+//! # Ok::<(), practice_guide::Error>(())
+//! ```
+//!
+//! # A local offer
 //!
 //! A local authority's own parenting offer is an *overlay*, a folder of its own loaded onto the
 //! guide with [`Guide::with_overlay_dir`]: its services, who is eligible (in the same condition
@@ -41,7 +111,7 @@
 //! fit what the guide says ([`ServiceResult`], [`FitFlag`]).
 //!
 //! ```
-//! use practice_guide::{FamilyProfile, Status};
+//! use practice_guide::FamilyProfile;
 //!
 //! let guide = practice_guide::parenting_through_adversity()
 //!     .with_overlay_dir("rules/overlays/example-borough")?; // fictional example
@@ -52,63 +122,48 @@
 //!     .with("postcode_district", "ZZ5"); // a local fact the overlay adds
 //! let evaluation = guide.evaluate(&family)?;
 //! let rec = evaluation.recommendations.iter().find(|r| r.id == "reduce-risk-of-harm").unwrap();
-//! for service in &rec.services {
-//!     println!("{} ({:?}): {} flag(s)", service.name, service.status, service.flags.len());
-//! }
 //! assert!(rec.services.iter().any(|s| s.id == "family-help-modules" && !s.flags.is_empty()));
 //! # Ok::<(), practice_guide::Error>(())
 //! ```
 //!
 //! With the `schema` feature, `practice_guide::schema` generates the JSON Schemas of every kind of
-//! rule file and of an evaluation from the crate's types (the repository commits them; editors
-//! validate rule files against them as you type).
-//!
-//! Evaluation uses three-valued (Kleene) logic: each rule [`Status::Applies`],
-//! [`Status::DoesNotApply`], or is [`Status::Undetermined`] with the facts that would decide it.
-//!
-//! [`cases`] runs suites of case files (a profile and the results it must get) against a guide,
-//! so the people who maintain a guide's rules can check every change against the guide's text.
-//!
-//! The rule language is described in the repository's `rules/README.md` and at the top of
-//! `src/condition.rs`; `ARCHITECTURE.md` maps the code.
+//! rule file and of an evaluation from the crate's types; [`Guide::profile_schema`] gives a
+//! profile's for one guide. [`cases`] runs suites of case files (a profile and the results it
+//! must get) against a guide. The rule language is described in the repository's
+//! `rules/README.md`; `ARCHITECTURE.md` maps the code.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod cases;
-mod condition;
-mod embedded;
-mod error;
-mod evaluation;
-mod files;
-mod fit;
-mod guide;
+// The crate, in the order of its data flow; each module uses only those above it
+// (ARCHITECTURE.md; checked by tests/it/architecture.rs).
 pub mod limits;
-mod markdown;
-mod overlay;
+mod error;
+mod suggest;
 mod profile;
-mod program;
-mod report;
+mod language;
+mod syntax;
+mod model;
+mod result;
+mod load;
+mod eval;
+mod render;
+mod embedded;
+pub mod cases;
 #[cfg(feature = "schema")]
 pub mod schema;
-mod statuses;
-mod suggest;
-mod vocabulary;
-mod yaml;
 
 pub use crate::embedded::{
     PARENTING_THROUGH_ADVERSITY_FILES, PARENTING_THROUGH_ADVERSITY_ID, parenting_through_adversity,
 };
-pub use crate::error::{Error, Position, Problem, ProblemKind, Suggestion};
-pub use crate::evaluation::{
-    ActionResult, Evaluation, EvaluationOptions, EvidenceRef, GuideStamp, Reason, RuleResult,
-    ScopeResult, SeenValue, Status, TestResult, Texts,
-};
-pub use crate::guide::{EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source, Wording};
-pub use crate::overlay::{
-    Delivery, FitAspect, FitFlag, Format, Overlay, OverlayMetadata, OverlayStamp, Referral,
-    Service, ServiceResult, Structure,
-};
+pub use crate::error::{Error, Input, Item, Position, Problem, ProblemKind};
+pub use crate::eval::{EvaluationOptions, Filter, PreparedProfile, RuleIndices, Statuses};
+pub use crate::language::{Delivery, Format, Structure, Wording};
+pub use crate::model::guide::{Action, EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source};
+pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, Service};
+pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
-pub use crate::statuses::{PreparedProfile, RuleIndices, Statuses};
-pub use crate::vocabulary::{Fact, FactType, Values};
+pub use crate::result::{
+    ActionResult, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Reason, RuleResult,
+    ScopeResult, SeenValue, ServiceResult, Status, TestResult, Texts,
+};

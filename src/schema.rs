@@ -14,15 +14,12 @@
 //! assert_eq!(guide["title"], "guide.yaml");
 //! ```
 
-use std::borrow::Cow;
-
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
-use crate::evaluation::Evaluation;
-use crate::files::{ConditionsFile, FactsFile, GuideFile, RuleFile};
-use crate::overlay::{OverlayFile, ServiceFile};
+use crate::result::Evaluation;
+use crate::syntax::{ConditionsFile, FactsFile, GuideFile, OverlayFile, RuleFile, ServiceFile};
 
 /// Every schema, as `(path relative to the repository's root, schema)`, in a fixed order: the
 /// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`).
@@ -117,156 +114,4 @@ fn titled(schema: Schema, title: &str, description: &str) -> Value {
         map.insert("description".to_owned(), Value::from(description));
     }
     value
-}
-
-/// A condition of the rule language (see `src/condition.rs`): a mapping with exactly one key,
-/// `all`, `any`, `not`, `condition`, or a fact's name.
-pub(crate) struct ConditionSchema;
-
-impl JsonSchema for ConditionSchema {
-    fn schema_name() -> Cow<'static, str> {
-        "Condition".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let condition = generator.subschema_for::<ConditionSchema>();
-        let test = generator.subschema_for::<FactTestSchema>();
-        json_schema!({
-            "description": "A condition: exactly one of `all: [...]`, `any: [...]`, `not: ...`, \
-                `condition: NAME`, or `FACT: VALUE` / `FACT: { OPERATOR: VALUE, ... }`.",
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 1,
-            "properties": {
-                "all": {
-                    "description": "Every condition holds.",
-                    "type": "array", "minItems": 1, "items": condition.clone(),
-                },
-                "any": {
-                    "description": "At least one condition holds.",
-                    "type": "array", "minItems": 1, "items": condition.clone(),
-                },
-                "not": condition,
-                "condition": {
-                    "description": "The name of a named condition (conditions.yaml).",
-                    "type": "string",
-                },
-            },
-            "additionalProperties": test,
-        })
-    }
-}
-
-/// The test of one fact: a value (shorthand for `is`) or a mapping of operators.
-pub(crate) struct FactTestSchema;
-
-impl JsonSchema for FactTestSchema {
-    fn schema_name() -> Cow<'static, str> {
-        "FactTest".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let scalar = json_schema!({ "type": ["boolean", "integer", "string"] });
-        let number = json_schema!({ "type": "integer" });
-        let pair = json_schema!({
-            "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2,
-        });
-        let values = json_schema!({
-            "type": "array", "minItems": 1, "items": { "type": ["integer", "string"] },
-        });
-        let names = json_schema!({
-            "type": "array", "minItems": 1, "items": { "type": "string" },
-        });
-        let flag = json_schema!({ "type": "boolean" });
-        json_schema!({
-            "description": "A test of the fact named by the key: a value (shorthand for `is`), \
-                or operators, each checked against the fact's type when the guide loads.",
-            "anyOf": [
-                scalar.clone(),
-                {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": false,
-                    "properties": {
-                        "known": flag.clone(),
-                        "is": scalar.clone(),
-                        "is_not": scalar,
-                        "in": values.clone(),
-                        "not_in": values,
-                        "at_least": number.clone(),
-                        "at_most": number.clone(),
-                        "more_than": number.clone(),
-                        "less_than": number.clone(),
-                        "between": pair.clone(),
-                        "contains": { "type": "string" },
-                        "contains_any": names.clone(),
-                        "contains_all": names.clone(),
-                        "contains_none": names,
-                        "is_empty": flag,
-                        "count": {
-                            "description": "A numeric test of how many values a set_of fact has.",
-                            "type": "object",
-                            "minProperties": 1,
-                            "maxProperties": 1,
-                            "additionalProperties": false,
-                            "properties": {
-                                "is": number.clone(),
-                                "at_least": number.clone(),
-                                "at_most": number.clone(),
-                                "more_than": number.clone(),
-                                "less_than": number,
-                                "between": pair,
-                            },
-                        },
-                        "matches": {
-                            "description": "A regular expression (Rust `regex` syntax).",
-                            "type": "string",
-                            "format": "regex",
-                        },
-                    },
-                },
-            ],
-        })
-    }
-}
-
-/// A `values:` declaration: a list of value names, or a mapping of value name to description.
-pub(crate) struct ValuesSchema;
-
-impl JsonSchema for ValuesSchema {
-    fn schema_name() -> Cow<'static, str> {
-        "Values".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "For one_of and set_of facts: a list of value names, or a mapping of \
-                value name to description.",
-            "anyOf": [
-                { "type": "array", "minItems": 1, "items": { "type": "string" } },
-                {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": { "type": ["string", "null"] },
-                },
-            ],
-        })
-    }
-}
-
-/// A fact's type, as `facts.yaml` writes it.
-#[derive(JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code, reason = "only its schema is used")]
-pub(crate) enum FactTypeKeyword {
-    /// `true` or `false`.
-    Boolean,
-    /// A whole number within `range: [MIN, MAX]`.
-    Integer,
-    /// Exactly one of `values`.
-    OneOf,
-    /// Any number of `values`.
-    SetOf,
-    /// Free text, optionally matching `pattern`.
-    Text,
 }

@@ -1,14 +1,14 @@
 //! "Did you mean ...?": the closest known name to a misspelled one.
 
-use crate::error::Suggestion;
-
 /// The candidate closest to `wrong` by edit distance, if it is close enough to be a plausible
 /// typo: at most a third of the name's length in edits (so none for names of one or two
-/// characters, one for three to five). A case-only difference always counts as close.
+/// characters, one for three to five). A case-only difference always counts as close. Among
+/// equally close candidates the alphabetically first wins, so the answer never depends on the
+/// order the candidates come in.
 pub(crate) fn closest<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
-) -> Suggestion {
+) -> Option<String> {
     let wrong_lower = wrong.to_lowercase();
     let budget = wrong.chars().count() / 3;
     let mut best: Option<(usize, &str)> = None;
@@ -18,11 +18,11 @@ pub(crate) fn closest<'a>(
         } else {
             edit_distance(&wrong_lower, &candidate.to_lowercase())
         };
-        if distance <= budget && best.is_none_or(|(d, _)| distance < d) {
+        if distance <= budget && best.is_none_or(|best| (distance, candidate) < best) {
             best = Some((distance, candidate));
         }
     }
-    Suggestion(best.map(|(_, name)| name.to_owned()))
+    best.map(|(_, name)| name.to_owned())
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of two neighbouring
@@ -76,14 +76,20 @@ mod tests {
     fn suggests_only_close_names() {
         let names = ["service_level", "youngest_child_age", "adversities"];
         assert_eq!(
-            closest("servce_level", names).0.as_deref(),
+            closest("servce_level", names).as_deref(),
             Some("service_level")
         );
         assert_eq!(
-            closest("Service_Level", names).0.as_deref(),
+            closest("Service_Level", names).as_deref(),
             Some("service_level")
         );
-        assert_eq!(closest("postcode", names).0, None);
-        assert_eq!(closest("x", names).0, None);
+        assert_eq!(closest("postcode", names), None);
+        assert_eq!(closest("x", names), None);
+    }
+
+    #[test]
+    fn ties_do_not_depend_on_the_order_of_candidates() {
+        assert_eq!(closest("abd", ["abc", "abe"]).as_deref(), Some("abc"));
+        assert_eq!(closest("abd", ["abe", "abc"]).as_deref(), Some("abc"));
     }
 }

@@ -1,8 +1,8 @@
-//! The file-facing model: what serde reads from each file of a guide folder, with positions.
+//! The file-facing model of a guide folder: what serde reads from each file, with positions.
 //!
 //! These types mirror the YAML exactly (unknown keys are rejected, so a typo in a key fails the
-//! load instead of silently dropping a rule's condition). The loader in [`crate::guide`] checks
-//! them against each other and compiles them; nothing else in the crate reads them.
+//! load instead of silently dropping a rule's condition). The loader (`src/load/`) checks them
+//! against each other and compiles them; nothing else in the crate reads them.
 //!
 //! A guide folder holds:
 //!
@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
-use crate::yaml::{Raw, Spanned};
+use super::{Raw, Spanned};
 
 /// The file names a guide folder holds, and whether each is required.
 pub(crate) const GUIDE_FILE: &str = "guide.yaml";
@@ -89,7 +89,7 @@ pub(crate) struct EvidenceLevelFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopeFile {
     pub description: String,
-    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ConditionSchema"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::ConditionSchema"))]
     pub when: Spanned<Raw>,
 }
 
@@ -101,7 +101,7 @@ pub(crate) type FactsFile = Ordered<Spanned<String>, FactFile>;
 #[serde(deny_unknown_fields)]
 pub(crate) struct FactFile {
     #[serde(rename = "type")]
-    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::FactTypeKeyword"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::FactTypeKeyword"))]
     pub fact_type: Spanned<String>,
     pub description: String,
     /// For `integer`: `[MIN, MAX]`.
@@ -115,7 +115,7 @@ pub(crate) struct FactFile {
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
-        schemars(with = "Option<crate::schema::ValuesSchema>")
+        schemars(with = "Option<crate::syntax::shapes::ValuesSchema>")
     )]
     pub values: Option<Spanned<Raw>>,
     /// For `text`: a regular expression every value must match.
@@ -133,7 +133,7 @@ pub(crate) type ConditionsFile = Ordered<Spanned<String>, NamedConditionFile>;
 pub(crate) struct NamedConditionFile {
     #[serde(default)]
     pub description: Option<String>,
-    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::ConditionSchema"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::ConditionSchema"))]
     pub when: Spanned<Raw>,
 }
 
@@ -166,7 +166,7 @@ pub(crate) struct RuleFile {
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
-        schemars(with = "Option<crate::schema::ConditionSchema>")
+        schemars(with = "Option<crate::syntax::shapes::ConditionSchema>")
     )]
     pub when: Option<Spanned<Raw>>,
     #[serde(default)]
@@ -191,7 +191,7 @@ pub(crate) struct ActionFile {
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
-        schemars(with = "Option<crate::schema::ConditionSchema>")
+        schemars(with = "Option<crate::syntax::shapes::ConditionSchema>")
     )]
     pub when: Option<Spanned<Raw>>,
     /// What this "how" point says of the services that deliver the rule (see `FitFile`).
@@ -208,15 +208,15 @@ pub(crate) struct ActionFile {
 pub(crate) struct FitFile {
     /// The delivery modes that fit: `face_to_face`, `online`, `hybrid`.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Delivery>"))]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::language::Delivery>"))]
     pub delivery: Vec<Spanned<String>>,
     /// The formats that fit: `group`, `individual`.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Format>"))]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::language::Format>"))]
     pub format: Vec<Spanned<String>>,
     /// The structures that fit: `fixed`, `flexible`.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::overlay::Structure>"))]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::language::Structure>"))]
     pub structure: Vec<Spanned<String>>,
 }
 
@@ -226,7 +226,7 @@ pub(crate) struct FitFile {
 pub(crate) struct SourceFile {
     pub url: String,
     /// `verbatim` (the guide's own words) or `summary` (someone else's wording about it).
-    #[cfg_attr(feature = "schema", schemars(with = "crate::guide::Wording"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::language::Wording"))]
     pub wording: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,

@@ -1,6 +1,6 @@
 //! The evaluation program: the form a guide's conditions are compiled to for computing statuses.
 //!
-//! The condition trees of [`crate::condition`] keep everything an explanation needs (names, test
+//! The condition trees of [`super::condition`] keep everything an explanation needs (names, test
 //! texts, nesting). Statuses need much less, so loading also compiles every condition once more:
 //!
 //! - **Distinct tests.** Every test (fact id + compiled test) is interned: two rules testing
@@ -23,9 +23,9 @@
 
 use std::collections::HashMap;
 
-use crate::condition::{Condition, Test};
-use crate::profile::{Facts, Slot};
-use crate::vocabulary::{FactId, FactType, Vocabulary};
+use super::condition::{Condition, Test};
+use super::value::{Slot, Slots};
+use super::vocabulary::{FactId, FactType, Vocab};
 
 const FALSE: u8 = 0;
 const UNKNOWN: u8 = 1;
@@ -101,7 +101,7 @@ pub(crate) struct Output<'o> {
 impl Program {
     /// Compiles the scope and the rules' conditions (`None`: applies to every family in scope).
     pub(crate) fn compile<'c>(
-        vocabulary: &Vocabulary,
+        vocabulary: Vocab<'_>,
         scope: Option<&Condition>,
         rules: impl IntoIterator<Item = Option<&'c Condition>>,
     ) -> Program {
@@ -119,7 +119,7 @@ impl Program {
 
     /// Evaluates every rule on `facts`: fills `out` with one bit per rule (`applies` and
     /// `undetermined`; a rule in neither does not apply) and returns the scope's truth.
-    pub(crate) fn run(&self, facts: &Facts, scratch: &mut Scratch, mut out: Output<'_>) -> u8 {
+    pub(crate) fn run(&self, facts: &Slots, scratch: &mut Scratch, mut out: Output<'_>) -> u8 {
         let truths = &mut scratch.truths;
         truths.resize(self.tests.len() * 2, UNKNOWN);
         for ((fact, test), pair) in self.tests.iter().zip(truths.chunks_exact_mut(2)) {
@@ -230,7 +230,7 @@ impl Program {
     }
 
     /// Builds the index: flat `all` rules grouped under their most selective literal.
-    fn index(&mut self, vocabulary: &Vocabulary, rules: Vec<Code>) {
+    fn index(&mut self, vocabulary: Vocab<'_>, rules: Vec<Code>) {
         let mut by_guard: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut guard_of = Vec::with_capacity(rules.len());
         for code in &rules {
@@ -289,7 +289,7 @@ impl Program {
     /// A rough, profile-independent estimate of how often a literal holds, from the share of the
     /// fact's declared values (or range) it admits. Only used to choose guards; any answer is
     /// correct, a better one is faster.
-    fn estimate(&self, vocabulary: &Vocabulary, literal: u32) -> f64 {
+    fn estimate(&self, vocabulary: Vocab<'_>, literal: u32) -> f64 {
         let Some((fact, test)) = self.tests.get((literal / 2) as usize) else {
             return 1.0;
         };

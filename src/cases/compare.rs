@@ -1,0 +1,133 @@
+//! Comparing what a case expects of a rule with the result the guide gave.
+
+use super::RuleExpectation;
+use crate::error::{Position, shorten};
+use crate::model::guide::RuleKind;
+use crate::result::RuleResult;
+
+impl RuleExpectation {
+    /// Every difference between this expectation and `result`, with where the expectation is.
+    pub(super) fn compare(&self, result: &RuleResult<'_>) -> Vec<(Option<Position>, String)> {
+        let mut out = Vec::new();
+        if result.status != self.status {
+            out.push((
+                self.at,
+                format!(
+                    "expected {}, found {}{}",
+                    self.status.as_str(),
+                    result.status.as_str(),
+                    missing_note(&result.missing)
+                ),
+            ));
+        }
+        if let Some(evidence) = &self.evidence {
+            let found = result.evidence.as_ref().map_or("none", |e| e.id.as_ref());
+            if found != evidence {
+                out.push((
+                    self.at,
+                    format!("expected evidence `{evidence}`, found `{found}`"),
+                ));
+            }
+        }
+        if let Some(missing) = &self.missing {
+            let mut expected: Vec<&str> = missing.iter().map(String::as_str).collect();
+            let mut found: Vec<&str> = result.missing.iter().map(AsRef::as_ref).collect();
+            expected.sort_unstable();
+            found.sort_unstable();
+            if expected != found {
+                out.push((
+                    self.at,
+                    format!(
+                        "expected missing facts [{}], found [{}]",
+                        expected.join(", "),
+                        found.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(actions) = &self.actions {
+            let mut used = vec![false; result.actions.len()];
+            for expected in actions {
+                let matching: Vec<usize> = result
+                    .actions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.text.contains(expected.text.as_str()))
+                    .map(|(i, _)| i)
+                    .collect();
+                match matching.as_slice() {
+                    [] => out.push((
+                        self.at,
+                        format!("expected the action \"{}\", not shown", expected.text),
+                    )),
+                    [i] => {
+                        if let Some(flag) = used.get_mut(*i) {
+                            *flag = true;
+                        }
+                        let status = result.actions.get(*i).map(|a| a.status);
+                        if let (Some(want), Some(got)) = (expected.status, status)
+                            && want != got
+                        {
+                            out.push((
+                                self.at,
+                                format!(
+                                    "expected the action \"{}\" to be {}, found {}",
+                                    expected.text,
+                                    want.as_str(),
+                                    got.as_str()
+                                ),
+                            ));
+                        }
+                    }
+                    many => out.push((
+                        self.at,
+                        format!(
+                            "the expected action \"{}\" matches {} actions: quote more of its text",
+                            expected.text,
+                            many.len()
+                        ),
+                    )),
+                }
+            }
+            for (action, used) in result.actions.iter().zip(used) {
+                if !used {
+                    out.push((
+                        self.at,
+                        format!(
+                            "the action \"{}\" is shown ({}) but not expected",
+                            shorten(&action.text),
+                            action.status.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Checks a case file's parts against the guide, collecting problems.
+
+pub(super) fn kind_word(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Recommendation => "recommendation",
+        RuleKind::Principle => "principle",
+    }
+}
+
+pub(super) fn section(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Recommendation => "recommendations",
+        RuleKind::Principle => "principles",
+    }
+}
+
+pub(super) fn missing_note<S: AsRef<str>>(missing: &[S]) -> String {
+    if missing.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = missing.iter().map(AsRef::as_ref).collect();
+        format!(" (missing: {})", names.join(", "))
+    }
+}
+

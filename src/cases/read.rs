@@ -1,0 +1,382 @@
+//! Reading a case file: its profile bound to the guide, and every expectation checked against
+//! the guide's ids (rules, evidence levels, facts, statuses), each problem located.
+
+use serde::Deserialize;
+
+use super::{ActionExpectation, Case, RuleExpectation, kind_word};
+use crate::error::{Error, Input, Item, Position, Problem, ProblemKind, shorten};
+use crate::model::guide::{Guide, RuleKind};
+use crate::result::Status;
+use crate::suggest;
+use crate::syntax::{self, Budget, Ordered, Raw, Spanned};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    #[serde(default)]
+    description: Option<String>,
+    profile: Spanned<Raw>,
+    expect: ExpectFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectFile {
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
+    #[serde(default)]
+    unlisted: Option<Spanned<String>>,
+    #[serde(default)]
+    recommendations: Ordered<Spanned<String>, Spanned<Raw>>,
+    #[serde(default)]
+    principles: Ordered<Spanned<String>, Spanned<Raw>>,
+}
+
+
+impl Case {
+    /// Reads a case from YAML text and checks it against `guide`: every rule id, evidence level
+    /// and fact it names must exist, and its profile must fit the vocabulary. `origin` names the
+    /// text in messages (e.g. its file name). Every problem is reported, with line and column.
+    ///
+    /// ```
+    /// use practice_guide::cases::Case;
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let err = Case::read(guide, "case.yaml", "profile: {}\nexpect:\n  recommendations:\n    reduce-risk-of-harn: applies\n")
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "case.yaml:4:5: unknown recommendation `reduce-risk-of-harn` (did you mean `reduce-risk-of-harm`?)"
+    /// );
+    /// ```
+    pub fn read(guide: &Guide, origin: &str, text: &str) -> Result<Case, Error> {
+        let file: CaseFile = syntax::parse(Input::CaseFile, origin, text, Budget::RuleFile)
+            .map_err(Error::one)?;
+        let mut problems = Vec::new();
+        let profile = match guide.prepare_raw(Input::CaseFile, origin, file.profile) {
+            Ok(prepared) => prepared.to_profile(),
+            Err(e) => {
+                problems.extend(e.into_problems());
+                crate::profile::FamilyProfile::new()
+            }
+        };
+        let mut reader = Reader {
+            guide,
+            origin,
+            problems,
+            kind: RuleKind::Recommendation,
+        };
+        let scope = file
+            .expect
+            .scope
+            .as_ref()
+            .and_then(|s| Some((reader.status(s)?, syntax::position_of(s))));
+        let unlisted = file.expect.unlisted.as_ref().and_then(|s| reader.status(s));
+        let mut rules = Vec::new();
+        for (kind, entries) in [
+            (RuleKind::Recommendation, &file.expect.recommendations),
+            (RuleKind::Principle, &file.expect.principles),
+        ] {
+            for (id, body) in &entries.0 {
+                if let Some(rule) = reader.rule(kind, id, body) {
+                    rules.push(rule);
+                }
+            }
+        }
+        if !reader.problems.is_empty() {
+            return Err(Error::new(reader.problems));
+        }
+        Ok(Case {
+            file: origin.to_owned(),
+            description: file.description,
+            profile,
+            scope,
+            unlisted,
+            rules,
+        })
+    }
+
+}
+
+struct Reader<'a> {
+    guide: &'a Guide,
+    origin: &'a str,
+    problems: Vec<Problem>,
+    /// The kind of rule whose expectation is being read.
+    kind: RuleKind,
+}
+
+const STATUSES: [&str; 3] = ["applies", "undetermined", "does_not_apply"];
+
+impl Reader<'_> {
+    fn problem(&mut self, at: Option<Position>, rule: Option<&str>, kind: ProblemKind) {
+        let item = rule.map(|id| match self.kind {
+            RuleKind::Recommendation => Item::Recommendation(id.to_owned()),
+            RuleKind::Principle => Item::Principle(id.to_owned()),
+        });
+        let problem = Problem::new(Input::CaseFile, Some(self.origin), kind).at(at);
+        self.problems.push(problem.about(item));
+    }
+
+    fn status(&mut self, text: &Spanned<String>) -> Option<Status> {
+        self.status_of(&text.value, syntax::position_of(text))
+    }
+
+    fn status_of(&mut self, text: &str, at: Option<Position>) -> Option<Status> {
+        let status = Status::parse(text);
+        if status.is_none() {
+            let kind = ProblemKind::UnknownReference {
+                what: "status".to_owned(),
+                name: shorten(text),
+                suggestion: suggest::closest(text, STATUSES),
+            };
+            self.problem(at, None, kind);
+        }
+        status
+    }
+
+    fn rule(
+        &mut self,
+        kind: RuleKind,
+        id: &Spanned<String>,
+        body: &Spanned<Raw>,
+    ) -> Option<RuleExpectation> {
+        self.kind = kind;
+        let at = syntax::position_of(id);
+        let rules: Vec<&str> = match kind {
+            RuleKind::Recommendation => self.guide.recommendations().map(|r| r.id()).collect(),
+            RuleKind::Principle => self.guide.principles().map(|r| r.id()).collect(),
+        };
+        if !rules.contains(&id.value.as_str()) {
+            self.problem(
+                at,
+                None,
+                ProblemKind::UnknownReference {
+                    what: kind_word(kind).to_owned(),
+                    name: shorten(&id.value),
+                    suggestion: suggest::closest(&id.value, rules.iter().copied()),
+                },
+            );
+            return None;
+        }
+        let mut expectation = RuleExpectation {
+            kind,
+            id: id.value.clone(),
+            at,
+            status: Status::Undetermined,
+            evidence: None,
+            actions: None,
+            missing: None,
+        };
+        let rule = Some(id.value.as_str());
+        match &body.value {
+            Raw::Text(status) => {
+                expectation.status = self.status_of(status, syntax::position_of(body))?;
+            }
+            Raw::Map(entries) => {
+                let mut status = None;
+                for (key, value) in entries {
+                    let key_at = syntax::position_of(key);
+                    let value_at = syntax::position_of(value);
+                    match key.value.as_str() {
+                        "status" => match &value.value {
+                            Raw::Text(t) => status = self.status_of(t, value_at),
+                            other => self.wrong(value_at, rule, "`status`", "a status", other),
+                        },
+                        "evidence" => self.evidence(kind, rule, value, &mut expectation),
+                        "missing" => {
+                            expectation.missing = self.facts(rule, value);
+                        }
+                        "actions" => {
+                            expectation.actions = self.actions(rule, value);
+                        }
+                        other => self.problem(
+                            key_at,
+                            rule,
+                            ProblemKind::UnknownReference {
+                                what: "key".to_owned(),
+                                name: other.to_owned(),
+                                suggestion: suggest::closest(
+                                    other,
+                                    ["status", "evidence", "missing", "actions"],
+                                ),
+                            },
+                        ),
+                    }
+                }
+                match status {
+                    Some(s) => expectation.status = s,
+                    None => {
+                        if !entries.iter().any(|(k, _)| k.value == "status") {
+                            self.problem(
+                                syntax::position_of(body),
+                                rule,
+                                ProblemKind::ExpectationNeedsStatus,
+                            );
+                        }
+                        return None;
+                    }
+                }
+            }
+            other => {
+                self.wrong(
+                    syntax::position_of(body),
+                    rule,
+                    "an expectation",
+                    "a status or a mapping with `status:`",
+                    other,
+                );
+                return None;
+            }
+        }
+        Some(expectation)
+    }
+
+    fn wrong(
+        &mut self,
+        at: Option<Position>,
+        rule: Option<&str>,
+        what: &str,
+        expected: &str,
+        found: &Raw,
+    ) {
+        self.problem(
+            at,
+            rule,
+            ProblemKind::WrongType {
+                what: what.to_owned(),
+                expected: expected.to_owned(),
+                found: found.describe(),
+            },
+        );
+    }
+
+    fn evidence(
+        &mut self,
+        kind: RuleKind,
+        rule: Option<&str>,
+        value: &Spanned<Raw>,
+        expectation: &mut RuleExpectation,
+    ) {
+        let at = syntax::position_of(value);
+        let Raw::Text(level) = &value.value else {
+            self.wrong(
+                at,
+                rule,
+                "`evidence`",
+                "an evidence level's id",
+                &value.value,
+            );
+            return;
+        };
+        if kind == RuleKind::Principle {
+            self.problem(
+                at,
+                rule,
+                ProblemKind::PrincipleHasEvidence,
+            );
+            return;
+        }
+        let scale = self.guide.evidence_scale();
+        if scale.iter().any(|l| &l.id == level) {
+            expectation.evidence = Some(level.clone());
+        } else {
+            self.problem(
+                at,
+                rule,
+                ProblemKind::UnknownReference {
+                    what: "evidence level".to_owned(),
+                    name: level.clone(),
+                    suggestion: suggest::closest(level, scale.iter().map(|l| l.id.as_str())),
+                },
+            );
+        }
+    }
+
+    fn facts(&mut self, rule: Option<&str>, value: &Spanned<Raw>) -> Option<Vec<String>> {
+        let Raw::List(items) = &value.value else {
+            self.wrong(
+                syntax::position_of(value),
+                rule,
+                "`missing`",
+                "a list of fact names",
+                &value.value,
+            );
+            return None;
+        };
+        let mut facts = Vec::new();
+        for item in items {
+            let at = syntax::position_of(item);
+            match &item.value {
+                Raw::Text(name) => match self.guide.vocab().resolve(name) {
+                    Ok(_) => facts.push(name.clone()),
+                    Err(kind) => self.problem(at, rule, kind),
+                },
+                other => self.wrong(at, rule, "an item of `missing`", "a fact name", other),
+            }
+        }
+        Some(facts)
+    }
+
+    fn actions(
+        &mut self,
+        rule: Option<&str>,
+        value: &Spanned<Raw>,
+    ) -> Option<Vec<ActionExpectation>> {
+        let Raw::List(items) = &value.value else {
+            self.wrong(
+                syntax::position_of(value),
+                rule,
+                "`actions`",
+                "a list of pieces of action text",
+                &value.value,
+            );
+            return None;
+        };
+        let mut actions = Vec::new();
+        for item in items {
+            let at = syntax::position_of(item);
+            match &item.value {
+                Raw::Text(text) if !text.is_empty() => actions.push(ActionExpectation {
+                    text: text.clone(),
+                    status: None,
+                }),
+                Raw::Map(entries) => {
+                    let mut text = None;
+                    let mut status = None;
+                    for (key, value) in entries {
+                        match (key.value.as_str(), &value.value) {
+                            ("text", Raw::Text(t)) if !t.is_empty() => text = Some(t.clone()),
+                            ("status", Raw::Text(s)) => {
+                                status = self.status_of(s, syntax::position_of(value));
+                            }
+                            _ => self.problem(
+                                syntax::position_of(key),
+                                rule,
+                                ProblemKind::BadExpectedAction {
+                                    key: shorten(&key.value),
+                                },
+                            ),
+                        }
+                    }
+                    match text {
+                        Some(text) => actions.push(ActionExpectation { text, status }),
+                        None => self.problem(
+                            at,
+                            rule,
+                            ProblemKind::ExpectedActionNeedsText,
+                        ),
+                    }
+                }
+                other => self.wrong(
+                    at,
+                    rule,
+                    "an expected action",
+                    "a piece of the action's text, or `{ text, status }`",
+                    other,
+                ),
+            }
+        }
+        Some(actions)
+    }
+}
+

@@ -1,0 +1,198 @@
+//! Evaluation: binding a profile to a guide (the one fallible step per family), then evaluating
+//! the bound profile, which cannot fail.
+//!
+//! - [`bind`]: a [`FamilyProfile`], or a profile's text, checked against the vocabulary and
+//!   bound into a [`PreparedProfile`] (one slot per fact).
+//! - [`filter`]: evaluation options resolved once into a [`Filter`].
+//! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
+//! - [`services`]: an overlay's services under the recommendations they deliver, with fit flags.
+//! - [`statuses`]: statuses only, from the guide's compiled program, into a reused [`Statuses`].
+//! - [`profile_schema`]: the JSON Schema of a profile for a guide, from its vocabulary.
+
+mod bind;
+mod explain;
+mod filter;
+mod profile_schema;
+mod services;
+mod statuses;
+
+pub use filter::{EvaluationOptions, Filter};
+pub use statuses::{RuleIndices, Statuses};
+
+use crate::error::{Error, Input};
+use crate::model::guide::Guide;
+use crate::model::value::Slots;
+use crate::profile::FamilyProfile;
+use crate::result::Evaluation;
+use crate::syntax::{Raw, Spanned};
+
+/// A profile checked against one guide's vocabulary and bound to it: every fact name resolved,
+/// every value turned into a small integer or bit set. Binding is the only string work, and the
+/// only step that can fail; evaluating a prepared profile cannot.
+///
+/// A prepared profile borrows the guide that prepared it, and is evaluated by its own methods,
+/// so it can never be read by another guide.
+///
+/// ```
+/// use practice_guide::{FamilyProfile, Status};
+/// let guide = practice_guide::parenting_through_adversity();
+/// let family = FamilyProfile::new()
+///     .with("children_ages", ["age_4"])
+///     .with("adversities", ["poverty"]);
+/// let prepared = guide.prepare(&family)?;
+/// assert_eq!(prepared.statuses().scope(), Status::Applies);
+/// let evaluation = prepared.evaluate();
+/// assert_eq!(evaluation.scope.status, Status::Applies);
+/// # Ok::<(), practice_guide::Error>(())
+/// ```
+///
+/// A caseload is a loop, reusing one [`Statuses`] (the caller-owned buffers, as
+/// `regex-automata`'s `Cache`) for every family:
+///
+/// ```
+/// use practice_guide::{FamilyProfile, Statuses, Status};
+/// let guide = practice_guide::parenting_through_adversity();
+/// let caseload = [1, 4, 12].map(|age| {
+///     FamilyProfile::new()
+///         .with("children_ages", [format!("age_{age}")])
+///         .with("expecting_baby", false)
+///         .with("adversities", ["poverty"])
+/// });
+/// let prepared = caseload.iter().map(|f| guide.prepare(f)).collect::<Result<Vec<_>, _>>()?;
+/// let mut statuses = Statuses::new();
+/// let mut in_scope = 0;
+/// for family in &prepared {
+///     family.statuses_into(&mut statuses);
+///     in_scope += usize::from(statuses.scope() == Status::Applies);
+/// }
+/// assert_eq!(in_scope, 2);
+/// # Ok::<(), practice_guide::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PreparedProfile<'g> {
+    guide: &'g Guide,
+    slots: Slots,
+}
+
+impl<'g> PreparedProfile<'g> {
+    /// The guide that prepared the profile.
+    pub fn guide(&self) -> &'g Guide {
+        self.guide
+    }
+
+    /// Evaluates the profile against every recommendation and principle, with reasons, missing
+    /// facts, actions, sources and (with an overlay) local services.
+    pub fn evaluate(&self) -> Evaluation<'g> {
+        explain::evaluate(self.guide, &self.slots, None)
+    }
+
+    /// Evaluates the profile, keeping only what `filter` keeps.
+    ///
+    /// ```
+    /// use practice_guide::{EvaluationOptions, FamilyProfile};
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let strong = guide.filter(&EvaluationOptions::new().min_evidence("strong"))?;
+    /// let family = guide.prepare(&FamilyProfile::new().with("children_ages", ["age_4"]))?;
+    /// let evaluation = family.evaluate_filtered(&strong);
+    /// assert!(evaluation.recommendations.iter().all(|r| r.evidence.as_ref().unwrap().id == "strong"));
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn evaluate_filtered(&self, filter: &Filter) -> Evaluation<'g> {
+        explain::evaluate(self.guide, &self.slots, Some(filter))
+    }
+
+    /// The statuses of every rule, in a new [`Statuses`]. To evaluate many profiles, reuse one
+    /// with [`PreparedProfile::statuses_into`] instead.
+    pub fn statuses(&self) -> Statuses {
+        let mut statuses = Statuses::new();
+        self.statuses_into(&mut statuses);
+        statuses
+    }
+
+    /// Computes the status of every recommendation and principle (and of the scope) into
+    /// `statuses`, reusing its buffers: exactly the statuses of [`PreparedProfile::evaluate`],
+    /// without reasons, from the guide's compiled program. It allocates nothing once `statuses`
+    /// has grown to the guide's size.
+    pub fn statuses_into(&self, statuses: &mut Statuses) {
+        statuses.compute(self.guide, &self.slots);
+    }
+
+    /// The profile as facts by name: what was bound, back in the caller's terms.
+    pub fn to_profile(&self) -> FamilyProfile {
+        bind::to_profile(self.guide.vocab(), &self.slots)
+    }
+}
+
+impl Guide {
+    /// Checks a profile against the vocabulary and binds it for evaluation (see
+    /// [`PreparedProfile`]). Fails if the profile does not fit the vocabulary (an unknown fact, a
+    /// value outside its range or declared values), naming every problem.
+    pub fn prepare(&self, profile: &FamilyProfile) -> Result<PreparedProfile<'_>, Error> {
+        let slots = bind::bind(self.vocab(), profile)?;
+        Ok(PreparedProfile { guide: self, slots })
+    }
+
+    /// Reads a profile from YAML (or JSON) text and binds it. `origin` names the text in
+    /// messages (e.g. its file name). Every problem is reported, each with its line and column.
+    ///
+    /// ```
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let err = guide.read_profile("family.yaml", "servce_level: family_help\n").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "family.yaml:1:1: unknown fact `servce_level` (did you mean `service_level`?)"
+    /// );
+    /// ```
+    pub fn read_profile(&self, origin: &str, text: &str) -> Result<PreparedProfile<'_>, Error> {
+        let slots = bind::read(self.vocab(), origin, text, bind::Syntax::Yaml)?;
+        Ok(PreparedProfile { guide: self, slots })
+    }
+
+    /// Reads a profile from JSON text, strictly (text that is YAML but not JSON is refused), and
+    /// binds it; problems are located as [`Guide::read_profile`] locates them. For a service's
+    /// JSON endpoint.
+    ///
+    /// ```
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// assert!(guide.read_profile_json("body", r#"{"children_ages": ["age_3"]}"#).is_ok());
+    /// assert!(guide.read_profile_json("body", "children_ages: [age_3]").is_err());
+    /// ```
+    pub fn read_profile_json(
+        &self,
+        origin: &str,
+        text: &str,
+    ) -> Result<PreparedProfile<'_>, Error> {
+        let slots = bind::read(self.vocab(), origin, text, bind::Syntax::Json)?;
+        Ok(PreparedProfile { guide: self, slots })
+    }
+
+    /// Binds a profile read as a YAML value (a case file's `profile:`), its problems reported as
+    /// in `input`.
+    pub(crate) fn prepare_raw(
+        &self,
+        input: Input,
+        origin: &str,
+        root: Spanned<Raw>,
+    ) -> Result<PreparedProfile<'_>, Error> {
+        let slots = bind::from_raw(self.vocab(), input, origin, root)?;
+        Ok(PreparedProfile { guide: self, slots })
+    }
+
+    /// Evaluates a profile against every recommendation and principle: [`Guide::prepare`], then
+    /// [`PreparedProfile::evaluate`].
+    ///
+    /// ```
+    /// use practice_guide::{FamilyProfile, Status};
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let family = FamilyProfile::new()
+    ///     .with("children_ages", ["age_4"])
+    ///     .with("service_level", "edge_of_care")
+    ///     .with("adversities", ["substance_misuse"]);
+    /// let evaluation = guide.evaluate(&family)?;
+    /// assert_eq!(evaluation.recommendations[0].status, Status::Applies);
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn evaluate(&self, profile: &FamilyProfile) -> Result<Evaluation<'_>, Error> {
+        Ok(self.prepare(profile)?.evaluate())
+    }
+}

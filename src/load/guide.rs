@@ -1,0 +1,249 @@
+//! Loading a guide folder: each phase reads one part of the files, checks it, and compiles it;
+//! every problem of every phase is collected before the load fails.
+
+use std::sync::Arc;
+
+use super::condition::{Compiler, NamedTable};
+use super::facts::{self, check_identifier};
+use super::rules::{self, References};
+use super::session::{Folder, Names, Session};
+use crate::error::{Error, Item, ProblemKind, shorten};
+use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, NamedCondition, Scope};
+use crate::model::program::Program;
+use crate::model::vocabulary::{Vocab, Vocabulary};
+use crate::syntax::{
+    self, CONDITIONS_FILE, ConditionsFile, FACTS_FILE, GUIDE_FILE, ALL_FILES, GuideFile,
+    Ordered, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, RuleFile, Spanned,
+};
+
+const GUIDE_FOLDER: Folder = Folder {
+    what: "a guide",
+    files: &ALL_FILES,
+};
+
+/// Loads a guide from `(file name, contents)` pairs.
+pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Guide, Error> {
+    let mut session = Session::open(&GUIDE_FOLDER, files);
+    let content_hash = session.content_hash();
+    let guide_file: Option<GuideFile> = session.parse(GUIDE_FILE);
+    let facts_file: Option<syntax::FactsFile> = session.parse(FACTS_FILE);
+    let conditions_file: Option<ConditionsFile> = session.parse(CONDITIONS_FILE);
+    let principles_file: Option<Vec<RuleFile>> = session.parse(PRINCIPLES_FILE);
+    let recommendations_file: Option<Vec<RuleFile>> = session.parse(RECOMMENDATIONS_FILE);
+    let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
+        // Without the guide's metadata or its vocabulary nothing else can be checked.
+        session.check()?;
+        return Err(Error::new(Vec::new()));
+    };
+
+    let metadata = metadata(&mut session, &guide_file, content_hash);
+    let evidence = evidence(&mut session, &guide_file);
+    let (audiences, audience_names) = labels(&mut session, "audience", &guide_file.audiences);
+    let (outcomes, outcome_names) = labels(&mut session, "outcome", &guide_file.outcomes);
+    let mut vocabulary = Vocabulary::starting_at(0);
+    facts::declare(&mut session, None, &mut vocabulary, &facts_file);
+    let vocab = Vocab {
+        core: &vocabulary,
+        local: None,
+    };
+
+    let conditions_file = conditions_file.unwrap_or_default();
+    let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE));
+    let named_labels = named_conditions(&mut session, vocab, &mut named, &conditions_file);
+    let scope = scope(&mut session, vocab, &mut named, &guide_file);
+
+    let refs = References {
+        evidence: &evidence,
+        audiences: &audiences,
+        audience_names: &audience_names,
+        outcomes: &outcomes,
+        outcome_names: &outcome_names,
+    };
+    let (recommendations, principles) = rules::compile(
+        &mut session,
+        vocab,
+        &mut named,
+        &refs,
+        recommendations_file,
+        principles_file,
+    );
+    session.check()?;
+
+    let named = named_labels
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, label)| {
+            let (condition, size) = named.take(index)?;
+            Some(NamedCondition {
+                label,
+                condition,
+                size,
+            })
+        })
+        .collect();
+    let program = Program::compile(
+        vocab,
+        scope.as_ref().map(|s| &s.condition),
+        recommendations
+            .iter()
+            .chain(&principles)
+            .map(|r| r.condition.as_ref()),
+    );
+    let core = Core {
+        metadata,
+        evidence,
+        audiences,
+        outcomes,
+        vocabulary,
+        named,
+        scope,
+        recommendations,
+        principles,
+        program,
+    };
+    Ok(Guide {
+        core: Arc::new(core),
+        overlay: None,
+    })
+}
+
+fn metadata(session: &mut Session<'_>, file: &GuideFile, content_hash: String) -> Metadata {
+    if let Err(kind) = check_identifier("the guide's id", &file.id.value) {
+        session.problem(GUIDE_FILE, syntax::position_of(&file.id), Some(Item::Guide), kind);
+    }
+    if !is_iso_date(&file.published.value) {
+        let found = shorten(&file.published.value);
+        let at = syntax::position_of(&file.published);
+        session.problem(GUIDE_FILE, at, Some(Item::Guide), ProblemKind::BadDate { found });
+    }
+    Metadata {
+        id: file.id.value.clone(),
+        title: file.title.clone(),
+        publisher: file.publisher.clone(),
+        published: file.published.value.clone(),
+        source: file.source.clone(),
+        version: file.version.clone(),
+        summary: file.summary.clone(),
+        content_hash,
+    }
+}
+
+fn evidence(session: &mut Session<'_>, file: &GuideFile) -> Vec<EvidenceLevel> {
+    let mut names = Names::default();
+    let mut levels = Vec::new();
+    if file.evidence.value.is_empty() {
+        let at = syntax::position_of(&file.evidence);
+        session.problem(GUIDE_FILE, at, None, ProblemKind::EmptyEvidenceScale);
+    }
+    let mut seen_unrated = false;
+    for (index, level) in file.evidence.value.iter().enumerate() {
+        let at = syntax::position_of(&level.id);
+        let item = Some(Item::EvidenceLevel(level.id.value.clone()));
+        if let Err(kind) = check_identifier("an evidence level id", &level.id.value)
+            .and_then(|()| names.insert("evidence level", &level.id, index))
+        {
+            session.problem(GUIDE_FILE, at, item.clone(), kind);
+        }
+        if seen_unrated {
+            session.problem(GUIDE_FILE, at, item.clone(), ProblemKind::UnratedNotLast);
+        }
+        seen_unrated |= level.unrated;
+        levels.push(EvidenceLevel {
+            id: level.id.value.clone(),
+            label: level.label.clone(),
+            definition: level.definition.clone(),
+            unrated: level.unrated,
+            sources: rules::sources(session, GUIDE_FILE, item, &level.sources, false),
+        });
+    }
+    levels
+}
+
+fn labels(
+    session: &mut Session<'_>,
+    what: &'static str,
+    entries: &Ordered<Spanned<String>, String>,
+) -> (Vec<Label>, Names) {
+    let mut names = Names::default();
+    let mut labels = Vec::new();
+    for (index, (id, label)) in entries.0.iter().enumerate() {
+        if let Err(kind) =
+            check_identifier(what, &id.value).and_then(|()| names.insert(what, id, index))
+        {
+            let item = match what {
+                "audience" => Item::Audience(id.value.clone()),
+                _ => Item::Outcome(id.value.clone()),
+            };
+            session.problem(GUIDE_FILE, syntax::position_of(id), Some(item), kind);
+        }
+        labels.push(Label {
+            id: id.value.clone(),
+            label: label.clone(),
+        });
+    }
+    (labels, names)
+}
+
+/// Registers every named condition (reporting bad and duplicate names), then compiles each in
+/// its own right, reporting its problems once, where it is defined.
+fn named_conditions<'r>(
+    session: &mut Session<'_>,
+    vocab: Vocab<'_>,
+    named: &mut NamedTable<'r>,
+    file: &'r ConditionsFile,
+) -> Vec<Label> {
+    let mut names = Names::default();
+    let mut labels = Vec::new();
+    for (index, (name, def)) in file.0.iter().enumerate() {
+        let checked = check_identifier("a condition name", &name.value)
+            .and_then(|()| names.insert("named condition", name, index));
+        if let Err(kind) = checked {
+            let item = Some(Item::NamedCondition(name.value.clone()));
+            session.problem(CONDITIONS_FILE, syntax::position_of(name), item, kind);
+        }
+        named.add(&name.value, &def.when);
+        labels.push(Label {
+            id: name.value.clone(),
+            label: def.description.clone().unwrap_or_default(),
+        });
+    }
+    for index in 0..labels.len() {
+        named.compile_own(index, vocab, CONDITIONS_FILE, session.problems());
+    }
+    labels
+}
+
+fn scope(
+    session: &mut Session<'_>,
+    vocab: Vocab<'_>,
+    named: &mut NamedTable<'_>,
+    file: &GuideFile,
+) -> Option<Scope> {
+    let scope = file.scope.as_ref()?;
+    let item = Some(Item::Scope);
+    let condition =
+        Compiler::new(vocab, named, GUIDE_FILE, item, session.problems()).compile(&scope.when)?;
+    Some(Scope {
+        description: scope.description.clone(),
+        condition,
+    })
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    let number = |range: std::ops::Range<usize>| s.get(range).and_then(|t| t.parse::<u32>().ok());
+    bytes.len() == 10
+        && digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10)
+        && number(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && number(8..10).is_some_and(|d| (1..=31).contains(&d))
+}
+

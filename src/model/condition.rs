@@ -1,0 +1,171 @@
+//! Compiled conditions, and their evaluation on a profile in three-valued (Kleene) logic, with or
+//! without an explanation.
+//!
+//! A condition is a tree of `all`, `any`, `not` and tests of one fact each; named conditions are
+//! expanded in place, keeping their number so explanations can say which one a test came from.
+//! Facts are ids, declared values bits, regexes compiled: evaluating touches no strings but the
+//! profile's text values.
+//!
+//! Unknown facts make a test *unknown*; `all`, `any` and `not` combine true, false and unknown by
+//! Kleene's rules, so a condition is only decided when the unknown facts could not change it.
+//! The one exception is `known`, which asks about the profile rather than the family.
+
+use regex::Regex;
+
+use super::truth::Truth;
+use super::value::{Slot, Slots};
+use super::vocabulary::FactId;
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub(crate) enum Condition {
+    All(Box<[Condition]>),
+    Any(Box<[Condition]>),
+    Not(Box<Condition>),
+    /// A named condition (by its number in the guide, then the overlay), expanded.
+    Named(usize, Box<Condition>),
+    Test(Box<Leaf>),
+}
+
+/// One test of one fact.
+#[derive(Debug, Clone)]
+pub(crate) struct Leaf {
+    pub(crate) fact: FactId,
+    pub(crate) test: Test,
+    /// How the test reads in a report, e.g. "service_level is one of family_help, edge_of_care".
+    pub(crate) text: Box<str>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Test {
+    Known(bool),
+    BoolIs(bool),
+    /// Inclusive range; `at_least`, `less_than` etc. are ranges with one open end.
+    IntBetween(i64, i64),
+    IntIn(Box<[i64]>),
+    /// For one-of facts: the value is one of these bits.
+    ChoiceIn(u128),
+    SetContainsAny(u128),
+    SetContainsAll(u128),
+    SetCountBetween(u32, u32),
+    TextIn(Box<[Box<str>]>),
+    TextMatches(Regex),
+    /// The inner test, negated (`is_not`, `not_in`, `contains_none`). Unknown stays unknown.
+    Negated(Box<Test>),
+}
+
+impl Test {
+    /// Evaluates the test on a value; `None` when the value is unknown.
+    #[inline]
+    pub(crate) fn holds(&self, slot: &Slot) -> Option<bool> {
+        let result = match (self, slot) {
+            (Test::Known(expected), slot) => *expected != matches!(slot, Slot::Unknown),
+            (_, Slot::Unknown) => return None,
+            (Test::Negated(inner), slot) => !inner.holds(slot)?,
+            (Test::BoolIs(b), Slot::Bool(v)) => b == v,
+            (Test::IntBetween(lo, hi), Slot::Int(v)) => lo <= v && v <= hi,
+            (Test::IntIn(set), Slot::Int(v)) => set.contains(v),
+            (Test::ChoiceIn(mask), Slot::Choice(bit)) => mask & (1u128 << bit) != 0,
+            (Test::SetContainsAny(mask), Slot::Set(set)) => mask & set != 0,
+            (Test::SetContainsAll(mask), Slot::Set(set)) => mask & set == *mask,
+            (Test::SetCountBetween(lo, hi), Slot::Set(set)) => {
+                (*lo..=*hi).contains(&set.count_ones())
+            }
+            (Test::TextIn(options), Slot::Text(t)) => options.iter().any(|o| **o == **t),
+            (Test::TextMatches(re), Slot::Text(t)) => re.is_match(t),
+            // Binding checks every slot against its fact's type, so other pairs cannot occur;
+            // if one did, "unknown" is the only answer that claims nothing.
+            _ => return None,
+        };
+        Some(result)
+    }
+}
+
+impl Leaf {
+    pub(crate) fn truth(&self, slots: &Slots) -> Truth {
+        match self.test.holds(slots.get(self.fact)) {
+            Some(b) => Truth::from_bool(b),
+            None => Truth::Unknown,
+        }
+    }
+}
+
+impl Condition {
+    /// The condition's truth value on `slots`.
+    pub(crate) fn truth(&self, slots: &Slots) -> Truth {
+        match self {
+            Condition::All(items) => {
+                let mut acc = Truth::True;
+                for item in items.iter() {
+                    acc = acc.min(item.truth(slots));
+                    if acc == Truth::False {
+                        break;
+                    }
+                }
+                acc
+            }
+            Condition::Any(items) => {
+                let mut acc = Truth::False;
+                for item in items.iter() {
+                    acc = acc.max(item.truth(slots));
+                    if acc == Truth::True {
+                        break;
+                    }
+                }
+                acc
+            }
+            Condition::Not(inner) => inner.truth(slots).negate(),
+            Condition::Named(_, inner) => inner.truth(slots),
+            Condition::Test(leaf) => leaf.truth(slots),
+        }
+    }
+
+    /// The condition's truth value, visiting the tests that decided it: for a true `all` every
+    /// test, for a false one the false tests; for `any` the reverse; for an undecided one the
+    /// tests that are known so far and the unknown ones. `visit` gets each test, its truth, and
+    /// the innermost named condition it came from.
+    pub(crate) fn explain<'c>(
+        &'c self,
+        slots: &Slots,
+        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>),
+    ) -> Truth {
+        let truth = self.truth(slots);
+        self.explain_as(truth, slots, None, visit);
+        truth
+    }
+
+    fn explain_as<'c>(
+        &'c self,
+        truth: Truth,
+        slots: &Slots,
+        via: Option<usize>,
+        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>),
+    ) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                // The children that share the whole's truth decided it; when the whole is true
+                // for `all` (false for `any`) that is every child. For an undecided whole, every
+                // child that is not the "absorbing" value is shown: known context and unknowns.
+                let absorbing = if matches!(self, Condition::All(_)) {
+                    Truth::False
+                } else {
+                    Truth::True
+                };
+                for item in items.iter() {
+                    let t = item.truth(slots);
+                    let shown = if truth == Truth::Unknown {
+                        t != absorbing
+                    } else {
+                        t == truth
+                    };
+                    if shown {
+                        item.explain_as(t, slots, via, visit);
+                    }
+                }
+            }
+            Condition::Not(inner) => inner.explain_as(truth.negate(), slots, via, visit),
+            Condition::Named(id, inner) => inner.explain_as(truth, slots, Some(*id), visit),
+            Condition::Test(leaf) => visit(leaf, truth, via),
+        }
+    }
+}

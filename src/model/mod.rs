@@ -1,0 +1,19 @@
+//! The compiled guide: immutable data that evaluation reads and nothing changes once loaded.
+//!
+//! - [`vocabulary`]: facts and their types; declared values as bit positions.
+//! - [`value`]: a profile's values as slots (small integers and bit sets), one per fact.
+//! - [`truth`]: Kleene's three truth values.
+//! - [`condition`]: the condition tree, evaluated and explained on slots.
+//! - [`guide`]: the guide (a shared core, an optional overlay layer) and its rules.
+//! - [`overlay`]: a local offer's services, and what the guide's words say of them (`fit:`).
+//! - [`program`]: the same conditions laid out flat for computing statuses fast.
+//!
+//! Nothing here reads a file or knows the YAML crate: `src/load/` builds these values.
+
+pub(crate) mod condition;
+pub(crate) mod guide;
+pub(crate) mod overlay;
+pub(crate) mod program;
+pub(crate) mod truth;
+pub(crate) mod value;
+pub(crate) mod vocabulary;

@@ -1,0 +1,424 @@
+//! Reports of an evaluation for people: one walk over the evaluation decides what is said, in
+//! which order and in which words; a back-end decides only the markup.
+//!
+//! - this module: the walk, building a small document ([`Block`]s of [`Inline`]s);
+//! - [`text`]: plain text, indented, for a terminal or a log a person reads;
+//! - [`markdown`]: CommonMark, for a case note or a web page, with text escaped and sources as
+//!   links.
+
+mod markdown;
+mod text;
+
+use std::borrow::Cow;
+
+use crate::language::Wording;
+use crate::model::guide::{RuleKind, Source};
+use crate::result::{
+    ActionResult, Evaluation, Reason, RuleResult, SeenValue, ServiceResult, Status, TestResult,
+};
+
+/// A piece of a line.
+pub(crate) enum Inline<'a> {
+    /// Text from a rule file or profile (escaped where the markup needs it).
+    Text(Cow<'a, str>),
+    /// An id or a hash: code in Markdown.
+    Code(&'a str),
+    /// Text set in bold.
+    Strong(Cow<'a, str>),
+    /// Text set in italics.
+    Emph(Cow<'a, str>),
+    /// A link.
+    Link { text: &'a str, url: &'a str },
+    /// A rule's status, at the start of its heading.
+    Status(Status),
+}
+
+type Line<'a> = Vec<Inline<'a>>;
+
+/// A block of a report.
+pub(crate) enum Block<'a> {
+    /// A heading (level 1: the guide; 2: a part of the report; 3: a rule) and what it heads.
+    Section {
+        level: u8,
+        heading: Line<'a>,
+        body: Vec<Block<'a>>,
+    },
+    /// Blocks that belong together (plain text keeps them without blank lines between).
+    Group(Vec<Block<'a>>),
+    /// A notice every reader must see (an overlay's disclaimer).
+    Notice(Line<'a>),
+    Para(Line<'a>),
+    /// A rule's statement, quoted.
+    Quote(Line<'a>),
+    /// `Label: value`.
+    Field(&'static str, Line<'a>),
+    /// A list, with its label if it has one.
+    List {
+        label: Option<&'static str>,
+        items: Vec<ListItem<'a>>,
+    },
+}
+
+/// One item of a list, with lines of detail under it.
+pub(crate) struct ListItem<'a> {
+    line: Line<'a>,
+    details: Vec<Line<'a>>,
+}
+
+fn text<'a>(s: impl Into<Cow<'a, str>>) -> Inline<'a> {
+    Inline::Text(s.into())
+}
+
+impl Evaluation<'_> {
+    /// The evaluation as a readable plain-text report.
+    ///
+    /// ```
+    /// use practice_guide::FamilyProfile;
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let family = FamilyProfile::new().with("children_ages", ["age_4"]);
+    /// let report = guide.evaluate(&family)?.report();
+    /// assert!(report.starts_with("Parenting Through Adversity"));
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn report(&self) -> String {
+        text::render(&document(self))
+    }
+
+    /// The evaluation as Markdown (CommonMark), to paste into a case note or render in a web page:
+    /// the same content as [`Evaluation::report`], with headings, text from rule files and
+    /// profiles escaped (it can never become a heading, a link or HTML), and sources as links.
+    ///
+    /// ```
+    /// use practice_guide::FamilyProfile;
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let family = FamilyProfile::new()
+    ///     .with("children_ages", ["age_4"])
+    ///     .with("adversities", ["poverty"]);
+    /// let markdown = guide.evaluate(&family)?.to_markdown();
+    /// assert!(markdown.starts_with("# Parenting Through Adversity"));
+    /// assert!(markdown.contains("**Evidence:** Strong evidence"));
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn to_markdown(&self) -> String {
+        markdown::render(&document(self))
+    }
+}
+
+/// The report's document: the rules that produced it, the scope, then each part.
+fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
+    let mut body = vec![Block::Group(stamp(e))];
+    let scope = &e.scope;
+    let description = || vec![text("The guide is for: "), text(&*scope.description)];
+    match scope.status {
+        Status::DoesNotApply => {
+            let mut outside = vec![Block::Para(description())];
+            outside.extend(reasons(None, &scope.reasons));
+            outside.push(Block::Para(vec![text(
+                "None of its recommendations or principles apply.",
+            )]));
+            body.push(section(2, vec![text("Outside this guide's scope")], outside));
+            return vec![section(1, vec![text(&*e.guide.title)], body)];
+        }
+        Status::Undetermined => {
+            let unknown = vec![
+                Block::Para(description()),
+                Block::Field("Would be decided by", codes(&scope.missing)),
+            ];
+            body.push(section(2, vec![text("Scope not yet known")], unknown));
+        }
+        Status::Applies => {
+            let mut group = vec![Block::Field("In scope", vec![text(&*scope.description)])];
+            group.extend(reasons(None, &scope.reasons));
+            body.push(Block::Group(group));
+        }
+    }
+    body.push(part("Recommendations", &e.recommendations));
+    body.push(part("Key principles", &e.principles));
+    vec![section(1, vec![text(&*e.guide.title)], body)]
+}
+
+fn section<'a>(level: u8, heading: Line<'a>, body: Vec<Block<'a>>) -> Block<'a> {
+    Block::Section {
+        level,
+        heading,
+        body,
+    }
+}
+
+/// The disclaimer, and which rules produced the evaluation.
+fn stamp<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
+    let mut blocks = Vec::new();
+    if let Some(disclaimer) = e.overlay.as_ref().and_then(|o| o.disclaimer.as_deref()) {
+        blocks.push(Block::Notice(vec![Inline::Strong(Cow::Borrowed(disclaimer))]));
+    }
+    let g = &e.guide;
+    blocks.push(Block::Para(vec![
+        text("Rules: "),
+        Inline::Code(&g.id),
+        text(" version "),
+        text(&*g.version),
+        text(" ("),
+        Inline::Code(&g.content_hash),
+        text(")"),
+    ]));
+    if let Some(o) = &e.overlay {
+        blocks.push(Block::Para(vec![
+            text("Local offer: "),
+            text(&*o.title),
+            text(" ("),
+            Inline::Code(&o.id),
+            text(" version "),
+            text(&*o.version),
+            text(if o.fictional { ", fictional, " } else { ", " }),
+            Inline::Code(&o.content_hash),
+            text("); all rules: "),
+            Inline::Code(&o.rules_hash),
+        ]));
+    }
+    blocks
+}
+
+/// The recommendations or the principles: those that apply, then the undetermined, each with
+/// what decided it; then, briefly, those that do not apply.
+fn part<'a>(heading: &'static str, results: &'a [RuleResult<'_>]) -> Block<'a> {
+    let mut body = Vec::new();
+    if results.is_empty() {
+        body.push(Block::Para(vec![text("None.")]));
+    }
+    for status in [Status::Applies, Status::Undetermined] {
+        body.extend(results.iter().filter(|r| r.status == status).map(rule));
+    }
+    let not_applying: Vec<ListItem<'a>> = results
+        .iter()
+        .filter(|r| r.status == Status::DoesNotApply)
+        .map(|r| item(vec![text(&*r.title), text(" ("), Inline::Code(&r.id), text(")")]))
+        .collect();
+    if !not_applying.is_empty() {
+        body.push(Block::List {
+            label: Some("Does not apply"),
+            items: not_applying,
+        });
+    }
+    section(2, vec![text(heading)], body)
+}
+
+fn item(line: Line<'_>) -> ListItem<'_> {
+    ListItem {
+        line,
+        details: Vec::new(),
+    }
+}
+
+fn rule<'a>(r: &'a RuleResult<'_>) -> Block<'a> {
+    let heading = vec![
+        Inline::Status(r.status),
+        text(&*r.title),
+        text(" ("),
+        Inline::Code(&r.id),
+        text(")"),
+    ];
+    let mut body = Vec::new();
+    if let Some(evidence) = &r.evidence {
+        body.push(Block::Field("Evidence", vec![text(&*evidence.label)]));
+    }
+    body.push(Block::Quote(vec![text(&*r.statement)]));
+    body.extend(reasons(Some("Because"), &r.reasons));
+    if !r.missing.is_empty() {
+        body.push(Block::Field("Would be decided by", codes(&r.missing)));
+    }
+    if !r.actions.is_empty() {
+        let items = r.actions.iter().map(|a| item(action(a))).collect();
+        body.push(Block::List {
+            label: Some("How"),
+            items,
+        });
+    }
+    if !r.services.is_empty() {
+        let items = r.services.iter().map(service).collect();
+        body.push(Block::List {
+            label: Some("Local services"),
+            items,
+        });
+    }
+    if !r.links.is_empty() {
+        let label = match r.kind {
+            RuleKind::Recommendation => "Principles",
+            RuleKind::Principle => "Supports",
+        };
+        body.push(Block::Field(label, codes(&r.links)));
+    }
+    if !r.sources.is_empty() {
+        let items = r.sources.iter().map(|s| item(source(s))).collect();
+        body.push(Block::List {
+            label: Some("Sources"),
+            items,
+        });
+    }
+    section(3, heading, body)
+}
+
+fn action<'a>(a: &'a ActionResult<'_>) -> Line<'a> {
+    let mut line = Vec::new();
+    if a.status == Status::Undetermined {
+        line.extend([Inline::Emph(Cow::Borrowed("(undetermined)")), text(" ")]);
+    }
+    line.push(text(&*a.text));
+    if !a.audiences.is_empty() {
+        let audiences = format!("(for {})", a.audiences.join(", "));
+        line.extend([text(" "), Inline::Emph(Cow::Owned(audiences))]);
+    }
+    line.extend(decided(a.status, &a.reasons, &a.missing, " — because ", " — depends on "));
+    line
+}
+
+/// What decided an action or a service: the tests that held, or the facts still missing.
+fn decided<'a>(
+    status: Status,
+    reasons: &'a [Reason<'_>],
+    missing: &'a [Cow<'_, str>],
+    because: &'static str,
+    depends: &'static str,
+) -> Line<'a> {
+    let held: Vec<&str> = reasons
+        .iter()
+        .filter(|r| r.result == TestResult::True)
+        .map(|r| r.test.as_ref())
+        .collect();
+    let mut line = Vec::new();
+    if status == Status::Applies && !held.is_empty() {
+        line.extend([text(because), text(held.join("; "))]);
+    }
+    if status == Status::Undetermined && !missing.is_empty() {
+        line.push(text(depends));
+        line.extend(codes(missing));
+    }
+    line
+}
+
+fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
+    let mut line = Vec::new();
+    if s.status == Status::Undetermined {
+        line.extend([Inline::Emph(Cow::Borrowed("(eligibility undetermined)")), text(" ")]);
+    }
+    line.extend([
+        Inline::Strong(Cow::Borrowed(&*s.name)),
+        text(" ("),
+        Inline::Code(&s.id),
+        text("): "),
+        text(format!(
+            "{}, {}, {}; ages: ",
+            s.delivery.as_str().replace('_', "-"),
+            s.format.as_str(),
+            s.structure.as_str()
+        )),
+        text(&*s.ages),
+    ]);
+    let mut details = Vec::new();
+    if let Some(action) = &s.action {
+        details.push(vec![text("Delivers: "), text(&**action)]);
+    }
+    let mut eligible = decided(s.status, &s.reasons, &[], "Eligible because ", "");
+    if !eligible.is_empty() {
+        details.push(std::mem::take(&mut eligible));
+    }
+    if !s.missing.is_empty() {
+        let mut line = vec![text("Would be decided by: ")];
+        line.extend(codes(&s.missing));
+        details.push(line);
+    }
+    let referral = &s.referral;
+    let mut refer = vec![
+        text("Refer: "),
+        text(&*referral.how),
+        text("; contact: "),
+        text(&*referral.contact),
+    ];
+    if let Some(url) = &referral.url {
+        refer.extend([text(" ("), Inline::Link { text: "referral page", url }, text(")")]);
+    }
+    details.push(refer);
+    for flag in &s.flags {
+        let maybe = if flag.status == Status::Undetermined {
+            " (if it applies to this family)"
+        } else {
+            ""
+        };
+        let mut line = vec![
+            Inline::Strong(Cow::Owned(format!("Does not fit the guide{maybe}:"))),
+            text(" "),
+            text(&*flag.message),
+        ];
+        for source in flag.sources.iter() {
+            line.push(text(" — "));
+            line.extend(self::source(source));
+        }
+        details.push(line);
+    }
+    ListItem { line, details }
+}
+
+/// The tests that decided a status, with what the profile said; nothing when there are none.
+fn reasons<'a>(label: Option<&'static str>, reasons: &'a [Reason<'_>]) -> Option<Block<'a>> {
+    if reasons.is_empty() {
+        return None;
+    }
+    let items = reasons
+        .iter()
+        .map(|reason| {
+            let verdict = match reason.result {
+                TestResult::True => ": yes",
+                TestResult::False => ": no",
+                TestResult::Unknown => ": unknown",
+            };
+            let mut line = vec![text(&*reason.test), text(verdict)];
+            match &reason.value {
+                Some(value) => line.extend([text(" (profile: "), text(show(value)), text(")")]),
+                None => line.push(text(" (not given)")),
+            }
+            if let Some(via) = &reason.via {
+                line.extend([text(" (via "), Inline::Code(via), text(")")]);
+            }
+            item(line)
+        })
+        .collect();
+    Some(Block::List { label, items })
+}
+
+fn show(value: &SeenValue<'_>) -> String {
+    match value {
+        SeenValue::Bool(b) => b.to_string(),
+        SeenValue::Integer(i) => i.to_string(),
+        SeenValue::Text(t) => t.to_string(),
+        SeenValue::List(items) if items.is_empty() => "none".to_owned(),
+        SeenValue::List(items) => items.join(", "),
+    }
+}
+
+/// A source as a link (its note, or its address, as the text) and whether the words are the
+/// guide's own.
+fn source(source: &Source) -> Line<'_> {
+    let wording = match source.wording {
+        Wording::Verbatim => " (guide's own words)",
+        Wording::Summary => " (summary)",
+    };
+    let shown = source.note.as_deref().unwrap_or(&source.url);
+    vec![
+        Inline::Link {
+            text: shown,
+            url: &source.url,
+        },
+        text(wording),
+    ]
+}
+
+/// Ids, as `a`, `b`.
+fn codes<'a, S: AsRef<str>>(ids: &'a [S]) -> Line<'a> {
+    let mut line = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            line.push(text(", "));
+        }
+        line.push(Inline::Code(id.as_ref()));
+    }
+    line
+}

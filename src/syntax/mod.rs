@@ -1,0 +1,292 @@
+//! Reading YAML (and JSON, which is YAML's flow subset) into the file-facing model: parser
+//! budgets, the parser's errors said in a rule author's terms, a span-carrying value tree for the
+//! parts of a file whose shape depends on the vocabulary (conditions, profiles), and one serde
+//! type per kind of rule file.
+//!
+//! This is the only module that names `serde_saphyr`; the compiled model and evaluation never
+//! see it.
+
+mod guide_files;
+mod overlay_files;
+mod raw;
+#[cfg(feature = "schema")]
+pub(crate) mod shapes;
+
+use serde::Deserialize;
+use serde_saphyr::options::DuplicateKeyPolicy;
+
+use crate::error::{Error, Input, Position, Problem, ProblemKind, shorten};
+use crate::limits;
+use crate::suggest;
+
+pub(crate) use guide_files::*;
+pub(crate) use overlay_files::*;
+pub(crate) use raw::Raw;
+pub(crate) use serde_saphyr::Spanned;
+
+/// What a text is, for its parser budget: rule files are allowed to be much larger than
+/// profiles (see [`crate::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Budget {
+    RuleFile,
+    Profile,
+}
+
+impl Budget {
+    fn bytes(self) -> usize {
+        match self {
+            Budget::RuleFile => limits::MAX_FILE_BYTES,
+            Budget::Profile => limits::MAX_PROFILE_BYTES,
+        }
+    }
+}
+
+/// The parser options every rule file and profile is read with: budgets set explicitly (well
+/// above any real guide, far below what would hurt a service), duplicate keys rejected, and only
+/// YAML 1.2 booleans (so `no` stays the text "no").
+fn options(budget: Budget) -> serde_saphyr::Options {
+    let (max_events, max_nodes) = match budget {
+        Budget::RuleFile => (limits::MAX_YAML_EVENTS, limits::MAX_YAML_NODES),
+        Budget::Profile => (
+            limits::MAX_PROFILE_YAML_EVENTS,
+            limits::MAX_PROFILE_YAML_NODES,
+        ),
+    };
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = max_events;
+    alias_limits.max_replay_stack_depth = limits::MAX_YAML_DEPTH;
+    alias_limits.max_alias_expansions_per_anchor = limits::MAX_YAML_ALIASES;
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits::MAX_YAML_DEPTH,
+            max_events: max_events,
+            max_aliases: limits::MAX_YAML_ALIASES,
+            max_anchors: limits::MAX_YAML_ALIASES,
+            max_nodes: max_nodes,
+            max_total_scalar_bytes: budget.bytes(),
+            max_documents: 1,
+            max_merge_keys: limits::MAX_YAML_ALIASES,
+        },
+        alias_limits: alias_limits,
+        duplicate_keys: DuplicateKeyPolicy::Error,
+        strict_booleans: true,
+    }
+}
+
+/// Parses `text` (named `file`, of kind `input`) into `T` within `budget`, turning any syntax or
+/// shape error into a [`Problem`] with the file, line and column.
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
+    input: Input,
+    file: &str,
+    text: &str,
+    budget: Budget,
+) -> Result<T, Problem> {
+    if text.len() > budget.bytes() {
+        return Err(Problem::new(
+            input,
+            Some(file),
+            ProblemKind::LimitExceeded {
+                what: format!("the file's size ({} bytes)", text.len()),
+                limit: budget.bytes(),
+            },
+        ));
+    }
+    serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
+        let position = err.location().and_then(position_from);
+        Problem::new(input, Some(file), problem_kind(&err)).at(position)
+    })
+}
+
+/// The parser's error in a rule author's terms: a typed problem where the parser says what it
+/// found (an unknown or duplicate key, a budget), its own words (without its position, which the
+/// problem carries) otherwise.
+fn problem_kind(err: &serde_saphyr::Error) -> ProblemKind {
+    use serde_saphyr::Error as E;
+    match err.without_snippet() {
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => ProblemKind::UnknownKey {
+            key: shorten(field),
+            suggestion: suggest::closest(field, expected.iter().copied()),
+            allowed: expected.iter().map(|k| (*k).to_owned()).collect(),
+        },
+        E::SerdeMissingField { field, .. } => ProblemKind::MissingKey {
+            key: (*field).to_owned(),
+        },
+        E::DuplicateMappingKey { key, .. } => ProblemKind::DuplicateKey {
+            key: key.as_deref().map_or_else(|| "a key".to_owned(), shorten),
+        },
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => ProblemKind::WrongShape {
+            expected: expected.clone(),
+            found: unexpected.clone(),
+        },
+        E::InvalidScalar { ty, .. } => ProblemKind::WrongShape {
+            expected: match *ty {
+                "bool" => "true or false".to_owned(),
+                t if t.starts_with('i') || t.starts_with('u') => {
+                    "a whole number (within 64 bits)".to_owned()
+                }
+                other => other.to_owned(),
+            },
+            found: "another value".to_owned(),
+        },
+        E::Budget { breach, .. } => budget_breach(breach),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => aliases_exceeded(),
+        E::MultipleDocuments { .. } => ProblemKind::Syntax {
+            detail: "the file holds more than one YAML document".to_owned(),
+            hint: Some("a rule file or profile holds one document: remove the `---`".to_owned()),
+        },
+        E::AliasError { error, .. } => problem_kind(error),
+        other => syntax(&other.to_string()),
+    }
+}
+
+/// A syntax error in the parser's words, without the position it appends; a hint where the
+/// words are known to puzzle authors.
+fn syntax(text: &str) -> ProblemKind {
+    let text = match text.rfind(" at line ") {
+        Some(at) if text.get(at..).is_some_and(|t| t.contains(", column ")) => {
+            text.get(..at).unwrap_or(text)
+        }
+        _ => text,
+    };
+    let detail = text.strip_prefix("error: ").unwrap_or(text).to_owned();
+    let hint = if detail.contains("tabs") {
+        Some("indent with spaces: YAML does not allow tabs for indentation".to_owned())
+    } else if detail.contains("quote") || detail.contains("quoted scalar") {
+        Some("close the quote on the same value, or leave the value unquoted".to_owned())
+    } else if detail.contains("recursion limit") {
+        return nested_too_deep();
+    } else {
+        None
+    };
+    ProblemKind::Syntax { detail, hint }
+}
+
+/// A breached parser budget, as a limit of the crate.
+fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach) -> ProblemKind {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { .. } => nested_too_deep(),
+        B::Events { .. } | B::Nodes { .. } => ProblemKind::LimitExceeded {
+            what: "the number of YAML nodes in the file".to_owned(),
+            limit: limits::MAX_YAML_NODES,
+        },
+        B::ScalarBytes { .. } | B::InputBytes { .. } => {
+            ProblemKind::LimitExceeded {
+                what: "the file's text".to_owned(),
+                limit: limits::MAX_FILE_BYTES,
+            }
+        }
+        B::Documents { .. } => ProblemKind::Syntax {
+            detail: "the file holds more than one YAML document".to_owned(),
+            hint: Some("a rule file or profile holds one document: remove the `---`".to_owned()),
+        },
+        _ => aliases_exceeded(),
+    }
+}
+
+fn nested_too_deep() -> ProblemKind {
+    ProblemKind::LimitExceeded {
+        what: "the file's nesting".to_owned(),
+        limit: limits::MAX_YAML_DEPTH,
+    }
+}
+
+fn aliases_exceeded() -> ProblemKind {
+    ProblemKind::LimitExceeded {
+        what: "the file's YAML aliases, anchors or merge keys (or their expansion)".to_owned(),
+        limit: limits::MAX_YAML_ALIASES,
+    }
+}
+
+/// Converts a parser location; the parser marks "unknown" with line 0.
+fn position_from(location: serde_saphyr::Location) -> Option<Position> {
+    (location.line() > 0).then(|| Position {
+        line: location.line(),
+        column: location.column(),
+    })
+}
+
+/// Where a spanned value starts.
+pub(crate) fn position_of<T>(spanned: &Spanned<T>) -> Option<Position> {
+    position_from(spanned.referenced)
+}
+
+/// A YAML file read from a folder: its path and its text.
+pub(crate) struct YamlFile {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) text: String,
+}
+
+impl YamlFile {
+    /// The file's name without its folder, as a guide folder's files are named in messages.
+    pub(crate) fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads every `*.yaml` / `*.yml` file directly in `dir`, in file-name order, refusing files over
+/// the rule-file size limit and files that are not UTF-8. Other files (a README) are skipped.
+/// Every problem is reported, each naming its file as `name` does.
+pub(crate) fn read_dir(
+    dir: &std::path::Path,
+    input: Input,
+    name: impl Fn(&std::path::Path) -> String,
+) -> Result<Vec<YamlFile>, Error> {
+    let origin = dir.display().to_string();
+    let io_error = |e: std::io::Error| {
+        Error::one(Problem::new(
+            input,
+            Some(&origin),
+            ProblemKind::Io {
+                reason: e.to_string(),
+            },
+        ))
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_error)? {
+        let path = entry.map_err(io_error)?.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        let shown = name(&path);
+        let problem = |kind| Problem::new(input, Some(&shown), kind);
+        let too_big = std::fs::metadata(&path)
+            .map(|m| m.len() > limits::MAX_FILE_BYTES as u64)
+            .unwrap_or(false);
+        if too_big {
+            problems.push(problem(ProblemKind::LimitExceeded {
+                what: "the file's size".to_owned(),
+                limit: limits::MAX_FILE_BYTES,
+            }));
+            continue;
+        }
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => files.push(YamlFile { path, text }),
+            Ok(Err(_)) => problems.push(problem(ProblemKind::NotUtf8)),
+            Err(e) => problems.push(problem(ProblemKind::Io {
+                reason: e.to_string(),
+            })),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::new(problems))
+    }
+}
