@@ -20,7 +20,8 @@ mod common;
 
 use divan::{Bencher, black_box};
 use practice_guide::{
-    FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Statuses,
+    FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Status,
+    Statuses,
 };
 
 fn main() {
@@ -50,6 +51,7 @@ fn examples() -> Vec<FamilyProfile> {
             guide()
                 .read_profile(&p.display().to_string(), &text)
                 .unwrap()
+                .to_profile()
         })
         .collect()
 }
@@ -91,7 +93,7 @@ fn caseload(n: usize) -> Vec<FamilyProfile> {
                 _ => &mut profile,
             };
         }
-        if guide().check_profile(&profile).is_ok() {
+        if guide().prepare(&profile).is_ok() {
             profiles.push(profile);
         }
     }
@@ -116,7 +118,7 @@ fn one_profile_full(bencher: Bencher) {
 #[divan::bench]
 fn one_prepared_full(bencher: Bencher) {
     let prepared = guide().prepare(&one()).unwrap();
-    bencher.bench(|| guide().evaluate_prepared(black_box(&prepared)).unwrap());
+    bencher.bench(|| black_box(&prepared).evaluate());
 }
 
 /// One prepared profile, statuses only, into a reused `Statuses`.
@@ -124,11 +126,7 @@ fn one_prepared_full(bencher: Bencher) {
 fn one_prepared_statuses(bencher: Bencher) {
     let prepared = guide().prepare(&one()).unwrap();
     let mut statuses = Statuses::new();
-    bencher.bench_local(|| {
-        guide()
-            .statuses_into(black_box(&prepared), &mut statuses)
-            .unwrap();
-    });
+    bencher.bench_local(|| black_box(&prepared).statuses_into(&mut statuses));
 }
 
 /// Binding one profile to the vocabulary (`Guide::prepare`).
@@ -138,24 +136,33 @@ fn one_prepare(bencher: Bencher) {
     bencher.bench(|| guide().prepare(black_box(&profile)).unwrap());
 }
 
-/// 10,000 profiles, full results (`Guide::evaluate_caseload`).
+/// 10,000 profiles, full results, binding included: a loop of `Guide::evaluate`.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_10k_full(bencher: Bencher) {
     let profiles = caseload(CASELOAD);
-    bencher.bench(|| guide().evaluate_caseload(black_box(&profiles)));
+    bencher.bench(|| {
+        black_box(&profiles)
+            .iter()
+            .map(|p| guide().evaluate(p).unwrap())
+            .collect::<Vec<_>>()
+    });
 }
 
-/// 10,000 prepared profiles, statuses only (`Guide::statuses_of_caseload`, reused output).
+/// 10,000 prepared profiles, statuses only: a loop reusing one `Statuses`, as a caseload service
+/// would, each profile's statuses read (counted) before the next.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_10k_statuses(bencher: Bencher) {
     let prepared: Vec<PreparedProfile> = caseload(CASELOAD)
         .iter()
         .map(|p| guide().prepare(p).unwrap())
         .collect();
-    let mut out = Vec::new();
+    let mut statuses = Statuses::new();
     bencher.bench_local(|| {
-        guide()
-            .statuses_of_caseload(black_box(&prepared), &mut out)
-            .unwrap();
+        let mut applying = 0;
+        for family in black_box(&prepared) {
+            family.statuses_into(&mut statuses);
+            applying += statuses.recommendations(Status::Applies).count();
+        }
+        applying
     });
 }

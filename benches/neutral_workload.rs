@@ -95,9 +95,9 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
 
     // Probe: would one pass take too long?
     let probe = &prepared[..PROBE.min(prepared.len())];
-    pass(&guide, probe, &mut statuses);
+    pass(probe, &mut statuses);
     let t = Instant::now();
-    pass(&guide, probe, &mut statuses);
+    pass(probe, &mut statuses);
     let est_pass_s = t.elapsed().as_secs_f64() * prepared.len() as f64 / probe.len() as f64;
     if est_pass_s > MAX_PASS_S && std::env::var_os("PEER_NO_SKIP").is_none() {
         println!(
@@ -110,7 +110,7 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
     let mut matches = 0u64;
     let mut fp = 0u64;
     for (pi, profile) in prepared.iter().enumerate() {
-        guide.statuses_into(profile, &mut statuses).unwrap();
+        profile.statuses_into(&mut statuses);
         for r in statuses.recommendations(Status::Applies) {
             matches += 1;
             fp = (fp + ((pi as u64 + 1) * (r as u64 + 1)) % FP_MOD) % FP_MOD;
@@ -120,7 +120,7 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
     let mut times = Vec::with_capacity(REPEATS);
     for _ in 0..REPEATS {
         let t = Instant::now();
-        let m = pass(&guide, black_box(&prepared), &mut statuses);
+        let m = pass(black_box(&prepared), &mut statuses);
         times.push(t.elapsed().as_nanos() as f64);
         assert_eq!(black_box(m), matches);
     }
@@ -139,10 +139,10 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
 
 /// One pass: every rule's status for every profile; returns the number of (profile, rule)
 /// pairs that apply.
-fn pass(guide: &Guide, profiles: &[PreparedProfile], statuses: &mut Statuses) -> u64 {
+fn pass(profiles: &[PreparedProfile<'_>], statuses: &mut Statuses) -> u64 {
     let mut total = 0u64;
     for profile in profiles {
-        guide.statuses_into(black_box(profile), statuses).unwrap();
+        black_box(profile).statuses_into(statuses);
         total += statuses.recommendations(Status::Applies).count() as u64;
     }
     total

@@ -51,8 +51,10 @@ fn parse_args() -> Result<Args, String> {
             "--markdown" => args.markdown = true,
             "--rules" => args.rules = Some(value("--rules")?),
             "--overlay" => args.overlay = Some(value("--overlay")?),
-            "--min-evidence" => args.options.min_evidence = Some(value("--min-evidence")?),
-            "--audience" => args.options.audience = Some(value("--audience")?),
+            "--min-evidence" => {
+                args.options = args.options.min_evidence(value("--min-evidence")?);
+            }
+            "--audience" => args.options = args.options.audience(value("--audience")?),
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             path if args.profile.is_none() => args.profile = Some(path.to_owned()),
@@ -117,9 +119,11 @@ fn main() -> ExitCode {
             (SAMPLE_NAME.to_owned(), SAMPLE.to_owned())
         }
     };
-    let evaluation = guide
-        .read_profile(&origin, &text)
-        .and_then(|profile| guide.evaluate_with(&profile, &args.options));
+    let evaluation = guide.filter(&args.options).and_then(|filter| {
+        Ok(guide
+            .read_profile(&origin, &text)?
+            .evaluate_filtered(&filter))
+    });
     match evaluation {
         Ok(evaluation) if args.json => match serde_json::to_string_pretty(&evaluation) {
             Ok(json) => println!("{json}"),

@@ -355,8 +355,14 @@ impl fmt::Display for Problem {
             (None, Input::Options) if self.item.is_none() => f.write_str("options: ")?,
             (None, _) => {}
         }
-        // A profile's problems name their fact in the message already.
-        if let Some(item) = self.item.as_ref().filter(|_| self.input != Input::Profile) {
+        // A profile's problems name their fact in the message already, and a problem with the
+        // guide's or overlay's own fields is named by its file.
+        let shown = |item: &&Item| match item {
+            Item::Guide | Item::Overlay => false,
+            Item::Fact(_) => self.input == Input::RuleFile,
+            _ => true,
+        };
+        if let Some(item) = self.item.as_ref().filter(shown) {
             write!(f, "{item}: ")?;
         }
         write!(f, "{}", self.kind)?;
@@ -488,6 +494,26 @@ pub enum ProblemKind {
         /// The limit.
         limit: usize,
     },
+    /// A file nested deeper than the parser allows.
+    #[error("the file nests deeper than the limit of {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// A file with more YAML nodes than the parser allows.
+    #[error("the file has more YAML nodes than the limit of {limit} allows")]
+    TooManyNodes {
+        /// The limit.
+        limit: usize,
+    },
+    /// A file using YAML aliases, anchors or merge keys beyond the parser's budget.
+    #[error(
+        "the file uses more YAML aliases, anchors or merge keys (or expands them more) than the limit of {limit} allows"
+    )]
+    TooManyAliases {
+        /// The limit.
+        limit: usize,
+    },
     /// Too many problems to report them all.
     #[error("stopped after {limit} problems")]
     TooManyProblems {
@@ -598,7 +624,9 @@ pub enum ProblemKind {
         name: String,
     },
     /// An overlay declares a fact its guide declares already.
-    #[error("the guide already declares the fact `{name}`; an overlay adds facts, it cannot redeclare them")]
+    #[error(
+        "the guide already declares the fact `{name}`; an overlay adds facts, it cannot redeclare them"
+    )]
     FactRedeclared {
         /// The fact.
         name: String,
@@ -622,9 +650,12 @@ pub enum ProblemKind {
     /// An integer fact without a range.
     #[error("an integer fact needs `range: [MIN, MAX]`")]
     RangeNeeded,
-    /// A range that is not two numbers in order.
-    #[error("`range` must be two numbers [MIN, MAX] with MIN not above MAX")]
-    BadRange,
+    /// A range that is not two whole numbers in order.
+    #[error("`range` must be two whole numbers [MIN, MAX] with MIN not above MAX, found {found}")]
+    BadRange {
+        /// What was found.
+        found: String,
+    },
     /// A one_of or set_of fact without values.
     #[error("a {fact_type} fact needs `values`")]
     ValuesNeeded {
@@ -676,7 +707,9 @@ pub enum ProblemKind {
         limit: usize,
     },
     /// An overlay defines a named condition its guide has already.
-    #[error("the guide already has a named condition `{name}`; an overlay adds conditions, it cannot redefine them")]
+    #[error(
+        "the guide already has a named condition `{name}`; an overlay adds conditions, it cannot redefine them"
+    )]
     NamedConditionRedefined {
         /// The name.
         name: String,
@@ -684,7 +717,9 @@ pub enum ProblemKind {
 
     // --- Conditions ---------------------------------------------------------------------
     /// A condition that is not a mapping.
-    #[error("a condition must be a mapping such as `service_level: family_help` or `all: [...]`, found {found}")]
+    #[error(
+        "a condition must be a mapping such as `service_level: family_help` or `all: [...]`, found {found}"
+    )]
     ConditionNotMapping {
         /// What was found.
         found: String,
@@ -750,10 +785,14 @@ pub enum ProblemKind {
     #[error("the evidence scale needs at least one level")]
     EmptyEvidenceScale,
     /// The "rating not known" level is not last, or not alone.
-    #[error("the level for \"rating not known\" (`unrated: true`) must come last in the evidence scale, and there can be only one")]
+    #[error(
+        "the level for \"rating not known\" (`unrated: true`) must come last in the evidence scale, and there can be only one"
+    )]
     UnratedNotLast,
     /// A recommendation without `evidence:`.
-    #[error("a recommendation needs `evidence:` (a level of the evidence scale; use the \"rating not known\" level where the rating is not known)")]
+    #[error(
+        "a recommendation needs `evidence:` (a level of the evidence scale; use the \"rating not known\" level where the rating is not known)"
+    )]
     RecommendationNeedsEvidence,
     /// A principle with `evidence:`.
     #[error("a principle has no evidence rating")]
@@ -762,7 +801,9 @@ pub enum ProblemKind {
     #[error("a recommendation needs `when:`, the condition for when it applies")]
     RecommendationNeedsCondition,
     /// A rule without sources.
-    #[error("every recommendation and principle needs at least one source (`sources:` with `url` and `wording`)")]
+    #[error(
+        "every recommendation and principle needs at least one source (`sources:` with `url` and `wording`)"
+    )]
     NeedsSource,
     /// A guide without recommendations.
     #[error("a guide needs at least one recommendation")]
@@ -771,13 +812,17 @@ pub enum ProblemKind {
     #[error("a principle does not list `principles`; recommendations link to principles")]
     PrincipleListsPrinciples,
     /// A source giving the "rating not known" level as its rating.
-    #[error("`rating: {level}` is the level for \"rating not known\"; a source's `rating` is a rating the source gives, so leave it out")]
+    #[error(
+        "`rating: {level}` is the level for \"rating not known\"; a source's `rating` is a rating the source gives, so leave it out"
+    )]
     RatingOnUnratedLevel {
         /// The level.
         level: String,
     },
     /// A source giving another rating than the recommendation's.
-    #[error("this source gives the rating `{given}` but the recommendation's `evidence` is `{evidence}`")]
+    #[error(
+        "this source gives the rating `{given}` but the recommendation's `evidence` is `{evidence}`"
+    )]
     RatingMismatch {
         /// The rating the source gives.
         given: String,
@@ -785,7 +830,9 @@ pub enum ProblemKind {
         evidence: String,
     },
     /// A rated recommendation none of whose sources gives its rating.
-    #[error("the recommendation is rated `{level}` but none of its sources gives that rating: add `rating: {level}` to the source that gives it, or use the \"rating not known\" level")]
+    #[error(
+        "the recommendation is rated `{level}` but none of its sources gives that rating: add `rating: {level}` to the source that gives it, or use the \"rating not known\" level"
+    )]
     RatingNotGiven {
         /// The recommendation's level.
         level: String,
@@ -819,16 +866,22 @@ pub enum ProblemKind {
     #[error("an overlay needs at least one service")]
     NoServices,
     /// A service delivering nothing.
-    #[error("`delivers:` needs at least one recommendation id (or `ID#N` for its N-th \"how\" point)")]
+    #[error(
+        "`delivers:` needs at least one recommendation id (or `ID#N` for its N-th \"how\" point)"
+    )]
     DeliversNothing,
     /// A service delivering one recommendation twice.
-    #[error("the service already delivers recommendation `{recommendation}`: list it once, as the whole recommendation or one \"how\" point")]
+    #[error(
+        "the service already delivers recommendation `{recommendation}`: list it once, as the whole recommendation or one \"how\" point"
+    )]
     DeliversTwice {
         /// The recommendation.
         recommendation: String,
     },
     /// A service delivering a principle.
-    #[error("`{principle}` is a key principle; a service delivers recommendations (list the recommendations it delivers)")]
+    #[error(
+        "`{principle}` is a key principle; a service delivers recommendations (list the recommendations it delivers)"
+    )]
     DeliversPrinciple {
         /// The principle.
         principle: String,
@@ -852,7 +905,9 @@ pub enum ProblemKind {
     #[error("an expectation needs `status:` (applies, undetermined or does_not_apply)")]
     ExpectationNeedsStatus,
     /// An expected action with a key it does not take.
-    #[error("an expected action is `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value")]
+    #[error(
+        "an expected action is `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value"
+    )]
     BadExpectedAction {
         /// The key.
         key: String,
@@ -880,7 +935,9 @@ impl ProblemKind {
             MissingFile => "missing_file", UnexpectedFile => "unexpected_file",
             Syntax => "syntax", UnknownKey => "unknown_key", MissingKey => "missing_key",
             DuplicateKey => "duplicate_key", WrongShape => "wrong_shape",
-            LimitExceeded => "limit_exceeded", TooManyProblems => "too_many_problems",
+            LimitExceeded => "limit_exceeded", TooDeep => "too_deep",
+            TooManyNodes => "too_many_nodes", TooManyAliases => "too_many_aliases",
+            TooManyProblems => "too_many_problems",
             UnknownFact => "unknown_fact", UnknownOperator => "unknown_operator",
             OperatorNotForType => "operator_not_for_type", UnknownValue => "unknown_value",
             OutOfRange => "out_of_range", WrongType => "wrong_type",

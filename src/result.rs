@@ -237,7 +237,11 @@ impl RuleResult<'_> {
             evidence: self.evidence.map(EvidenceRef::into_owned),
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
             missing: owned_list(self.missing),
-            actions: self.actions.into_iter().map(ActionResult::into_owned).collect(),
+            actions: self
+                .actions
+                .into_iter()
+                .map(ActionResult::into_owned)
+                .collect(),
             links: owned_texts(self.links),
             outcomes: owned_texts(self.outcomes),
             audiences: owned_texts(self.audiences),

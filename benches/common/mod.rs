@@ -169,9 +169,12 @@ pub fn guide_files(rules: &[Rule], mut vocabulary: Vocabulary) -> Vec<(&'static 
             json!(rule.strength),
         ));
         condition(&rule.when, &mut vocabulary, &mut recommendations);
-        recommendations.push_str(
-            ",\"sources\":[{\"url\":\"https://example.org/neutral-workload\",\"wording\":\"summary\"}]}",
-        );
+        // A rated recommendation needs a source that gives its rating: the workload's own.
+        recommendations.push_str(&format!(
+            ",\"sources\":[{{\"url\":\"https://example.org/neutral-workload\",\
+             \"wording\":\"summary\",\"rating\":{}}}]}}",
+            json!(rule.strength),
+        ));
     }
     recommendations.push_str("\n]\n");
     let mut guide = String::from(

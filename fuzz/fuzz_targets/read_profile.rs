@@ -9,8 +9,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let guide = practice_guide::parenting_through_adversity();
     if let Ok(profile) = guide.read_profile("fuzz.yaml", text) {
-        let evaluation = guide.evaluate(&profile).expect("a profile that reads is valid");
+        // A profile that reads evaluates, and reads back the same.
+        let evaluation = profile.evaluate();
         let _ = evaluation.report();
+        let again = guide.prepare(&profile.to_profile()).expect("a bound profile rebinds");
+        assert_eq!(again.evaluate(), evaluation);
+    }
+    if let Ok(profile) = guide.read_profile_json("fuzz.json", text) {
+        let _ = profile.evaluate().to_markdown();
     }
     if let Ok(profile) = serde_json::from_str::<FamilyProfile>(text) {
         // Built outside the guide: checked when evaluated, so an error is fine, a panic is not.

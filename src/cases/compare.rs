@@ -106,8 +106,7 @@ impl RuleExpectation {
     }
 }
 
-/// Checks a case file's parts against the guide, collecting problems.
-
+/// `recommendation` or `principle`.
 pub(super) fn kind_word(kind: RuleKind) -> &'static str {
     match kind {
         RuleKind::Recommendation => "recommendation",
@@ -130,4 +129,3 @@ pub(super) fn missing_note<S: AsRef<str>>(missing: &[S]) -> String {
         format!(" (missing: {})", names.join(", "))
     }
 }
-

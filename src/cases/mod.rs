@@ -201,8 +201,6 @@ pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport,
     })
 }
 
-/// A case file as serde reads it.
-
 impl Case {
     /// The case file's name, as given when read.
     pub fn file(&self) -> &str {
@@ -323,4 +321,3 @@ impl Case {
         }
     }
 }
-

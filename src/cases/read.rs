@@ -10,6 +10,7 @@ use crate::result::Status;
 use crate::suggest;
 use crate::syntax::{self, Budget, Ordered, Raw, Spanned};
 
+/// A case file as serde reads it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseFile {
@@ -32,7 +33,6 @@ struct ExpectFile {
     principles: Ordered<Spanned<String>, Spanned<Raw>>,
 }
 
-
 impl Case {
     /// Reads a case from YAML text and checks it against `guide`: every rule id, evidence level
     /// and fact it names must exist, and its profile must fit the vocabulary. `origin` names the
@@ -49,8 +49,8 @@ impl Case {
     /// );
     /// ```
     pub fn read(guide: &Guide, origin: &str, text: &str) -> Result<Case, Error> {
-        let file: CaseFile = syntax::parse(Input::CaseFile, origin, text, Budget::RuleFile)
-            .map_err(Error::one)?;
+        let file: CaseFile =
+            syntax::parse(Input::CaseFile, origin, text, Budget::RuleFile).map_err(Error::one)?;
         let mut problems = Vec::new();
         let profile = match guide.prepare_raw(Input::CaseFile, origin, file.profile) {
             Ok(prepared) => prepared.to_profile(),
@@ -94,7 +94,6 @@ impl Case {
             rules,
         })
     }
-
 }
 
 struct Reader<'a> {
@@ -269,11 +268,7 @@ impl Reader<'_> {
             return;
         };
         if kind == RuleKind::Principle {
-            self.problem(
-                at,
-                rule,
-                ProblemKind::PrincipleHasEvidence,
-            );
+            self.problem(at, rule, ProblemKind::PrincipleHasEvidence);
             return;
         }
         let scale = self.guide.evidence_scale();
@@ -360,11 +355,7 @@ impl Reader<'_> {
                     }
                     match text {
                         Some(text) => actions.push(ActionExpectation { text, status }),
-                        None => self.problem(
-                            at,
-                            rule,
-                            ProblemKind::ExpectedActionNeedsText,
-                        ),
+                        None => self.problem(at, rule, ProblemKind::ExpectedActionNeedsText),
                     }
                 }
                 other => self.wrong(
@@ -379,4 +370,3 @@ impl Reader<'_> {
         Some(actions)
     }
 }
-

@@ -25,7 +25,11 @@ pub(super) fn bind(vocab: Vocab<'_>, profile: &FamilyProfile) -> Result<Slots, E
     finish(slots, problems)
 }
 
-fn bind_one(vocab: Vocab<'_>, name: &str, value: &FactValue) -> Result<(FactId, Slot), ProblemKind> {
+fn bind_one(
+    vocab: Vocab<'_>,
+    name: &str,
+    value: &FactValue,
+) -> Result<(FactId, Slot), ProblemKind> {
     let id = vocab.resolve(name)?;
     let fact = vocab.fact(id).ok_or(ProblemKind::Internal)?;
     Ok((id, fact.slot(value)?))
@@ -98,13 +102,16 @@ pub(super) fn from_raw(
     finish(slots, problems)
 }
 
+/// A problem, and where it is.
+type Located = (ProblemKind, Option<Position>);
+
 /// One fact of a profile's text: its id and slot, `None` for `null` (unknown), or the problem
 /// and where it is.
 fn read_one(
     vocab: Vocab<'_>,
     key: &Spanned<String>,
     value: &Spanned<Raw>,
-) -> Result<Option<(FactId, Slot)>, (ProblemKind, Option<Position>)> {
+) -> Result<Option<(FactId, Slot)>, Located> {
     let id = vocab
         .resolve(&key.value)
         .map_err(|k| (k, syntax::position_of(key)))?;
@@ -136,22 +143,24 @@ fn strict_json(origin: &str, text: &str) -> Result<(), Error> {
         // The YAML reader reports the size, with the same words as for any profile.
         return Ok(());
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|err| {
-        let detail = err.to_string();
-        let detail = match detail.rfind(" at line ") {
-            Some(at) => detail.get(..at).unwrap_or(&detail).to_owned(),
-            None => detail,
-        };
-        let kind = ProblemKind::Syntax {
-            detail: format!("not JSON: {detail}"),
-            hint: None,
-        };
-        let at = (err.line() > 0).then(|| Position {
-            line: err.line() as u64,
-            column: err.column() as u64,
-        });
-        Error::one(Problem::new(Input::Profile, Some(origin), kind).at(at))
-    })
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|err| {
+            let detail = err.to_string();
+            let detail = match detail.rfind(" at line ") {
+                Some(at) => detail.get(..at).unwrap_or(&detail).to_owned(),
+                None => detail,
+            };
+            let kind = ProblemKind::Syntax {
+                detail: format!("not JSON: {detail}"),
+                hint: None,
+            };
+            let at = (err.line() > 0).then(|| Position {
+                line: err.line() as u64,
+                column: err.column() as u64,
+            });
+            Error::one(Problem::new(Input::Profile, Some(origin), kind).at(at))
+        })
 }
 
 fn problem(file: Option<&str>, fact: &str, kind: ProblemKind, at: Option<Position>) -> Problem {

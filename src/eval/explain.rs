@@ -17,7 +17,11 @@ use crate::result::{
 };
 
 /// Evaluates bound `slots` against `guide`, keeping what `filter` keeps.
-pub(super) fn evaluate<'g>(guide: &'g Guide, slots: &Slots, filter: Option<&Filter>) -> Evaluation<'g> {
+pub(super) fn evaluate<'g>(
+    guide: &'g Guide,
+    slots: &Slots,
+    filter: Option<&Filter>,
+) -> Evaluation<'g> {
     let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
     let scope = scope(guide, slots);
     let scope_truth = scope.status.truth();

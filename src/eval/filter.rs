@@ -155,8 +155,16 @@ impl Filter {
         }
         let core = &guide.core;
         Resolved {
-            max_rank: self.options.min_evidence.as_deref().map(|l| rank_of(core, l)),
-            audience: self.options.audience.as_deref().map(|a| audience_of(core, a)),
+            max_rank: self
+                .options
+                .min_evidence
+                .as_deref()
+                .map(|l| rank_of(core, l)),
+            audience: self
+                .options
+                .audience
+                .as_deref()
+                .map(|a| audience_of(core, a)),
         }
     }
 }
@@ -169,7 +177,8 @@ impl Resolved {
             (Some(None), RuleKind::Recommendation) => false,
             (Some(Some(max)), RuleKind::Recommendation) => {
                 let unrated = |rank: usize| evidence.get(rank).is_some_and(|l| l.unrated);
-                rule.evidence.is_some_and(|r| r <= max && (!unrated(r) || unrated(max)))
+                rule.evidence
+                    .is_some_and(|r| r <= max && (!unrated(r) || unrated(max)))
             }
             _ => true,
         };

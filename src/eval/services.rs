@@ -41,8 +41,10 @@ pub(super) fn under<'g>(
         rule_truth: result.status.truth(),
         rule_missing: &result.missing,
     };
-    let mut services: Vec<ServiceResult<'g>> =
-        delivering.iter().filter_map(|d| context.service(d)).collect();
+    let mut services: Vec<ServiceResult<'g>> = delivering
+        .iter()
+        .filter_map(|d| context.service(d))
+        .collect();
     // Eligible first, then undetermined; overlay order within each (a stable sort).
     services.sort_by_key(|s| s.status);
     services
@@ -74,7 +76,9 @@ impl<'g> Context<'g, '_> {
             missing.extend(m);
             t
         };
-        let mut truth = self.rule_truth.min(add(&service.ages_condition, Some(&mut reasons)));
+        let mut truth = self
+            .rule_truth
+            .min(add(&service.ages_condition, Some(&mut reasons)));
         if let Some(condition) = &service.condition {
             truth = truth.min(add(condition, Some(&mut reasons)));
         }
@@ -135,7 +139,10 @@ impl<'g> Context<'g, '_> {
         };
         let (says, truth) = match flag.action.and_then(|i| owner.actions.get(i)) {
             Some(action) => {
-                let own = action.condition.as_ref().map_or(Truth::True, |c| c.truth(self.slots));
+                let own = action
+                    .condition
+                    .as_ref()
+                    .map_or(Truth::True, |c| c.truth(self.slots));
                 (action.text.as_str(), own.min(owner_truth))
             }
             None => (owner.statement.as_str(), owner_truth),

@@ -200,4 +200,3 @@ impl Iterator for RuleIndices<'_> {
 }
 
 impl ExactSizeIterator for RuleIndices<'_> {}
-

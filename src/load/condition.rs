@@ -421,9 +421,8 @@ fn syntax_name(name: &str) -> String {
 /// Compiles one operator valid for the fact's type.
 fn compile_operator(fact: &Fact, op: Operator, value: &Spanned<Raw>) -> Result<Test, ProblemKind> {
     let raw = &value.value;
-    let negated = |inner: Operator| {
-        compile_operator(fact, inner, value).map(|t| Test::Negated(Box::new(t)))
-    };
+    let negated =
+        |inner: Operator| compile_operator(fact, inner, value).map(|t| Test::Negated(Box::new(t)));
     Ok(match op {
         Operator::Known => Test::Known(flag(op, raw)?),
         Operator::IsNot => return negated(Operator::Is),
@@ -466,7 +465,9 @@ fn is(fact: &Fact, value: &Spanned<Raw>) -> Result<Test, ProblemKind> {
     let raw = &value.value;
     match &fact.fact_type {
         FactType::Integer { .. } => number(fact, Operator::Is, raw).map(|v| Test::IntBetween(v, v)),
-        FactType::OneOf(_) => mask_of(fact, Operator::Is, std::slice::from_ref(value)).map(Test::ChoiceIn),
+        FactType::OneOf(_) => {
+            mask_of(fact, Operator::Is, std::slice::from_ref(value)).map(Test::ChoiceIn)
+        }
         _ => match checked_slot(fact, raw)? {
             Slot::Bool(b) => Ok(Test::BoolIs(b)),
             Slot::Text(t) => Ok(Test::TextIn(Box::new([t]))),
@@ -503,13 +504,20 @@ fn compile_count(fact: &Fact, raw: &Raw) -> Result<Test, ProblemKind> {
     let max = i64::try_from(values.names().len()).unwrap_or(i64::MAX);
     let as_integer = counting(fact, max);
     let Raw::Map(operators) = raw else {
-        return Err(wrong(Operator::Count, "a numeric test such as `{ at_least: 2 }`", raw));
+        return Err(wrong(
+            Operator::Count,
+            "a numeric test such as `{ at_least: 2 }`",
+            raw,
+        ));
     };
     let [(op, value)] = operators.as_slice() else {
         return Err(ProblemKind::CountNeedsOneTest);
     };
     let Some(operator) = Operator::parse(&op.value).filter(|o| COUNT_OPERATORS.contains(o)) else {
-        let valid: Vec<String> = COUNT_OPERATORS.iter().map(|o| o.name().to_owned()).collect();
+        let valid: Vec<String> = COUNT_OPERATORS
+            .iter()
+            .map(|o| o.name().to_owned())
+            .collect();
         return Err(ProblemKind::UnknownOperator {
             operator: syntax_name(&op.value),
             fact: format!("count of {}", fact.name),

@@ -109,12 +109,24 @@ fn fact_type(def: &FactFile) -> Result<FactType, (ProblemKind, Option<Position>)
             let Some(range) = &def.range else {
                 return Err((ProblemKind::RangeNeeded, type_at));
             };
-            match range.value.as_slice() {
-                [min, max] if min <= max => Ok(FactType::Integer {
-                    min: *min,
-                    max: *max,
-                }),
-                _ => Err((ProblemKind::BadRange, syntax::position_of(range))),
+            let bounds = match &range.value {
+                Raw::List(items) => match items.as_slice() {
+                    [min, max] => match (&min.value, &max.value) {
+                        (Raw::Int(min), Raw::Int(max)) if min <= max => Some((*min, *max)),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            match bounds {
+                Some((min, max)) => Ok(FactType::Integer { min, max }),
+                None => {
+                    let kind = ProblemKind::BadRange {
+                        found: range_found(&range.value),
+                    };
+                    Err((kind, syntax::position_of(range)))
+                }
             }
         }
         FactKind::OneOf | FactKind::SetOf => {
@@ -139,6 +151,20 @@ fn fact_type(def: &FactFile) -> Result<FactType, (ProblemKind, Option<Position>)
                 .map_err(|k| (k, syntax::position_of(p))),
             None => Ok(FactType::Text { pattern: None }),
         },
+    }
+}
+
+/// What a bad `range:` holds, for its message.
+fn range_found(raw: &Raw) -> String {
+    let Raw::List(items) = raw else {
+        return raw.describe();
+    };
+    match items.as_slice() {
+        [min, max] => match (&min.value, &max.value) {
+            (Raw::Int(min), Raw::Int(max)) => format!("[{min}, {max}]"),
+            (Raw::Int(_), other) | (other, _) => other.describe(),
+        },
+        items => format!("a list of {} items", items.len()),
     }
 }
 

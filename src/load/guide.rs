@@ -12,8 +12,8 @@ use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, NamedCond
 use crate::model::program::Program;
 use crate::model::vocabulary::{Vocab, Vocabulary};
 use crate::syntax::{
-    self, CONDITIONS_FILE, ConditionsFile, FACTS_FILE, GUIDE_FILE, ALL_FILES, GuideFile,
-    Ordered, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, RuleFile, Spanned,
+    self, ALL_FILES, CONDITIONS_FILE, ConditionsFile, FACTS_FILE, GUIDE_FILE, GuideFile, Ordered,
+    PRINCIPLES_FILE, RECOMMENDATIONS_FILE, RuleFile, Spanned,
 };
 
 const GUIDE_FOLDER: Folder = Folder {
@@ -109,12 +109,22 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
 
 fn metadata(session: &mut Session<'_>, file: &GuideFile, content_hash: String) -> Metadata {
     if let Err(kind) = check_identifier("the guide's id", &file.id.value) {
-        session.problem(GUIDE_FILE, syntax::position_of(&file.id), Some(Item::Guide), kind);
+        session.problem(
+            GUIDE_FILE,
+            syntax::position_of(&file.id),
+            Some(Item::Guide),
+            kind,
+        );
     }
     if !is_iso_date(&file.published.value) {
         let found = shorten(&file.published.value);
         let at = syntax::position_of(&file.published);
-        session.problem(GUIDE_FILE, at, Some(Item::Guide), ProblemKind::BadDate { found });
+        session.problem(
+            GUIDE_FILE,
+            at,
+            Some(Item::Guide),
+            ProblemKind::BadDate { found },
+        );
     }
     Metadata {
         id: file.id.value.clone(),
@@ -246,4 +256,3 @@ fn is_iso_date(s: &str) -> bool {
         && number(5..7).is_some_and(|m| (1..=12).contains(&m))
         && number(8..10).is_some_and(|d| (1..=31).contains(&d))
 }
-

@@ -114,14 +114,24 @@ fn metadata(
 ) -> OverlayMetadata {
     let item = Some(Item::Overlay);
     if let Err(kind) = check_identifier("the overlay's id", &file.id.value) {
-        session.problem(OVERLAY_FILE, syntax::position_of(&file.id), item.clone(), kind);
+        session.problem(
+            OVERLAY_FILE,
+            syntax::position_of(&file.id),
+            item.clone(),
+            kind,
+        );
     }
     if file.extends.value != guide.id() {
         let kind = ProblemKind::ExtendsAnotherGuide {
             extends: shorten(&file.extends.value),
             guide: guide.id().to_owned(),
         };
-        session.problem(OVERLAY_FILE, syntax::position_of(&file.extends), item.clone(), kind);
+        session.problem(
+            OVERLAY_FILE,
+            syntax::position_of(&file.extends),
+            item.clone(),
+            kind,
+        );
     }
     let no_disclaimer = file
         .disclaimer
@@ -228,8 +238,14 @@ impl Services<'_, '_, '_, '_> {
         let structure = self.word::<Structure>(&item, &raw.structure);
         let mut compile = |when: &Spanned<syntax::Raw>| {
             let problems = self.session.problems();
-            Compiler::new(self.vocab, self.named, SERVICES_FILE, item.clone(), problems)
-                .compile(when)
+            Compiler::new(
+                self.vocab,
+                self.named,
+                SERVICES_FILE,
+                item.clone(),
+                problems,
+            )
+            .compile(when)
         };
         let ages_condition = compile(&raw.ages.when);
         let condition = raw.when.as_ref().map(&mut compile);
@@ -284,8 +300,12 @@ impl Services<'_, '_, '_, '_> {
     fn delivers(&mut self, item: &Option<Item>, raw: &ServiceFile) -> Vec<(usize, Option<usize>)> {
         if raw.delivers.value.is_empty() {
             let at = syntax::position_of(&raw.delivers);
-            self.session
-                .problem(SERVICES_FILE, at, item.clone(), ProblemKind::DeliversNothing);
+            self.session.problem(
+                SERVICES_FILE,
+                at,
+                item.clone(),
+                ProblemKind::DeliversNothing,
+            );
         }
         let mut delivered: Vec<(usize, Option<usize>)> = Vec::new();
         for target in &raw.delivers.value {
@@ -366,10 +386,15 @@ impl Services<'_, '_, '_, '_> {
         }
         let mut flags = Vec::new();
         for (owner, owner_rule) in owners {
-            let own = owner_rule.fit.as_ref().map(|f| (None, owner_rule.statement.as_str(), f));
-            let of_actions = owner_rule.actions.iter().enumerate().filter_map(|(i, a)| {
-                a.fit.as_ref().map(|f| (Some(i), a.text.as_str(), f))
-            });
+            let own = owner_rule
+                .fit
+                .as_ref()
+                .map(|f| (None, owner_rule.statement.as_str(), f));
+            let of_actions = owner_rule
+                .actions
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| a.fit.as_ref().map(|f| (Some(i), a.text.as_str(), f)));
             for (action, says, fit) in own.into_iter().chain(of_actions) {
                 for (aspect, offered, fits) in fit.misfits(service) {
                     flags.push(PossibleFlag {

@@ -147,7 +147,8 @@ impl Context<'_, '_, '_, '_, '_> {
         if raw.sources.is_empty() {
             self.problem(at, item.clone(), ProblemKind::NeedsSource);
         }
-        let audiences = self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
+        let audiences =
+            self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
         let outcomes = self.resolve_all(&item, "outcome", self.refs.outcome_names, &raw.outcomes);
         let actions: Vec<Action> = (1..)
             .zip(&raw.how)
@@ -155,7 +156,10 @@ impl Context<'_, '_, '_, '_, '_> {
             .collect();
         let rated = self.kind == RuleKind::Recommendation;
         let sources = sources(self.session, self.file, item.clone(), &raw.sources, rated);
-        let fit = raw.fit.as_ref().and_then(|fit| self.fit(fit, item.clone(), at));
+        let fit = raw
+            .fit
+            .as_ref()
+            .and_then(|fit| self.fit(fit, item.clone(), at));
         if rated {
             self.check_ratings(item, at, evidence, &raw.sources);
         }
@@ -183,7 +187,12 @@ impl Context<'_, '_, '_, '_, '_> {
     }
 
     /// The rule's evidence level: required of a recommendation, refused on a principle.
-    fn evidence(&mut self, raw: &RuleFile, item: Option<Item>, at: Option<Position>) -> Option<usize> {
+    fn evidence(
+        &mut self,
+        raw: &RuleFile,
+        item: Option<Item>,
+        at: Option<Position>,
+    ) -> Option<usize> {
         let scale = self.refs.evidence;
         match (self.kind, &raw.evidence) {
             (RuleKind::Recommendation, None) => {
@@ -201,7 +210,10 @@ impl Context<'_, '_, '_, '_, '_> {
                     let kind = ProblemKind::UnknownReference {
                         what: "evidence level".to_owned(),
                         name: shorten(&level.value),
-                        suggestion: suggest::closest(&level.value, scale.iter().map(|l| l.id.as_str())),
+                        suggestion: suggest::closest(
+                            &level.value,
+                            scale.iter().map(|l| l.id.as_str()),
+                        ),
                     };
                     self.problem(syntax::position_of(level), item, kind);
                 }
@@ -212,7 +224,14 @@ impl Context<'_, '_, '_, '_, '_> {
     }
 
     fn condition(&mut self, item: Option<Item>, raw: &Spanned<Raw>) -> Option<Condition> {
-        Compiler::new(self.vocab, self.named, self.file, item, self.session.problems()).compile(raw)
+        Compiler::new(
+            self.vocab,
+            self.named,
+            self.file,
+            item,
+            self.session.problems(),
+        )
+        .compile(raw)
     }
 
     fn resolve_all(
@@ -255,13 +274,20 @@ impl Context<'_, '_, '_, '_, '_> {
         }
         let scale = self.refs.evidence;
         let level = evidence.and_then(|i| scale.get(i));
+        let mut misspelt = false;
         for rating in sources.iter().filter_map(|s| s.rating.as_ref()) {
             let kind = match scale.iter().find(|l| l.id == rating.value) {
-                None => ProblemKind::UnknownReference {
-                    what: "evidence level".to_owned(),
-                    name: shorten(&rating.value),
-                    suggestion: suggest::closest(&rating.value, scale.iter().map(|l| l.id.as_str())),
-                },
+                None => {
+                    misspelt = true;
+                    ProblemKind::UnknownReference {
+                        what: "evidence level".to_owned(),
+                        name: shorten(&rating.value),
+                        suggestion: suggest::closest(
+                            &rating.value,
+                            scale.iter().map(|l| l.id.as_str()),
+                        ),
+                    }
+                }
                 Some(given) if given.unrated => ProblemKind::RatingOnUnratedLevel {
                     level: given.id.clone(),
                 },
@@ -275,7 +301,8 @@ impl Context<'_, '_, '_, '_, '_> {
             };
             self.problem(syntax::position_of(rating), item.clone(), kind);
         }
-        if let Some(own) = level.filter(|l| !l.unrated) {
+        // A misspelt rating is reported once, not also as the rating no source gives.
+        if let Some(own) = level.filter(|l| !l.unrated && !misspelt) {
             let given = sources
                 .iter()
                 .any(|s| s.rating.as_ref().is_some_and(|r| r.value == own.id));
@@ -293,7 +320,8 @@ impl Context<'_, '_, '_, '_, '_> {
             rule: rule.to_owned(),
             id: format!("#{number}"),
         });
-        let audiences = self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
+        let audiences =
+            self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
         let condition = match &raw.when {
             Some(when) => Some(self.condition(item.clone(), when)?),
             None => None,
@@ -393,7 +421,12 @@ fn link(
         if let Some(first) = raw.principles.first() {
             let item = Some(Item::Principle(raw.id.value.clone()));
             let at = syntax::position_of(first);
-            session.problem(PRINCIPLES_FILE, at, item, ProblemKind::PrincipleListsPrinciples);
+            session.problem(
+                PRINCIPLES_FILE,
+                at,
+                item,
+                ProblemKind::PrincipleListsPrinciples,
+            );
         }
     }
     // When principles.yaml could not be read, links into it cannot be checked.

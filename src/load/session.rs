@@ -42,7 +42,10 @@ impl<'f> Session<'f> {
             let name = name.as_ref();
             if session.files.insert(name, text.as_ref()).is_some() {
                 let name = name.to_owned();
-                session.report(Problem::in_rules(&name, ProblemKind::DuplicateFile { name: name.clone() }));
+                session.report(Problem::in_rules(
+                    &name,
+                    ProblemKind::DuplicateFile { name: name.clone() },
+                ));
             } else if !expected.iter().any(|e| e == name) {
                 session.report(Problem::in_rules(
                     name,

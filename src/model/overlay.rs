@@ -161,13 +161,35 @@ impl Fit {
             out: &mut Vec<Misfit>,
         ) {
             if !fits.is_empty() && !fits.contains(&offered) {
-                out.push((aspect, word(offered), fits.iter().map(|k| word(*k)).collect()));
+                out.push((
+                    aspect,
+                    word(offered),
+                    fits.iter().map(|k| word(*k)).collect(),
+                ));
             }
         }
         let mut out = Vec::new();
-        check(FitAspect::Delivery, &self.delivery, service.delivery, Delivery::as_str, &mut out);
-        check(FitAspect::Format, &self.format, service.format, Format::as_str, &mut out);
-        check(FitAspect::Structure, &self.structure, service.structure, Structure::as_str, &mut out);
+        check(
+            FitAspect::Delivery,
+            &self.delivery,
+            service.delivery,
+            Delivery::as_str,
+            &mut out,
+        );
+        check(
+            FitAspect::Format,
+            &self.format,
+            service.format,
+            Format::as_str,
+            &mut out,
+        );
+        check(
+            FitAspect::Structure,
+            &self.structure,
+            service.structure,
+            Structure::as_str,
+            &mut out,
+        );
         out
     }
 }

@@ -331,10 +331,15 @@ impl Serialize for Values {
             id: &'a str,
             description: Option<&'a str>,
         }
-        serializer.collect_seq(self.names.iter().zip(&self.descriptions).map(|(id, d)| Value {
-            id,
-            description: d.as_deref(),
-        }))
+        serializer.collect_seq(
+            self.names
+                .iter()
+                .zip(&self.descriptions)
+                .map(|(id, d)| Value {
+                    id,
+                    description: d.as_deref(),
+                }),
+        )
     }
 }
 

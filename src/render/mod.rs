@@ -116,7 +116,11 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
             outside.push(Block::Para(vec![text(
                 "None of its recommendations or principles apply.",
             )]));
-            body.push(section(2, vec![text("Outside this guide's scope")], outside));
+            body.push(section(
+                2,
+                vec![text("Outside this guide's scope")],
+                outside,
+            ));
             return vec![section(1, vec![text(&*e.guide.title)], body)];
         }
         Status::Undetermined => {
@@ -149,7 +153,9 @@ fn section<'a>(level: u8, heading: Line<'a>, body: Vec<Block<'a>>) -> Block<'a> 
 fn stamp<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
     let mut blocks = Vec::new();
     if let Some(disclaimer) = e.overlay.as_ref().and_then(|o| o.disclaimer.as_deref()) {
-        blocks.push(Block::Notice(vec![Inline::Strong(Cow::Borrowed(disclaimer))]));
+        blocks.push(Block::Notice(vec![Inline::Strong(Cow::Borrowed(
+            disclaimer,
+        ))]));
     }
     let g = &e.guide;
     blocks.push(Block::Para(vec![
@@ -191,7 +197,14 @@ fn part<'a>(heading: &'static str, results: &'a [RuleResult<'_>]) -> Block<'a> {
     let not_applying: Vec<ListItem<'a>> = results
         .iter()
         .filter(|r| r.status == Status::DoesNotApply)
-        .map(|r| item(vec![text(&*r.title), text(" ("), Inline::Code(&r.id), text(")")]))
+        .map(|r| {
+            item(vec![
+                text(&*r.title),
+                text(" ("),
+                Inline::Code(&r.id),
+                text(")"),
+            ])
+        })
         .collect();
     if !not_applying.is_empty() {
         body.push(Block::List {
@@ -267,7 +280,13 @@ fn action<'a>(a: &'a ActionResult<'_>) -> Line<'a> {
         let audiences = format!("(for {})", a.audiences.join(", "));
         line.extend([text(" "), Inline::Emph(Cow::Owned(audiences))]);
     }
-    line.extend(decided(a.status, &a.reasons, &a.missing, " — because ", " — depends on "));
+    line.extend(decided(
+        a.status,
+        &a.reasons,
+        &a.missing,
+        " — because ",
+        " — depends on ",
+    ));
     line
 }
 
@@ -298,7 +317,10 @@ fn decided<'a>(
 fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
     let mut line = Vec::new();
     if s.status == Status::Undetermined {
-        line.extend([Inline::Emph(Cow::Borrowed("(eligibility undetermined)")), text(" ")]);
+        line.extend([
+            Inline::Emph(Cow::Borrowed("(eligibility undetermined)")),
+            text(" "),
+        ]);
     }
     line.extend([
         Inline::Strong(Cow::Borrowed(&*s.name)),
@@ -334,7 +356,14 @@ fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
         text(&*referral.contact),
     ];
     if let Some(url) = &referral.url {
-        refer.extend([text(" ("), Inline::Link { text: "referral page", url }, text(")")]);
+        refer.extend([
+            text(" ("),
+            Inline::Link {
+                text: "referral page",
+                url,
+            },
+            text(")"),
+        ]);
     }
     details.push(refer);
     for flag in &s.flags {

@@ -24,7 +24,15 @@ fn write_blocks(out: &mut String, blocks: &[Block<'_>], indent: usize) {
                 body,
             } => {
                 let line = line_text(heading);
-                push_line(out, indent, &if *level == 2 { line.to_uppercase() } else { line });
+                push_line(
+                    out,
+                    indent,
+                    &if *level == 2 {
+                        line.to_uppercase()
+                    } else {
+                        line
+                    },
+                );
                 // A part of the report (level 2) indents what it holds; the guide's title does
                 // not, and a rule's body is indented under its heading.
                 let inner = if *level == 1 { indent } else { indent + 2 };

@@ -89,7 +89,10 @@ pub(crate) struct EvidenceLevelFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopeFile {
     pub description: String,
-    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::ConditionSchema"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::syntax::shapes::ConditionSchema")
+    )]
     pub when: Spanned<Raw>,
 }
 
@@ -101,13 +104,16 @@ pub(crate) type FactsFile = Ordered<Spanned<String>, FactFile>;
 #[serde(deny_unknown_fields)]
 pub(crate) struct FactFile {
     #[serde(rename = "type")]
-    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::FactTypeKeyword"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::syntax::shapes::FactTypeKeyword")
+    )]
     pub fact_type: Spanned<String>,
     pub description: String,
     /// For `integer`: `[MIN, MAX]`.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<[i64; 2]>"))]
-    pub range: Option<Spanned<Vec<i64>>>,
+    pub range: Option<Spanned<Raw>>,
     /// For `integer`: the unit, e.g. `years`.
     #[serde(default)]
     pub unit: Option<String>,
@@ -133,7 +139,10 @@ pub(crate) type ConditionsFile = Ordered<Spanned<String>, NamedConditionFile>;
 pub(crate) struct NamedConditionFile {
     #[serde(default)]
     pub description: Option<String>,
-    #[cfg_attr(feature = "schema", schemars(with = "crate::syntax::shapes::ConditionSchema"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::syntax::shapes::ConditionSchema")
+    )]
     pub when: Spanned<Raw>,
 }
 

@@ -93,14 +93,14 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
     }
     serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
         let position = err.location().and_then(position_from);
-        Problem::new(input, Some(file), problem_kind(&err)).at(position)
+        Problem::new(input, Some(file), problem_kind(&err, budget)).at(position)
     })
 }
 
 /// The parser's error in a rule author's terms: a typed problem where the parser says what it
 /// found (an unknown or duplicate key, a budget), its own words (without its position, which the
 /// problem carries) otherwise.
-fn problem_kind(err: &serde_saphyr::Error) -> ProblemKind {
+fn problem_kind(err: &serde_saphyr::Error, budget: Budget) -> ProblemKind {
     use serde_saphyr::Error as E;
     match err.without_snippet() {
         E::SerdeUnknownField {
@@ -127,14 +127,12 @@ fn problem_kind(err: &serde_saphyr::Error) -> ProblemKind {
         E::InvalidScalar { ty, .. } => ProblemKind::WrongShape {
             expected: match *ty {
                 "bool" => "true or false".to_owned(),
-                t if t.starts_with('i') || t.starts_with('u') => {
-                    "a whole number (within 64 bits)".to_owned()
-                }
+                t if t.starts_with('i') || t.starts_with('u') => "a whole number".to_owned(),
                 other => other.to_owned(),
             },
-            found: "another value".to_owned(),
+            found: "a value that is not one".to_owned(),
         },
-        E::Budget { breach, .. } => budget_breach(breach),
+        E::Budget { breach, .. } => budget_breach(breach, budget),
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. } => aliases_exceeded(),
@@ -142,7 +140,7 @@ fn problem_kind(err: &serde_saphyr::Error) -> ProblemKind {
             detail: "the file holds more than one YAML document".to_owned(),
             hint: Some("a rule file or profile holds one document: remove the `---`".to_owned()),
         },
-        E::AliasError { error, .. } => problem_kind(error),
+        E::AliasError { error, .. } => problem_kind(error, budget),
         other => syntax(&other.to_string()),
     }
 }
@@ -170,20 +168,20 @@ fn syntax(text: &str) -> ProblemKind {
 }
 
 /// A breached parser budget, as a limit of the crate.
-fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach) -> ProblemKind {
+fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach, budget: Budget) -> ProblemKind {
     use serde_saphyr::budget::BudgetBreach as B;
     match breach {
         B::Depth { .. } => nested_too_deep(),
-        B::Events { .. } | B::Nodes { .. } => ProblemKind::LimitExceeded {
-            what: "the number of YAML nodes in the file".to_owned(),
-            limit: limits::MAX_YAML_NODES,
+        B::Events { .. } | B::Nodes { .. } => ProblemKind::TooManyNodes {
+            limit: match budget {
+                Budget::RuleFile => limits::MAX_YAML_NODES,
+                Budget::Profile => limits::MAX_PROFILE_YAML_NODES,
+            },
         },
-        B::ScalarBytes { .. } | B::InputBytes { .. } => {
-            ProblemKind::LimitExceeded {
-                what: "the file's text".to_owned(),
-                limit: limits::MAX_FILE_BYTES,
-            }
-        }
+        B::ScalarBytes { .. } | B::InputBytes { .. } => ProblemKind::LimitExceeded {
+            what: "the file's text, in bytes,".to_owned(),
+            limit: budget.bytes(),
+        },
         B::Documents { .. } => ProblemKind::Syntax {
             detail: "the file holds more than one YAML document".to_owned(),
             hint: Some("a rule file or profile holds one document: remove the `---`".to_owned()),
@@ -193,15 +191,13 @@ fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach) -> ProblemKind {
 }
 
 fn nested_too_deep() -> ProblemKind {
-    ProblemKind::LimitExceeded {
-        what: "the file's nesting".to_owned(),
+    ProblemKind::TooDeep {
         limit: limits::MAX_YAML_DEPTH,
     }
 }
 
 fn aliases_exceeded() -> ProblemKind {
-    ProblemKind::LimitExceeded {
-        what: "the file's YAML aliases, anchors or merge keys (or their expansion)".to_owned(),
+    ProblemKind::TooManyAliases {
         limit: limits::MAX_YAML_ALIASES,
     }
 }

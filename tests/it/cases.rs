@@ -128,13 +128,13 @@ fn unknown_ids_levels_facts_and_statuses_are_errors() {
             "case.yaml:6:10: unknown status `apply`",
             "case.yaml:8:5: unknown recommendation `reduce-risk-of-harn` (did you mean \
              `reduce-risk-of-harm`?)",
-            "case.yaml:9:55: rule `reduce-risk-of-harm`: unknown evidence level `strng` (did you \
+            "case.yaml:9:55: recommendation `reduce-risk-of-harm`: unknown evidence level `strng` (did you \
              mean `strong`?)",
-            "case.yaml:9:72: rule `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean \
+            "case.yaml:9:72: recommendation `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean \
              `service_level`?)",
             "case.yaml:11:5: unknown principle `reduce-risk-of-harm`",
-            "case.yaml:12:35: rule `programme-design`: a principle has no evidence rating",
-            "case.yaml:12:23: rule `programme-design`: an expectation needs `status:` (applies, \
+            "case.yaml:12:35: principle `programme-design`: a principle has no evidence rating",
+            "case.yaml:12:23: principle `programme-design`: an expectation needs `status:` (applies, \
              undetermined or does_not_apply)",
         ]
     );
@@ -152,14 +152,14 @@ fn a_profile_that_does_not_fit_the_vocabulary_is_an_error() {
     assert!(
         err.to_string().starts_with(
             "case.yaml:2:18: `age_40` is not a declared value of `children_ages` (did you mean \
-             `age_0`?)"
+             `age_0`? declared:"
         ),
         "{err}"
     );
     let err = Case::read(guide, "case.yaml", "profile: {}\nexpct: {}\n").unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("case.yaml:2:1: unknown field `expct`"),
+            .starts_with("case.yaml:2:1: unknown key `expct` (did you mean `expect`?"),
         "{err}"
     );
 }

@@ -111,6 +111,7 @@ pub fn profile(guide: &Guide, yaml: &str) -> FamilyProfile {
     guide
         .read_profile("profile.yaml", yaml)
         .unwrap_or_else(|e| panic!("test profile should be valid:\n{e}"))
+        .to_profile()
 }
 
 /// The status of the (only) recommendation `r1` of a guide built from `when`, on `profile_yaml`.

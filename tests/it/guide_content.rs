@@ -187,7 +187,7 @@ fn the_evidence_scale_is_strong_good_promising_then_not_known() {
 #[test]
 fn every_fact_is_described_for_a_practitioner() {
     let guide = practice_guide::parenting_through_adversity();
-    let names: Vec<&str> = guide.facts().iter().map(|f| f.name()).collect();
+    let names: Vec<&str> = guide.facts().map(|f| f.name()).collect();
     assert_eq!(
         names,
         [
@@ -219,7 +219,8 @@ fn the_sample_profiles_include_a_family_for_each_service_level() {
         let text = std::fs::read_to_string(&path).unwrap();
         let profile = guide
             .read_profile(&path.display().to_string(), &text)
-            .unwrap();
+            .unwrap()
+            .to_profile();
         if let Some(level) = profile.get("service_level") {
             levels.push(level.to_string());
         }

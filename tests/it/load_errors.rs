@@ -19,7 +19,8 @@ fn rec(when: &str) -> String {
 fn yaml_syntax_errors_name_file_line_and_column() {
     assert_eq!(
         error("recommendations.yaml", "- id: r1\n  title: \"unclosed\n"),
-        "recommendations.yaml:2:10: unclosed quote"
+        "recommendations.yaml:2:10: unclosed quote (close the quote on the same value, or leave \
+         the value unquoted)"
     );
 }
 
@@ -28,8 +29,8 @@ fn an_unknown_key_is_rejected_with_the_keys_allowed() {
     let text = rec("{ flag: true }").replace("  when:", "  whn:");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:5:3: unknown field `whn`, expected one of id, title, statement, \
-         evidence, outcomes, audiences, principles, when, why, how, sources, fit"
+        "recommendations.yaml:5:3: unknown key `whn` (did you mean `when`? allowed here: id, title, \
+         statement, evidence, outcomes, audiences, principles, when, why, how, sources, fit)"
     );
 }
 
@@ -41,7 +42,7 @@ fn a_duplicate_key_is_rejected() {
     );
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:5:3: duplicate mapping key: evidence, set DuplicateKeyPolicy in Options if acceptable"
+        "recommendations.yaml:5:3: `evidence` is given twice (give it once)"
     );
 }
 
@@ -49,11 +50,11 @@ fn a_duplicate_key_is_rejected() {
 fn an_unknown_fact_is_rejected_with_a_suggestion() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ flg: true }")),
-        "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)"
+        "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?)"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ service_level: universal }")),
-        "recommendations.yaml:5:11: rule `r1`: unknown fact `service_level`"
+        "recommendations.yaml:5:11: recommendation `r1`: unknown fact `service_level`"
     );
 }
 
@@ -61,13 +62,13 @@ fn an_unknown_fact_is_rejected_with_a_suggestion() {
 fn an_operator_must_suit_the_facts_type() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ flag: { at_least: 3 } }")),
-        "recommendations.yaml:5:19: rule `r1`: operator `at_least` cannot be used on `flag`, a \
-         boolean fact; valid here: is, is_not, known"
+        "recommendations.yaml:5:19: recommendation `r1`: operator `at_least` cannot be used on `flag`, a \
+         boolean fact (valid here: is, is_not, known)"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ tags: { is: a } }")),
-        "recommendations.yaml:5:19: rule `r1`: operator `is` cannot be used on `tags`, a set_of \
-         fact; valid here: contains, contains_any, contains_all, contains_none, is_empty, count, known"
+        "recommendations.yaml:5:19: recommendation `r1`: operator `is` cannot be used on `tags`, a set_of \
+         fact (valid here: contains, contains_any, contains_all, contains_none, is_empty, count, known)"
     );
 }
 
@@ -75,9 +76,9 @@ fn an_operator_must_suit_the_facts_type() {
 fn an_unknown_operator_is_rejected_with_a_suggestion() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ age: { atleast: 3 } }")),
-        "recommendations.yaml:5:18: rule `r1`: unknown operator `atleast` for fact `age` (did you \
-         mean `at_least`?); valid here: is, is_not, in, not_in, at_least, at_most, more_than, \
-         less_than, between, known"
+        "recommendations.yaml:5:18: recommendation `r1`: unknown operator `atleast` for fact `age` (did you \
+         mean `at_least`? valid here: is, is_not, in, not_in, at_least, at_most, more_than, \
+         less_than, between, known)"
     );
 }
 
@@ -88,12 +89,12 @@ fn a_value_must_be_declared() {
             "recommendations.yaml",
             &rec("{ level: { in: [mdi, high] } }")
         ),
-        "recommendations.yaml:5:24: rule `r1`: `mdi` is not a declared value of `level` (did you \
-         mean `mid`?); declared: low, mid, high"
+        "recommendations.yaml:5:24: recommendation `r1`: `mdi` is not a declared value of `level` (did you \
+         mean `mid`? declared: low, mid, high)"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ tags: { contains: z } }")),
-        "recommendations.yaml:5:29: rule `r1`: `z` is not a declared value of `tags`; declared: a, b, c, d"
+        "recommendations.yaml:5:29: recommendation `r1`: `z` is not a declared value of `tags` (declared: a, b, c, d)"
     );
 }
 
@@ -101,11 +102,11 @@ fn a_value_must_be_declared() {
 fn a_number_must_be_within_the_facts_range() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ age: { at_most: 30 } }")),
-        "recommendations.yaml:5:27: rule `r1`: `age` is 30, outside its range 0..=17"
+        "recommendations.yaml:5:27: recommendation `r1`: `age` is 30, outside its range 0 to 17"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ age: { between: [5, 2] } }")),
-        "recommendations.yaml:5:27: rule `r1`: `between: [5, 2]` is empty: the first number must \
+        "recommendations.yaml:5:27: recommendation `r1`: `between: [5, 2]` is empty: the first number must \
          not exceed the second"
     );
 }
@@ -114,12 +115,18 @@ fn a_number_must_be_within_the_facts_range() {
 fn a_value_of_the_wrong_type_is_rejected() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ age: { at_least: three } }")),
-        "recommendations.yaml:5:28: rule `r1`: `at_least`: expected a whole number, found the text `three`"
+        "recommendations.yaml:5:28: recommendation `r1`: `at_least`: expected a whole number, found the text `three`"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ flag: maybe }")),
-        "recommendations.yaml:5:17: rule `r1`: `flag` (a boolean fact): expected true or false (or \
-         yes / no), found the text `maybe`"
+        "recommendations.yaml:5:17: recommendation `r1`: `flag` (a boolean fact): expected true or \
+         false, found the text `maybe`"
+    );
+    // One rule for booleans, in rules and profiles alike: `true` or `false`, never "yes".
+    assert_eq!(
+        error("recommendations.yaml", &rec("{ flag: yes }")),
+        "recommendations.yaml:5:17: recommendation `r1`: `flag` (a boolean fact): expected true or \
+         false, found the text `yes`"
     );
 }
 
@@ -127,7 +134,7 @@ fn a_value_of_the_wrong_type_is_rejected() {
 fn a_regex_must_compile() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ note: { matches: '(' } }")),
-        "recommendations.yaml:5:28: rule `r1`: invalid regular expression: `(`: unclosed group"
+        "recommendations.yaml:5:28: recommendation `r1`: invalid regular expression `(`: unclosed group"
     );
 }
 
@@ -137,7 +144,7 @@ fn a_regex_over_the_size_limit_is_rejected() {
     let message = error("recommendations.yaml", &rec(huge));
     assert!(
         message.starts_with(
-            "recommendations.yaml:5:28: rule `r1`: invalid regular expression: `x{1000}{1000}`:"
+            "recommendations.yaml:5:28: recommendation `r1`: invalid regular expression `x{1000}{1000}`:"
         ),
         "{message}"
     );
@@ -148,7 +155,7 @@ fn ids_must_be_unique() {
     let text = format!("{}{}", rec("{ flag: true }"), rec("{ flag: false }"));
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:10:7: rule `r1`: duplicate rule id `r1` (first defined at line 1)"
+        "recommendations.yaml:10:7: recommendation `r1`: duplicate rule id `r1` (first defined at line 1)"
     );
 }
 
@@ -156,17 +163,17 @@ fn ids_must_be_unique() {
 fn references_must_exist() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ condition: yung }")),
-        "recommendations.yaml:5:22: rule `r1`: unknown named condition `yung`"
+        "recommendations.yaml:5:22: recommendation `r1`: unknown named condition `yung`"
     );
     let text = rec("{ flag: true }").replace("  sources:", "  principles: [p2]\n  sources:");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:6:16: rule `r1`: unknown principle `p2`"
+        "recommendations.yaml:6:16: recommendation `r1`: unknown principle `p2`"
     );
     let text = rec("{ flag: true }").replace("  sources:", "  audiences: [leader]\n  sources:");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:6:15: rule `r1`: unknown audience `leader` (did you mean `leaders`?)"
+        "recommendations.yaml:6:15: recommendation `r1`: unknown audience `leader` (did you mean `leaders`?)"
     );
 }
 
@@ -175,11 +182,11 @@ fn named_conditions_must_not_form_a_cycle() {
     let conditions = "a:\n  when: { condition: b }\nb:\n  when: { condition: a }\n";
     assert_eq!(
         error("conditions.yaml", conditions),
-        "conditions.yaml:4:22: rule `a`: named conditions refer to each other in a cycle: a → b → a"
+        "conditions.yaml:4:22: named condition `a`: named conditions refer to each other in a cycle: a → b → a"
     );
     assert_eq!(
         error("conditions.yaml", "a:\n  when: { condition: a }\n"),
-        "conditions.yaml:2:22: rule `a`: named conditions refer to each other in a cycle: a → a"
+        "conditions.yaml:2:22: named condition `a`: named conditions refer to each other in a cycle: a → a"
     );
 }
 
@@ -188,7 +195,7 @@ fn the_evidence_level_must_be_on_the_scale() {
     let text = rec("{ flag: true }").replace("evidence: strong", "evidence: strng");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:4:13: rule `r1`: unknown evidence level `strng` (did you mean `strong`?)"
+        "recommendations.yaml:4:13: recommendation `r1`: unknown evidence level `strng` (did you mean `strong`?)"
     );
     let guide = GUIDE.replace(
         "    unrated: true\n",
@@ -196,7 +203,7 @@ fn the_evidence_level_must_be_on_the_scale() {
     );
     assert_eq!(
         error("guide.yaml", &guide),
-        "guide.yaml:21:9: rule `extra`: the level for \"rating not known\" (`unrated: true`) must \
+        "guide.yaml:21:9: evidence level `extra`: the level for \"rating not known\" (`unrated: true`) must \
          come last in the evidence scale, and there can be only one"
     );
 }
@@ -209,7 +216,7 @@ fn a_recommendation_needs_a_source() {
     );
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:1:7: rule `r1`: every recommendation and principle needs at least \
+        "recommendations.yaml:1:7: recommendation `r1`: every recommendation and principle needs at least \
          one source (`sources:` with `url` and `wording`)"
     );
 }
@@ -218,12 +225,12 @@ fn a_recommendation_needs_a_source() {
 fn conditions_have_one_key_and_combinators_need_items() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ flag: true, age: 3 }")),
-        "recommendations.yaml:5:9: rule `r1`: a condition has exactly one key, found 2 (flag, \
-         age); to require several, list them under `all:`"
+        "recommendations.yaml:5:9: recommendation `r1`: a condition has exactly one key, found 2 (flag, \
+         age) (to require several, list them under `all:`)"
     );
     assert_eq!(
         error("recommendations.yaml", &rec("{ all: [] }")),
-        "recommendations.yaml:5:11: rule `r1`: `all` needs at least one condition"
+        "recommendations.yaml:5:11: recommendation `r1`: `all` needs at least one condition"
     );
 }
 
@@ -234,10 +241,10 @@ fn fact_declarations_are_checked() {
     assert_eq!(
         error("facts.yaml", facts),
         "4 problems:\n\
-         facts.yaml:2:9: rule `x`: unknown fact type `numbr`\n\
-         facts.yaml:5:9: rule `y`: an integer fact needs `range: [MIN, MAX]`\n\
-         facts.yaml:7:1: rule `all`: `all` cannot be a fact name: the condition language uses it\n\
-         recommendations.yaml:5:11: rule `r1`: unknown fact `flag`"
+         facts.yaml:2:9: fact `x`: unknown fact type `numbr`\n\
+         facts.yaml:5:9: fact `y`: an integer fact needs `range: [MIN, MAX]`\n\
+         facts.yaml:7:1: fact `all`: `all` cannot be a fact name: the condition language uses it\n\
+         recommendations.yaml:5:11: recommendation `r1`: unknown fact `flag`"
     );
 }
 
@@ -278,14 +285,17 @@ fn every_problem_in_every_file_is_reported_at_once() {
     assert_eq!(
         lines,
         [
-            "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)",
-            "recommendations.yaml:13:13: rule `r2`: unknown evidence level `strng` (did you mean `strong`?)",
-            "recommendations.yaml:14:24: rule `r2`: `mdi` is not a declared value of `level` (did you mean `mid`?); declared: low, mid, high",
+            "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?)",
+            "recommendations.yaml:13:13: recommendation `r2`: unknown evidence level `strng` (did you mean `strong`?)",
+            "recommendations.yaml:14:24: recommendation `r2`: `mdi` is not a declared value of `level` (did you mean `mid`? declared: low, mid, high)",
         ]
     );
     let problem = &err.problems()[0];
-    assert_eq!(problem.file(), "recommendations.yaml");
-    assert_eq!(problem.rule(), Some("r1"));
+    assert_eq!(problem.file(), Some("recommendations.yaml"));
+    assert_eq!(
+        problem.item(),
+        Some(&practice_guide::Item::Recommendation("r1".to_owned()))
+    );
     assert_eq!(
         problem.position().map(|p| (p.line, p.column)),
         Some((5, 11))
@@ -319,6 +329,6 @@ fn a_guide_folder_loads_from_disk_and_names_bad_files() {
     assert_eq!(loaded.unwrap(), "test-guide");
     assert_eq!(
         failed.unwrap_err().to_string(),
-        "recommendations.yaml:5:11: rule `r1`: unknown fact `flg` (did you mean `flag`?)"
+        "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?)"
     );
 }

@@ -54,9 +54,11 @@ fn ordering_guide() -> Guide {
 }
 
 fn ids(guide: &Guide, options: &EvaluationOptions) -> Vec<String> {
+    let filter = guide.filter(options).unwrap();
     let evaluation = guide
-        .evaluate_with(&profile(guide, "flag: true"), options)
-        .unwrap();
+        .read_profile("profile.yaml", "flag: true")
+        .unwrap()
+        .evaluate_filtered(&filter);
     evaluation
         .recommendations
         .iter()
@@ -92,10 +94,7 @@ fn order_is_the_same_on_every_run() {
 #[test]
 fn minimum_evidence_keeps_that_level_and_stronger_and_drops_unrated() {
     let guide = ordering_guide();
-    let options = |level: &str| EvaluationOptions {
-        min_evidence: Some(level.to_owned()),
-        audience: None,
-    };
+    let options = |level: &str| EvaluationOptions::new().min_evidence(level);
     assert_eq!(
         ids(&guide, &options("strong")),
         [
@@ -121,10 +120,7 @@ fn minimum_evidence_keeps_that_level_and_stronger_and_drops_unrated() {
 #[test]
 fn audience_keeps_rules_and_actions_for_it_or_for_everyone() {
     let guide = ordering_guide();
-    let options = EvaluationOptions {
-        min_evidence: None,
-        audience: Some("practitioners".to_owned()),
-    };
+    let options = EvaluationOptions::new().audience("practitioners");
     assert_eq!(
         ids(&guide, &options),
         [
@@ -135,8 +131,9 @@ fn audience_keeps_rules_and_actions_for_it_or_for_everyone() {
         ]
     );
     let evaluation = guide
-        .evaluate_with(&profile(&guide, "flag: true"), &options)
-        .unwrap();
+        .read_profile("profile.yaml", "flag: true")
+        .unwrap()
+        .evaluate_filtered(&guide.filter(&options).unwrap());
     let actions: Vec<&str> = evaluation.recommendations[0]
         .actions
         .iter()
@@ -148,18 +145,15 @@ fn audience_keeps_rules_and_actions_for_it_or_for_everyone() {
 #[test]
 fn unknown_filter_values_are_errors_with_suggestions() {
     let guide = ordering_guide();
-    let options = EvaluationOptions {
-        min_evidence: Some("strng".to_owned()),
-        audience: Some("leader".to_owned()),
-    };
-    let err = guide
-        .evaluate_with(&profile(&guide, "flag: true"), &options)
-        .unwrap_err();
+    let options = EvaluationOptions::new()
+        .min_evidence("strng")
+        .audience("leader");
+    let err = guide.filter(&options).unwrap_err();
     assert_eq!(
         err.to_string(),
         "2 problems:\n\
-         options: unknown evidence level `strng` (did you mean `strong`?)\n\
-         options: unknown audience `leader` (did you mean `leaders`?)"
+         option `min_evidence`: unknown evidence level `strng` (did you mean `strong`?)\n\
+         option `audience`: unknown audience `leader` (did you mean `leaders`?)"
     );
 }
 

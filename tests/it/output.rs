@@ -142,24 +142,25 @@ Rules: test-guide version 1.0.0 (HASH)
 In scope: every family
 
 RECOMMENDATIONS
-  [APPLIES] Recommendation one (r1) — Strong evidence
+  [APPLIES] Recommendation one (r1)
+    Evidence: Strong evidence
     \"Do the thing.\"
     Because:
       - flag is true: yes (profile: true)
       - age is at most 10 years: yes (profile: 3)
     How:
-      - Do it well. [for leaders]
-      - Do more for the high level.
-        (because level is high)
+      - Do it well. (for leaders)
+      - Do more for the high level. — because level is high
     Principles: p1
-    Source: https://example.org/r1 (guide's own words) — the statement
+    Sources:
+      - the statement <https://example.org/r1> (guide's own words)
 
 KEY PRINCIPLES
   [APPLIES] Principle one (p1)
     \"Do things well.\"
     Supports: r1
-    Source: https://example.org/p1 (guide's own words)
-
+    Sources:
+      - https://example.org/p1 (guide's own words)
 "
     );
 }
@@ -262,7 +263,6 @@ Local offer: Test overlay (`test-overlay` version 0.1.0, fictional, `OVERLAY-HAS
 **Sources:**
 
 - [https://example.org/p1](https://example.org/p1) (guide's own words)
-
 "
     );
 }

@@ -75,7 +75,7 @@ fn value_for(fact_type: &FactType, rng: &mut Rng) -> Option<FactValue> {
 fn profile(guide: &Guide, seed: u64, known: u64) -> FamilyProfile {
     let mut rng = Rng(seed);
     let mut profile = FamilyProfile::new();
-    for (i, fact) in guide.facts().iter().enumerate() {
+    for (i, fact) in guide.facts().enumerate() {
         let value = value_for(fact.fact_type(), &mut rng);
         if known & (1 << (i % 64)) != 0
             && let Some(value) = value
