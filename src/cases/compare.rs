@@ -1,6 +1,6 @@
 //! Comparing what a case expects of a rule with the result the guide gave.
 
-use super::RuleExpectation;
+use super::{ActionExpectation, RuleExpectation};
 use crate::error::{Position, shorten};
 use crate::model::guide::RuleKind;
 use crate::result::RuleResult;
@@ -46,6 +46,20 @@ impl RuleExpectation {
             }
         }
         if let Some(actions) = &self.actions {
+            self.compare_actions(actions, result, &mut out);
+        }
+        out
+    }
+
+    /// Exactly the expected actions are shown, each matched by a piece of its text, and with the
+    /// status the case gives.
+    fn compare_actions(
+        &self,
+        actions: &[ActionExpectation],
+        result: &RuleResult<'_>,
+        out: &mut Vec<(Option<Position>, String)>,
+    ) {
+        {
             let mut used = vec![false; result.actions.len()];
             for expected in actions {
                 let matching: Vec<usize> = result
@@ -102,7 +116,6 @@ impl RuleExpectation {
                 }
             }
         }
-        out
     }
 }
 

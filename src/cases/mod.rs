@@ -52,7 +52,7 @@ use std::path::Path;
 use crate::error::{Error, Input, Position, Problem, ProblemKind};
 use crate::model::guide::{Guide, RuleKind};
 use crate::profile::FamilyProfile;
-use crate::result::Status;
+use crate::result::{RuleResult, Status};
 use crate::syntax;
 
 use compare::{kind_word, missing_note, section};
@@ -270,30 +270,11 @@ impl Case {
                         mismatch(at, Some(&result.id), message);
                     }
                 }
-                None => match self.unlisted {
-                    Some(status) if status == result.status => {}
-                    Some(status) => mismatch(
-                        None,
-                        Some(&result.id),
-                        format!(
-                            "expected {} (expect.unlisted), found {}{}",
-                            status.as_str(),
-                            result.status.as_str(),
-                            missing_note(&result.missing)
-                        ),
-                    ),
-                    None => mismatch(
-                        None,
-                        Some(&result.id),
-                        format!(
-                            "the case does not say what this {} should be (found {}): list it \
-                             under `expect.{}`, or set `expect.unlisted`",
-                            kind_word(result.kind),
-                            result.status.as_str(),
-                            section(result.kind)
-                        ),
-                    ),
-                },
+                None => {
+                    if let Some(message) = self.unlisted(result) {
+                        mismatch(None, Some(&result.id), message);
+                    }
+                }
             }
         }
         for expected in &self.rules {
@@ -311,6 +292,27 @@ impl Case {
             }
         }
         self.report(mismatches)
+    }
+
+    /// What is wrong with a result the case does not list: its status is not `expect.unlisted`,
+    /// or the case says nothing of it.
+    fn unlisted(&self, result: &RuleResult<'_>) -> Option<String> {
+        match self.unlisted {
+            Some(status) if status == result.status => None,
+            Some(status) => Some(format!(
+                "expected {} (expect.unlisted), found {}{}",
+                status.as_str(),
+                result.status.as_str(),
+                missing_note(&result.missing)
+            )),
+            None => Some(format!(
+                "the case does not say what this {} should be (found {}): list it under \
+                 `expect.{}`, or set `expect.unlisted`",
+                kind_word(result.kind),
+                result.status.as_str(),
+                section(result.kind)
+            )),
+        }
     }
 
     fn report(&self, mismatches: Vec<Mismatch>) -> CaseReport {

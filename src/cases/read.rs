@@ -172,49 +172,7 @@ impl Reader<'_> {
                 expectation.status = self.status_of(status, syntax::position_of(body))?;
             }
             Raw::Map(entries) => {
-                let mut status = None;
-                for (key, value) in entries {
-                    let key_at = syntax::position_of(key);
-                    let value_at = syntax::position_of(value);
-                    match key.value.as_str() {
-                        "status" => match &value.value {
-                            Raw::Text(t) => status = self.status_of(t, value_at),
-                            other => self.wrong(value_at, rule, "`status`", "a status", other),
-                        },
-                        "evidence" => self.evidence(kind, rule, value, &mut expectation),
-                        "missing" => {
-                            expectation.missing = self.facts(rule, value);
-                        }
-                        "actions" => {
-                            expectation.actions = self.actions(rule, value);
-                        }
-                        other => self.problem(
-                            key_at,
-                            rule,
-                            ProblemKind::UnknownReference {
-                                what: "key".to_owned(),
-                                name: other.to_owned(),
-                                suggestion: suggest::closest(
-                                    other,
-                                    ["status", "evidence", "missing", "actions"],
-                                ),
-                            },
-                        ),
-                    }
-                }
-                match status {
-                    Some(s) => expectation.status = s,
-                    None => {
-                        if !entries.iter().any(|(k, _)| k.value == "status") {
-                            self.problem(
-                                syntax::position_of(body),
-                                rule,
-                                ProblemKind::ExpectationNeedsStatus,
-                            );
-                        }
-                        return None;
-                    }
-                }
+                expectation.status = self.expectation(entries, body, &mut expectation)?;
             }
             other => {
                 self.wrong(
@@ -228,6 +186,44 @@ impl Reader<'_> {
             }
         }
         Some(expectation)
+    }
+
+    /// Reads an expectation written as a mapping into `expectation`; returns its status.
+    fn expectation(
+        &mut self,
+        entries: &[(Spanned<String>, Spanned<Raw>)],
+        body: &Spanned<Raw>,
+        expectation: &mut RuleExpectation,
+    ) -> Option<Status> {
+        const KEYS: [&str; 4] = ["status", "evidence", "missing", "actions"];
+        let id = expectation.id.clone();
+        let rule = Some(id.as_str());
+        let mut status = None;
+        for (key, value) in entries {
+            let value_at = syntax::position_of(value);
+            match key.value.as_str() {
+                "status" => match &value.value {
+                    Raw::Text(t) => status = self.status_of(t, value_at),
+                    other => self.wrong(value_at, rule, "`status`", "a status", other),
+                },
+                "evidence" => self.evidence(expectation.kind, rule, value, expectation),
+                "missing" => expectation.missing = self.facts(rule, value),
+                "actions" => expectation.actions = self.actions(rule, value),
+                other => {
+                    let kind = ProblemKind::UnknownKey {
+                        key: shorten(other),
+                        suggestion: suggest::closest(other, KEYS),
+                        allowed: KEYS.map(str::to_owned).to_vec(),
+                    };
+                    self.problem(syntax::position_of(key), rule, kind);
+                }
+            }
+        }
+        if status.is_none() && !entries.iter().any(|(k, _)| k.value == "status") {
+            let at = syntax::position_of(body);
+            self.problem(at, rule, ProblemKind::ExpectationNeedsStatus);
+        }
+        status
     }
 
     fn wrong(

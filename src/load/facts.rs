@@ -70,8 +70,11 @@ pub(crate) fn declare(
     }
 }
 
+/// A problem, and where it is.
+type Located = (ProblemKind, Option<Position>);
+
 /// Builds a fact's type from its declaration; on error, the problem and where it is.
-fn fact_type(def: &FactFile) -> Result<FactType, (ProblemKind, Option<Position>)> {
+fn fact_type(def: &FactFile) -> Result<FactType, Located> {
     let type_at = syntax::position_of(&def.fact_type);
     let keyword = def.fact_type.value.as_str();
     let Some(kind) = FactKind::parse(keyword) else {
@@ -82,53 +85,10 @@ fn fact_type(def: &FactFile) -> Result<FactType, (ProblemKind, Option<Position>)
         };
         return Err((kind, type_at));
     };
-    let misplaced = |key: &str, types: &str| {
-        let kind = ProblemKind::KeyNotForType {
-            key: key.to_owned(),
-            types: types.to_owned(),
-        };
-        Err((kind, type_at))
-    };
-    let integer = kind == FactKind::Integer;
-    let listed = matches!(kind, FactKind::OneOf | FactKind::SetOf);
-    if def.range.is_some() && !integer {
-        return misplaced("range", "integer");
-    }
-    if def.unit.is_some() && !integer {
-        return misplaced("unit", "integer");
-    }
-    if def.values.is_some() && !listed {
-        return misplaced("values", "one_of and set_of");
-    }
-    if def.pattern.is_some() && kind != FactKind::Text {
-        return misplaced("pattern", "text");
-    }
+    check_keys(def, kind).map_err(|k| (k, type_at))?;
     match kind {
         FactKind::Boolean => Ok(FactType::Boolean),
-        FactKind::Integer => {
-            let Some(range) = &def.range else {
-                return Err((ProblemKind::RangeNeeded, type_at));
-            };
-            let bounds = match &range.value {
-                Raw::List(items) => match items.as_slice() {
-                    [min, max] => match (&min.value, &max.value) {
-                        (Raw::Int(min), Raw::Int(max)) if min <= max => Some((*min, *max)),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
-            };
-            match bounds {
-                Some((min, max)) => Ok(FactType::Integer { min, max }),
-                None => {
-                    let kind = ProblemKind::BadRange {
-                        found: range_found(&range.value),
-                    };
-                    Err((kind, syntax::position_of(range)))
-                }
-            }
-        }
+        FactKind::Integer => integer(def, type_at),
         FactKind::OneOf | FactKind::SetOf => {
             let Some(values) = &def.values else {
                 let fact_type = keyword.to_owned();
@@ -151,6 +111,56 @@ fn fact_type(def: &FactFile) -> Result<FactType, (ProblemKind, Option<Position>)
                 .map_err(|k| (k, syntax::position_of(p))),
             None => Ok(FactType::Text { pattern: None }),
         },
+    }
+}
+
+/// Refuses a key the fact's type does not take (a `range` on a text fact, say).
+fn check_keys(def: &FactFile, kind: FactKind) -> Result<(), ProblemKind> {
+    let misplaced = |key: &str, types: &str| {
+        Err(ProblemKind::KeyNotForType {
+            key: key.to_owned(),
+            types: types.to_owned(),
+        })
+    };
+    let integer = kind == FactKind::Integer;
+    if def.range.is_some() && !integer {
+        return misplaced("range", "integer");
+    }
+    if def.unit.is_some() && !integer {
+        return misplaced("unit", "integer");
+    }
+    if def.values.is_some() && !matches!(kind, FactKind::OneOf | FactKind::SetOf) {
+        return misplaced("values", "one_of and set_of");
+    }
+    if def.pattern.is_some() && kind != FactKind::Text {
+        return misplaced("pattern", "text");
+    }
+    Ok(())
+}
+
+/// An integer fact's type, from its `range: [MIN, MAX]`.
+fn integer(def: &FactFile, type_at: Option<Position>) -> Result<FactType, Located> {
+    let Some(range) = &def.range else {
+        return Err((ProblemKind::RangeNeeded, type_at));
+    };
+    let bounds = match &range.value {
+        Raw::List(items) => match items.as_slice() {
+            [min, max] => match (&min.value, &max.value) {
+                (Raw::Int(min), Raw::Int(max)) if min <= max => Some((*min, *max)),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    match bounds {
+        Some((min, max)) => Ok(FactType::Integer { min, max }),
+        None => {
+            let kind = ProblemKind::BadRange {
+                found: range_found(&range.value),
+            };
+            Err((kind, syntax::position_of(range)))
+        }
     }
 }
 

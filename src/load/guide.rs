@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::condition::{Compiler, NamedTable};
 use super::facts::{self, check_identifier};
+use super::references;
 use super::rules::{self, References};
 use super::session::{Folder, Names, Session};
 use crate::error::{Error, Item, ProblemKind, shorten};
@@ -69,18 +70,6 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     );
     session.check()?;
 
-    let named = named_labels
-        .into_iter()
-        .enumerate()
-        .filter_map(|(index, label)| {
-            let (condition, size) = named.take(index)?;
-            Some(NamedCondition {
-                label,
-                condition,
-                size,
-            })
-        })
-        .collect();
     let program = Program::compile(
         vocab,
         scope.as_ref().map(|s| &s.condition),
@@ -94,8 +83,8 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         evidence,
         audiences,
         outcomes,
+        named: compiled(named, named_labels, 0),
         vocabulary,
-        named,
         scope,
         recommendations,
         principles,
@@ -105,6 +94,25 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         core: Arc::new(core),
         overlay: None,
     })
+}
+
+/// The named conditions numbered from `first`, compiled, with their labels.
+pub(super) fn compiled(
+    mut table: NamedTable<'_>,
+    labels: Vec<Label>,
+    first: usize,
+) -> Vec<NamedCondition> {
+    (first..)
+        .zip(labels)
+        .filter_map(|(index, label)| {
+            let (condition, size) = table.take(index)?;
+            Some(NamedCondition {
+                label,
+                condition,
+                size,
+            })
+        })
+        .collect()
 }
 
 fn metadata(session: &mut Session<'_>, file: &GuideFile, content_hash: String) -> Metadata {
@@ -163,7 +171,7 @@ fn evidence(session: &mut Session<'_>, file: &GuideFile) -> Vec<EvidenceLevel> {
             label: level.label.clone(),
             definition: level.definition.clone(),
             unrated: level.unrated,
-            sources: rules::sources(session, GUIDE_FILE, item, &level.sources, false),
+            sources: references::sources(session, GUIDE_FILE, item, &level.sources, false),
         });
     }
     levels

@@ -3,15 +3,19 @@
 //!
 //! - [`session`]: one loading session: the files, the folder check, parsing, problems, ids.
 //! - [`facts`]: declaring facts; the shapes of names and patterns.
-//! - [`condition`]: the condition compiler and the describer.
-//! - [`rules`]: recommendations and principles, their evidence, sources, actions and links.
+//! - [`condition`]: the condition compiler: combinators, named conditions, fact tests.
+//! - [`operator`]: one operator's test, checked and compiled; a test described in words.
+//! - [`rules`]: recommendations and principles: ids, evidence and ratings, conditions, actions.
+//! - [`references`]: sources, closed sets of words, links between rules, the ids results show.
 //! - [`guide`]: the phases of loading a guide folder.
 //! - [`overlay`]: the phases of loading an overlay folder onto a loaded guide.
 
 mod condition;
 mod facts;
 mod guide;
+mod operator;
 mod overlay;
+mod references;
 mod rules;
 mod session;
 

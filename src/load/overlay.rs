@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use super::condition::{Compiler, NamedTable};
 use super::facts::{self, check_identifier};
-use super::rules::keyword;
+use super::references::keyword;
 use super::session::{Folder, Names, Session, content_hash};
 use crate::error::{Error, Item, ProblemKind, shorten};
 use crate::language::{Delivery, Format, Structure};
-use crate::model::guide::{Guide, Label, NamedCondition, Rule, RuleKind};
+use crate::model::guide::{Guide, Label, Rule, RuleKind};
 use crate::model::overlay::{Delivered, Overlay, OverlayMetadata, PossibleFlag, Referral, Service};
 use crate::model::vocabulary::{Vocab, Vocabulary};
 use crate::suggest;
@@ -81,22 +81,10 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     let delivering = loader.delivering;
     session.check()?;
 
-    let first = core.named.len();
-    let named = (first..)
-        .zip(labels)
-        .filter_map(|(index, label)| {
-            let (condition, size) = named.take(index)?;
-            Some(NamedCondition {
-                label,
-                condition,
-                size,
-            })
-        })
-        .collect();
     let overlay = Overlay {
         metadata,
+        named: super::guide::compiled(named, labels, core.named.len()),
         vocabulary,
-        named,
         services,
         delivering,
     };

@@ -14,6 +14,8 @@ use crate::model::guide::{RuleKind, Source};
 use crate::model::overlay::{FitAspect, Referral};
 use crate::model::truth::Truth;
 
+mod owned;
+
 /// A list of ids or texts in a result: borrowed from the guide when evaluating (so evaluating
 /// copies none of them), owned when read back from JSON. Serialized as a plain list of strings.
 pub type Texts<'g> = Cow<'g, [Cow<'static, str>]>;
@@ -64,19 +66,6 @@ impl Status {
             .into_iter()
             .find(|s| s.as_str() == word)
     }
-}
-
-/// Converts every borrowed text of a result into an owned one.
-fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
-    Cow::Owned(text.into_owned())
-}
-
-fn owned_texts(texts: Texts<'_>) -> Texts<'static> {
-    Cow::Owned(texts.into_owned())
-}
-
-fn owned_list(list: Vec<Cow<'_, str>>) -> Vec<Cow<'static, str>> {
-    list.into_iter().map(owned).collect()
 }
 
 /// The result of evaluating one profile against a guide.
@@ -147,17 +136,6 @@ pub struct GuideStamp<'g> {
     pub content_hash: Cow<'g, str>,
 }
 
-impl GuideStamp<'_> {
-    fn into_owned(self) -> GuideStamp<'static> {
-        GuideStamp {
-            id: owned(self.id),
-            title: owned(self.title),
-            version: owned(self.version),
-            content_hash: owned(self.content_hash),
-        }
-    }
-}
-
 /// Whether the family is within the guide's scope.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,17 +150,6 @@ pub struct ScopeResult<'g> {
     pub reasons: Vec<Reason<'g>>,
     /// The unknown facts that would decide it.
     pub missing: Vec<Cow<'g, str>>,
-}
-
-impl ScopeResult<'_> {
-    fn into_owned(self) -> ScopeResult<'static> {
-        ScopeResult {
-            status: self.status,
-            description: owned(self.description),
-            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
-            missing: owned_list(self.missing),
-        }
-    }
 }
 
 /// The result for one recommendation or principle.
@@ -226,36 +193,6 @@ pub struct RuleResult<'g> {
     pub services: Vec<ServiceResult<'g>>,
 }
 
-impl RuleResult<'_> {
-    fn into_owned(self) -> RuleResult<'static> {
-        RuleResult {
-            id: owned(self.id),
-            kind: self.kind,
-            title: owned(self.title),
-            statement: owned(self.statement),
-            status: self.status,
-            evidence: self.evidence.map(EvidenceRef::into_owned),
-            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
-            missing: owned_list(self.missing),
-            actions: self
-                .actions
-                .into_iter()
-                .map(ActionResult::into_owned)
-                .collect(),
-            links: owned_texts(self.links),
-            outcomes: owned_texts(self.outcomes),
-            audiences: owned_texts(self.audiences),
-            why: owned_texts(self.why),
-            sources: Cow::Owned(self.sources.into_owned()),
-            services: self
-                .services
-                .into_iter()
-                .map(ServiceResult::into_owned)
-                .collect(),
-        }
-    }
-}
-
 /// An evidence level, as a result names it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,17 +206,6 @@ pub struct EvidenceRef<'g> {
     pub rank: usize,
     /// Whether this is the "rating not known" level.
     pub unrated: bool,
-}
-
-impl EvidenceRef<'_> {
-    fn into_owned(self) -> EvidenceRef<'static> {
-        EvidenceRef {
-            id: owned(self.id),
-            label: owned(self.label),
-            rank: self.rank,
-            unrated: self.unrated,
-        }
-    }
 }
 
 /// One "how" point of a rule and whether it applies to this family.
@@ -299,18 +225,6 @@ pub struct ActionResult<'g> {
     pub missing: Vec<Cow<'g, str>>,
 }
 
-impl ActionResult<'_> {
-    fn into_owned(self) -> ActionResult<'static> {
-        ActionResult {
-            text: owned(self.text),
-            audiences: owned_texts(self.audiences),
-            status: self.status,
-            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
-            missing: owned_list(self.missing),
-        }
-    }
-}
-
 /// One test that decided a status, and what the profile said.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,18 +241,6 @@ pub struct Reason<'g> {
     /// The named condition the test belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub via: Option<Cow<'g, str>>,
-}
-
-impl Reason<'_> {
-    fn into_owned(self) -> Reason<'static> {
-        Reason {
-            fact: owned(self.fact),
-            test: owned(self.test),
-            value: self.value.map(SeenValue::into_owned),
-            result: self.result,
-            via: self.via.map(owned),
-        }
-    }
 }
 
 /// The outcome of one test.
@@ -380,17 +282,6 @@ pub enum SeenValue<'g> {
     List(Vec<Cow<'g, str>>),
 }
 
-impl SeenValue<'_> {
-    fn into_owned(self) -> SeenValue<'static> {
-        match self {
-            SeenValue::Bool(b) => SeenValue::Bool(b),
-            SeenValue::Integer(i) => SeenValue::Integer(i),
-            SeenValue::Text(t) => SeenValue::Text(owned(t)),
-            SeenValue::List(items) => SeenValue::List(owned_list(items)),
-        }
-    }
-}
-
 /// Identifies the overlay that contributed to an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -411,20 +302,6 @@ pub struct OverlayStamp<'g> {
     pub content_hash: Cow<'g, str>,
     /// `sha256:…` of the guide's and the overlay's hashes together: all the rule files.
     pub rules_hash: Cow<'g, str>,
-}
-
-impl OverlayStamp<'_> {
-    fn into_owned(self) -> OverlayStamp<'static> {
-        OverlayStamp {
-            id: owned(self.id),
-            title: owned(self.title),
-            version: owned(self.version),
-            fictional: self.fictional,
-            disclaimer: self.disclaimer.map(owned),
-            content_hash: owned(self.content_hash),
-            rules_hash: owned(self.rules_hash),
-        }
-    }
 }
 
 /// A local service the family may be referred to, under a recommendation it delivers.
@@ -463,26 +340,6 @@ pub struct ServiceResult<'g> {
     pub flags: Vec<FitFlag<'g>>,
 }
 
-impl ServiceResult<'_> {
-    fn into_owned(self) -> ServiceResult<'static> {
-        ServiceResult {
-            id: owned(self.id),
-            name: owned(self.name),
-            description: owned(self.description),
-            status: self.status,
-            delivery: self.delivery,
-            format: self.format,
-            structure: self.structure,
-            ages: owned(self.ages),
-            action: self.action.map(owned),
-            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
-            missing: owned_list(self.missing),
-            referral: Cow::Owned(self.referral.into_owned()),
-            flags: self.flags.into_iter().map(FitFlag::into_owned).collect(),
-        }
-    }
-}
-
 /// A way a service does not fit what the guide says, with the guide's words and sources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -507,19 +364,4 @@ pub struct FitFlag<'g> {
     pub message: Cow<'g, str>,
     /// Where the words come from (the rule's sources).
     pub sources: Cow<'g, [Source]>,
-}
-
-impl FitFlag<'_> {
-    fn into_owned(self) -> FitFlag<'static> {
-        FitFlag {
-            aspect: self.aspect,
-            offered: owned(self.offered),
-            fits: owned_texts(self.fits),
-            status: self.status,
-            rule: owned(self.rule),
-            says: owned(self.says),
-            message: owned(self.message),
-            sources: Cow::Owned(self.sources.into_owned()),
-        }
-    }
 }
