@@ -136,6 +136,11 @@ pub(crate) const COUNT_OPERATORS: [Operator; 6] = [
 /// The keys a condition mapping may have besides fact names.
 pub(crate) const COMBINATORS: [&str; 4] = ["all", "any", "not", "condition"];
 
+/// Whether `name` is a word of the condition language, and so cannot name a fact.
+pub(crate) fn is_reserved(name: &str) -> bool {
+    COMBINATORS.contains(&name)
+}
+
 const ANY_TYPE: &[FactKind] = &[Boolean, Integer, OneOf, SetOf, Text];
 const SCALARS: &[FactKind] = &[Boolean, Integer, OneOf, Text];
 const LISTABLE: &[FactKind] = &[Integer, OneOf, Text];

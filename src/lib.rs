@@ -137,21 +137,21 @@
 
 // The crate, in the order of its data flow; each module uses only those above it
 // (ARCHITECTURE.md; checked by tests/it/architecture.rs).
-pub mod cases;
-mod embedded;
-mod error;
-mod eval;
-mod language;
 pub mod limits;
-mod load;
-mod model;
+mod error;
+mod suggest;
 mod profile;
-mod render;
+mod language;
+mod syntax;
+mod model;
 mod result;
+mod load;
+mod eval;
+mod render;
+mod embedded;
+pub mod cases;
 #[cfg(feature = "schema")]
 pub mod schema;
-mod suggest;
-mod syntax;
 
 pub use crate::embedded::{
     PARENTING_THROUGH_ADVERSITY_FILES, PARENTING_THROUGH_ADVERSITY_ID, parenting_through_adversity,
@@ -159,10 +159,9 @@ pub use crate::embedded::{
 pub use crate::error::{Error, Input, Item, Position, Problem, ProblemKind};
 pub use crate::eval::{EvaluationOptions, Filter, PreparedProfile, RuleIndices, Statuses};
 pub use crate::language::{Delivery, Format, Structure, Wording};
-pub use crate::model::guide::{
-    Action, EvidenceLevel, Guide, Label, Metadata, Rule, RuleKind, Source,
-};
+pub use crate::model::guide::{EvidenceLevel, Guide, Label, Metadata};
 pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, Service};
+pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{

@@ -2,7 +2,7 @@
 
 use super::{ActionExpectation, RuleExpectation};
 use crate::error::{Position, shorten};
-use crate::model::guide::RuleKind;
+use crate::model::rule::RuleKind;
 use crate::result::RuleResult;
 
 impl RuleExpectation {

@@ -50,7 +50,8 @@ use std::fmt;
 use std::path::Path;
 
 use crate::error::{Error, Input, Position, Problem, ProblemKind};
-use crate::model::guide::{Guide, RuleKind};
+use crate::model::guide::Guide;
+use crate::model::rule::RuleKind;
 use crate::profile::FamilyProfile;
 use crate::result::{RuleResult, Status};
 use crate::syntax;

@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use super::{ActionExpectation, Case, RuleExpectation, kind_word};
 use crate::error::{Error, Input, Item, Position, Problem, ProblemKind, shorten};
-use crate::model::guide::{Guide, RuleKind};
+use crate::model::guide::Guide;
+use crate::model::rule::RuleKind;
 use crate::result::Status;
 use crate::suggest;
 use crate::syntax::{self, Budget, Ordered, Raw, Spanned};

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Input, Item, Problem, ProblemKind};
-use crate::model::guide::{Core, Guide, Rule, RuleKind};
+use crate::model::guide::{Core, Guide};
+use crate::model::rule::{Rule, RuleKind};
 use crate::suggest;
 
 /// What to keep of an evaluation: options as a caller (or a request) gives them, by id.

@@ -4,17 +4,19 @@
 //! - [`bind`]: a [`FamilyProfile`], or a profile's text, checked against the vocabulary and
 //!   bound into a [`PreparedProfile`] (one slot per fact).
 //! - [`filter`]: evaluation options resolved once into a [`Filter`].
-//! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
+//! - [`reasons`]: one condition explained: its truth, the tests that decided it, what is missing.
 //! - [`services`]: an overlay's services under the recommendations they deliver, with fit flags.
+//! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
 //! - [`statuses`]: statuses only, from the guide's compiled program, into a reused [`Statuses`].
 //! - [`profile_schema`]: the JSON Schema of a profile for a guide, from its vocabulary.
 
 mod bind;
-mod explain;
 mod filter;
-mod profile_schema;
+mod reasons;
 mod services;
+mod explain;
 mod statuses;
+mod profile_schema;
 
 pub use filter::{EvaluationOptions, Filter};
 pub use statuses::{RuleIndices, Statuses};

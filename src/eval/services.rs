@@ -5,10 +5,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::explain::explain;
+use super::reasons::explain;
 use crate::model::condition::Condition;
-use crate::model::guide::{Guide, RuleKind};
+use crate::model::guide::Guide;
 use crate::model::overlay::{Delivered, Overlay, PossibleFlag};
+use crate::model::rule::RuleKind;
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
 use crate::result::{FitFlag, Reason, RuleResult, ServiceResult, Status};

@@ -404,8 +404,3 @@ impl<'c, 'r> Compiler<'c, 'r> {
         }
     }
 }
-
-/// Whether `name` is a word of the condition language, and so cannot name a fact.
-pub(crate) fn is_reserved(name: &str) -> bool {
-    crate::language::COMBINATORS.contains(&name)
-}

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use regex::RegexBuilder;
 
-use super::condition::is_reserved;
 use super::session::Session;
 use crate::error::{Item, Position, ProblemKind, shorten};
-use crate::language::FactKind;
+use crate::language::{FactKind, is_reserved};
 use crate::limits;
 use crate::model::vocabulary::{Fact, FactType, Pattern, Values, Vocab, Vocabulary};
 use crate::suggest;

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use super::condition::{Compiler, NamedTable};
 use super::facts::{self, check_identifier};
 use super::references;
-use super::rules::{self, References};
+use super::references::References;
+use super::rules;
 use super::session::{Folder, Names, Session};
 use crate::error::{Error, Item, ProblemKind, shorten};
-use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, NamedCondition, Scope};
+use crate::model::condition::NamedCondition;
+use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, Scope};
 use crate::model::program::Program;
 use crate::model::vocabulary::{Vocab, Vocabulary};
 use crate::syntax::{
@@ -107,7 +109,8 @@ pub(super) fn compiled(
         .filter_map(|(index, label)| {
             let (condition, size) = table.take(index)?;
             Some(NamedCondition {
-                label,
+                id: label.id,
+                description: label.label,
                 condition,
                 size,
             })

@@ -3,21 +3,21 @@
 //!
 //! - [`session`]: one loading session: the files, the folder check, parsing, problems, ids.
 //! - [`facts`]: declaring facts; the shapes of names and patterns.
-//! - [`condition`]: the condition compiler: combinators, named conditions, fact tests.
 //! - [`operator`]: one operator's test, checked and compiled; a test described in words.
-//! - [`rules`]: recommendations and principles: ids, evidence and ratings, conditions, actions.
+//! - [`condition`]: the condition compiler: combinators, named conditions, fact tests.
 //! - [`references`]: sources, closed sets of words, links between rules, the ids results show.
+//! - [`rules`]: recommendations and principles: ids, evidence and ratings, conditions, actions.
 //! - [`guide`]: the phases of loading a guide folder.
 //! - [`overlay`]: the phases of loading an overlay folder onto a loaded guide.
 
-mod condition;
+mod session;
 mod facts;
-mod guide;
 mod operator;
-mod overlay;
+mod condition;
 mod references;
 mod rules;
-mod session;
+mod guide;
+mod overlay;
 
 use std::path::Path;
 

@@ -14,8 +14,9 @@ use super::references::keyword;
 use super::session::{Folder, Names, Session, content_hash};
 use crate::error::{Error, Item, ProblemKind, shorten};
 use crate::language::{Delivery, Format, Structure};
-use crate::model::guide::{Guide, Label, Rule, RuleKind};
+use crate::model::guide::{Guide, Label};
 use crate::model::overlay::{Delivered, Overlay, OverlayMetadata, PossibleFlag, Referral, Service};
+use crate::model::rule::{Rule, RuleKind};
 use crate::model::vocabulary::{Vocab, Vocabulary};
 use crate::suggest;
 use crate::syntax::{
@@ -67,7 +68,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     let conditions_file = conditions_file.unwrap_or_default();
     let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE));
     for n in &core.named {
-        named.add_compiled(&n.label.id, &n.condition, n.size);
+        named.add_compiled(&n.id, &n.condition, n.size);
     }
     let labels = local_conditions(&mut session, vocab, &mut named, &conditions_file);
     let mut loader = Services {
@@ -384,7 +385,7 @@ impl Services<'_, '_, '_, '_> {
                 .enumerate()
                 .filter_map(|(i, a)| a.fit.as_ref().map(|f| (Some(i), a.text.as_str(), f)));
             for (action, says, fit) in own.into_iter().chain(of_actions) {
-                for (aspect, offered, fits) in fit.misfits(service) {
+                for (aspect, offered, fits) in service.misfits(fit) {
                     flags.push(PossibleFlag {
                         aspect,
                         offered,

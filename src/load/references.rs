@@ -4,13 +4,28 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::rules::{References, RuleLinks};
-use super::session::Session;
+use super::session::{Names, Session};
 use crate::error::{Item, ProblemKind, shorten};
 use crate::language::{Keyword, Wording};
-use crate::model::guide::{Label, Rule, Source};
+use crate::model::guide::{EvidenceLevel, Label};
+use crate::model::rule::{Rule, Source};
 use crate::suggest;
 use crate::syntax::{self, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, SourceFile, Spanned};
+
+/// What rules refer to by id, from `guide.yaml`.
+pub(crate) struct References<'a> {
+    pub(crate) evidence: &'a [EvidenceLevel],
+    pub(crate) audiences: &'a [Label],
+    pub(crate) audience_names: &'a Names,
+    pub(crate) outcomes: &'a [Label],
+    pub(crate) outcome_names: &'a Names,
+}
+
+/// What linking needs of a rule's file form: its id and the principles it names.
+pub(super) struct RuleLinks {
+    pub(super) id: Spanned<String>,
+    pub(super) principles: Vec<Spanned<String>>,
+}
 
 /// Reads one word of a closed set, or explains (with a suggestion) why it is not one.
 pub(crate) fn keyword<K: Keyword>(text: &Spanned<String>) -> Result<K, ProblemKind> {

@@ -5,35 +5,19 @@ use std::borrow::Cow;
 
 use super::condition::{Compiler, NamedTable};
 use super::facts::check_identifier;
-use super::references::{ids_of, keyword, link, show, sources};
+use super::references::{References, RuleLinks, ids_of, keyword, link, show, sources};
 use super::session::{Names, Session};
 use crate::error::{Item, Position, ProblemKind, shorten};
 use crate::language::Keyword;
 use crate::limits;
 use crate::model::condition::Condition;
-use crate::model::guide::{Action, EvidenceLevel, Label, Rule, RuleKind, Shown};
-use crate::model::overlay::Fit;
+use crate::model::rule::{Action, Fit, Rule, RuleKind, Shown};
 use crate::model::vocabulary::Vocab;
 use crate::suggest;
 use crate::syntax::{
     self, ActionFile, FitFile, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, Raw, RuleFile, SourceFile,
     Spanned,
 };
-
-/// What rules refer to by id, from `guide.yaml`.
-pub(crate) struct References<'a> {
-    pub(crate) evidence: &'a [EvidenceLevel],
-    pub(crate) audiences: &'a [Label],
-    pub(crate) audience_names: &'a Names,
-    pub(crate) outcomes: &'a [Label],
-    pub(crate) outcome_names: &'a Names,
-}
-
-/// What linking needs of a rule's file form: its id and the principles it names.
-pub(super) struct RuleLinks {
-    pub(super) id: Spanned<String>,
-    pub(super) principles: Vec<Spanned<String>>,
-}
 
 /// Compiles the recommendations and principles (each file's rules in order), links them, and
 /// resolves the ids results show. Returns (recommendations, principles).

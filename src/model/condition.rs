@@ -13,8 +13,7 @@
 use regex::Regex;
 
 use super::truth::Truth;
-use super::value::{Slot, Slots};
-use super::vocabulary::FactId;
+use super::value::{FactId, Slot, Slots};
 
 /// A compiled condition.
 #[derive(Debug, Clone)]
@@ -25,6 +24,18 @@ pub(crate) enum Condition {
     /// A named condition (by its number in the guide, then the overlay), expanded.
     Named(usize, Box<Condition>),
     Test(Box<Leaf>),
+}
+
+/// A named condition (`conditions.yaml`), compiled, with its number of nodes (to bound what
+/// uses it). Serialized as its id and description.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct NamedCondition {
+    pub(crate) id: String,
+    pub(crate) description: String,
+    #[serde(skip)]
+    pub(crate) condition: Condition,
+    #[serde(skip)]
+    pub(crate) size: usize,
 }
 
 /// One test of one fact.

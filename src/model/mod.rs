@@ -4,16 +4,18 @@
 //! - [`value`]: a profile's values as slots (small integers and bit sets), one per fact.
 //! - [`truth`]: Kleene's three truth values.
 //! - [`condition`]: the condition tree, evaluated and explained on slots.
-//! - [`guide`]: the guide (a shared core, an optional overlay layer) and its rules.
-//! - [`overlay`]: a local offer's services, and what the guide's words say of them (`fit:`).
 //! - [`program`]: the same conditions laid out flat for computing statuses fast.
+//! - [`rule`]: recommendations and principles, their actions, sources and `fit:`.
+//! - [`overlay`]: a local offer's services, and how each fits what the guide's words say.
+//! - [`guide`]: the guide: a shared core and an optional overlay layer.
 //!
 //! Nothing here reads a file or knows the YAML crate: `src/load/` builds these values.
 
-pub(crate) mod condition;
-pub(crate) mod guide;
-pub(crate) mod overlay;
-pub(crate) mod program;
 pub(crate) mod truth;
 pub(crate) mod value;
 pub(crate) mod vocabulary;
+pub(crate) mod condition;
+pub(crate) mod program;
+pub(crate) mod rule;
+pub(crate) mod overlay;
+pub(crate) mod guide;

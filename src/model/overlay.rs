@@ -13,8 +13,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::condition::Condition;
-use super::guide::{NamedCondition, RuleKind};
+use super::condition::{Condition, NamedCondition};
+use super::rule::{Fit, RuleKind};
 use super::vocabulary::Vocabulary;
 use crate::language::{Delivery, Format, Structure};
 
@@ -138,21 +138,13 @@ impl FitAspect {
     }
 }
 
-/// A compiled `fit:`: the values that fit, per aspect; an empty list says nothing of the aspect.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Fit {
-    pub(crate) delivery: Vec<Delivery>,
-    pub(crate) format: Vec<Format>,
-    pub(crate) structure: Vec<Structure>,
-}
-
 /// One aspect of a service that a `fit:` does not allow: (aspect, the service's value, the
 /// values that fit).
 pub(crate) type Misfit = (FitAspect, &'static str, Vec<&'static str>);
 
-impl Fit {
-    /// What of `service` this fit does not allow.
-    pub(crate) fn misfits(&self, service: &Service) -> Vec<Misfit> {
+impl Service {
+    /// What of the service `fit` does not allow.
+    pub(crate) fn misfits(&self, fit: &Fit) -> Vec<Misfit> {
         fn check<K: Copy + PartialEq>(
             aspect: FitAspect,
             fits: &[K],
@@ -171,22 +163,22 @@ impl Fit {
         let mut out = Vec::new();
         check(
             FitAspect::Delivery,
-            &self.delivery,
-            service.delivery,
+            &fit.delivery,
+            self.delivery,
             Delivery::as_str,
             &mut out,
         );
         check(
             FitAspect::Format,
-            &self.format,
-            service.format,
+            &fit.format,
+            self.format,
             Format::as_str,
             &mut out,
         );
         check(
             FitAspect::Structure,
-            &self.structure,
-            service.structure,
+            &fit.structure,
+            self.structure,
             Structure::as_str,
             &mut out,
         );

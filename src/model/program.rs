@@ -24,8 +24,8 @@
 use std::collections::HashMap;
 
 use super::condition::{Condition, Test};
-use super::value::{Slot, Slots};
-use super::vocabulary::{FactId, FactType, Vocab};
+use super::value::{FactId, Slot, Slots};
+use super::vocabulary::{FactType, Vocab};
 
 const FALSE: u8 = 0;
 const UNKNOWN: u8 = 1;

@@ -1,7 +1,8 @@
 //! A profile's values in the compiled form evaluation reads: one [`Slot`] per fact of the
 //! vocabulary, values as small integers and bit sets.
 
-use super::vocabulary::FactId;
+/// Index of a fact in its guide's vocabulary (the guide's facts, then an overlay's).
+pub(crate) type FactId = usize;
 
 /// The value of one fact.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,15 +11,13 @@ use regex::Regex;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+pub(crate) use super::value::FactId;
 use super::value::Slot;
 use crate::error::{ProblemKind, shorten};
 use crate::language::FactKind;
 use crate::limits;
 use crate::profile::{FactValue, NotAValue};
 use crate::suggest;
-
-/// Index of a fact in its guide's vocabulary (the guide's facts, then an overlay's).
-pub(crate) type FactId = usize;
 
 /// One fact a rule may test and a profile may give.
 ///

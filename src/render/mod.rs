@@ -12,7 +12,7 @@ mod text;
 use std::borrow::Cow;
 
 use crate::language::Wording;
-use crate::model::guide::{RuleKind, Source};
+use crate::model::rule::{RuleKind, Source};
 use crate::result::{
     ActionResult, Evaluation, Reason, RuleResult, SeenValue, ServiceResult, Status, TestResult,
 };

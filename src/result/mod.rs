@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::language::{Delivery, Format, Structure};
-use crate::model::guide::{RuleKind, Source};
 use crate::model::overlay::{FitAspect, Referral};
+use crate::model::rule::{RuleKind, Source};
 use crate::model::truth::Truth;
 
 mod owned;

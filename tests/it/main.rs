@@ -8,6 +8,7 @@
     clippy::expect_used
 )]
 
+mod architecture;
 mod cases;
 mod embedded;
 mod fixture;
