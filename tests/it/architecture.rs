@@ -147,8 +147,10 @@ fn no_function_is_over_80_lines() {
             }
             let indent = &line[..line.len() - trimmed.len()];
             let close = format!("{indent}}}");
-            if let Some(end) = lines[start..].iter().position(|l| *l == close) {
-                if end + 1 > 80 {
+            if let Some(end) = lines[start..].iter().position(|l| *l == close)
+                && end + 1 > 80
+            {
+                {
                     long.push(format!(
                         "{}:{}: {} lines",
                         path.display(),
