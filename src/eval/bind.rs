@@ -146,14 +146,17 @@ fn strict_json(origin: &str, text: &str) -> Result<(), Error> {
     serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map(|_| ())
         .map_err(|err| {
-            let detail = err.to_string();
-            let detail = match detail.rfind(" at line ") {
-                Some(at) => detail.get(..at).unwrap_or(&detail).to_owned(),
-                None => detail,
+            let detail = match err.classify() {
+                serde_json::error::Category::Eof => "the JSON text ends too early",
+                _ => "the text is not valid JSON",
             };
             let kind = ProblemKind::Syntax {
-                detail: format!("not JSON: {detail}"),
-                hint: None,
+                detail: detail.to_owned(),
+                hint: Some(
+                    "a JSON profile is an object of fact names to values, such as \
+                     {\"service_level\": \"universal\"}"
+                        .to_owned(),
+                ),
             };
             let at = (err.line() > 0).then(|| Position {
                 line: err.line() as u64,

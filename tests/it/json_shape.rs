@@ -1,46 +1,9 @@
-//! The JSON shape of results is a contract with services: the example's `--json` output is
-//! valid against the committed `schema/evaluation.schema.json`, and reads back as an
-//! `Evaluation` equal to the library's own.
+//! The JSON shape of results is a contract with services: every evaluation of the sample
+//! families (with and without the example overlay) is valid against the committed
+//! `schema/evaluation.schema.json`, and reads back as the same `Evaluation`.
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
-
-use practice_guide::Evaluation;
+use practice_guide::{Evaluation, Guide};
 use serde_json::Value;
-
-/// The example program, built (a no-op when `cargo test` has built it already) so that a test run
-/// alone never uses a stale one.
-fn recommend() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(build).clone()
-}
-
-fn build() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/it-HASH → target/<profile>/examples/recommend
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let path = dir
-        .join("examples")
-        .join(format!("recommend{}", std::env::consts::EXE_SUFFIX));
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--example", "recommend"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "cannot build the example");
-    assert!(path.exists(), "{}", path.display());
-    path
-}
-
-fn run(args: &[&str]) -> String {
-    let output = Command::new(recommend()).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "recommend {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 fn validator() -> (boon::Schemas, boon::SchemaIndex) {
     let path = std::path::Path::new("schema/evaluation.schema.json")
@@ -55,82 +18,65 @@ fn validator() -> (boon::Schemas, boon::SchemaIndex) {
     (schemas, index)
 }
 
+/// Every sample family of `dir`, evaluated by `guide`, as JSON.
+fn sample_results(guide: &Guide, dir: &str) -> Vec<(String, String)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "{dir}");
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let evaluation = guide.read_profile(&name, &text).unwrap().evaluate();
+            (name, serde_json::to_string_pretty(&evaluation).unwrap())
+        })
+        .collect()
+}
+
+fn overlay_guide() -> Guide {
+    practice_guide::parenting_through_adversity()
+        .with_overlay_dir("rules/overlays/example-borough")
+        .unwrap()
+}
+
 #[test]
-fn the_examples_json_is_valid_against_the_committed_schema_and_reads_back() {
+fn every_sample_result_is_valid_against_the_committed_schema_and_reads_back() {
     let (schemas, index) = validator();
-    let overlay = "rules/overlays/example-borough";
-    let runs: [(&[&str], &str); 6] = [
-        (
-            &["examples/profiles/edge-of-care.json"],
-            "examples/profiles/edge-of-care.json",
-        ),
-        (
-            &["examples/profiles/little-known.yaml"],
-            "examples/profiles/little-known.yaml",
-        ),
-        (
-            &["examples/profiles/older-children.yaml"],
-            "examples/profiles/older-children.yaml",
-        ),
-        (
-            &[
-                "--overlay",
-                overlay,
-                "examples/profiles/overlay/edge-of-care.yaml",
-            ],
-            "examples/profiles/overlay/edge-of-care.yaml",
-        ),
-        (
-            &[
-                "--overlay",
-                overlay,
-                "examples/profiles/overlay/digital-exclusion.yaml",
-            ],
-            "examples/profiles/overlay/digital-exclusion.yaml",
-        ),
-        (
-            &[
-                "--overlay",
-                overlay,
-                "examples/profiles/overlay/postcode-unknown.yaml",
-            ],
-            "examples/profiles/overlay/postcode-unknown.yaml",
-        ),
+    let national = practice_guide::parenting_through_adversity();
+    let local = overlay_guide();
+    let runs = [
+        (national, "examples/profiles"),
+        (&local, "examples/profiles/overlay"),
     ];
-    for (args, profile) in runs {
-        let mut args = args.to_vec();
-        args.push("--json");
-        let text = run(&args);
-        let json: Value = serde_json::from_str(&text).unwrap();
-        if let Err(err) = schemas.validate(&json, index) {
-            panic!("recommend {args:?}: the output is not valid against the schema:\n{err:#}");
+    for (guide, dir) in runs {
+        for (name, text) in sample_results(guide, dir) {
+            let json: Value = serde_json::from_str(&text).unwrap();
+            if let Err(err) = schemas.validate(&json, index) {
+                panic!("{name}: the result is not valid against the schema:\n{err:#}");
+            }
+            let back: Evaluation<'static> = serde_json::from_str(&text).unwrap();
+            let again = serde_json::to_string_pretty(&back).unwrap();
+            assert_eq!(again, text, "{name}");
         }
-        // It deserializes, and is what the library gives for the same profile.
-        let back: Evaluation<'static> = serde_json::from_str(&text).unwrap();
-        let national = practice_guide::parenting_through_adversity();
-        let guide = if args.contains(&"--overlay") {
-            national.with_overlay_dir(overlay).unwrap()
-        } else {
-            national.clone()
-        };
-        let family = guide
-            .read_profile(profile, &std::fs::read_to_string(profile).unwrap())
-            .unwrap();
-        assert_eq!(back, family.evaluate(), "{args:?}");
     }
 }
 
 #[test]
 fn the_schema_rejects_results_of_another_shape() {
     let (schemas, index) = validator();
-    let text = run(&[
-        "--overlay",
-        "rules/overlays/example-borough",
-        "examples/profiles/overlay/edge-of-care.yaml",
-        "--json",
-    ]);
+    let guide = overlay_guide();
+    let (_, text) = sample_results(&guide, "examples/profiles/overlay")
+        .into_iter()
+        .find(|(name, _)| name.ends_with("edge-of-care.yaml"))
+        .unwrap();
     let good: Value = serde_json::from_str(&text).unwrap();
     assert!(good["overlay"]["fictional"].as_bool().unwrap());
+    assert!(schemas.validate(&good, index).is_ok());
     let mut bad = good.clone();
     bad["recommendations"][0]["status"] = Value::from("maybe");
     assert!(schemas.validate(&bad, index).is_err());
@@ -149,13 +95,14 @@ fn the_schema_rejects_results_of_another_shape() {
 }
 
 #[test]
-fn the_example_prints_markdown_with_the_overlays_disclaimer() {
-    let markdown = run(&[
-        "--overlay",
-        "rules/overlays/example-borough",
-        "examples/profiles/overlay/toddler-universal.yaml",
-        "--markdown",
-    ]);
+fn markdown_with_an_overlay_shows_its_disclaimer_services_and_flags() {
+    let guide = overlay_guide();
+    let text = std::fs::read_to_string("examples/profiles/overlay/toddler-universal.yaml").unwrap();
+    let markdown = guide
+        .read_profile("toddler-universal.yaml", &text)
+        .unwrap()
+        .evaluate()
+        .to_markdown();
     assert!(
         markdown.starts_with("# Parenting Through Adversity"),
         "{markdown}"
@@ -163,4 +110,14 @@ fn the_example_prints_markdown_with_the_overlays_disclaimer() {
     assert!(markdown.contains("> **FICTIONAL EXAMPLE:"), "{markdown}");
     assert!(markdown.contains("**Toddler Talk and Play** (`toddler-talk-and-play`)"));
     assert!(markdown.contains("**Does not fit the guide:** online delivery"));
+    // The plain-text report says the same things, from the same walk.
+    let report = guide
+        .read_profile("toddler-universal.yaml", &text)
+        .unwrap()
+        .evaluate()
+        .report();
+    assert!(report.contains("FICTIONAL EXAMPLE:"), "{report}");
+    assert!(report.contains("Toddler Talk and Play (toddler-talk-and-play)"));
+    assert!(report.contains("Does not fit the guide: online delivery"));
+    assert!(report.contains("Eligible because"), "{report}");
 }

@@ -25,4 +25,5 @@ mod profile_errors;
 mod properties;
 mod ratings;
 mod schema;
+mod service;
 mod statuses;

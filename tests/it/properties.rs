@@ -200,17 +200,10 @@ proptest! {
             let profile = profile(guide, seed, known);
             let evaluation = guide.evaluate(&profile);
             prop_assert!(evaluation.is_ok(), "{:?}", evaluation.err());
-            prop_assert!(!evaluation.unwrap().report().is_empty());
-        }
-    }
-
-    #[test]
-    fn evaluation_is_deterministic(seed in any::<u64>(), known in any::<u64>()) {
-        for guide in guides() {
-            let profile = profile(guide, seed, known);
-            let first = serde_json::to_string(&guide.evaluate(&profile).unwrap()).unwrap();
-            let again = serde_json::to_string(&guide.evaluate(&profile.clone()).unwrap()).unwrap();
-            prop_assert_eq!(first, again);
+            let evaluation = evaluation.unwrap();
+            prop_assert!(evaluation.report().starts_with(guide.title()));
+            let heading = format!("# {}", guide.title());
+            prop_assert!(evaluation.to_markdown().starts_with(&heading));
         }
     }
 
@@ -246,6 +239,39 @@ proptest! {
             prop_assert_eq!(back, evaluation);
         }
     }
+}
+
+/// Two loads of the same rule files build their hash maps with different random keys, so any
+/// hash-map order that reached a result, a report or a message would show as a difference here.
+#[test]
+fn results_and_messages_do_not_depend_on_the_load() {
+    let load = || {
+        Guide::from_files(practice_guide::PARENTING_THROUGH_ADVERSITY_FILES)
+            .unwrap()
+            .with_overlay_dir("rules/overlays/example-borough")
+            .unwrap()
+    };
+    let (a, b) = (load(), load());
+    for i in 0..300u64 {
+        let profile = profile(&a, i, i.wrapping_mul(0x9E37_79B9));
+        let (x, y) = (a.evaluate(&profile).unwrap(), b.evaluate(&profile).unwrap());
+        assert_eq!(
+            serde_json::to_string(&x).unwrap(),
+            serde_json::to_string(&y).unwrap()
+        );
+        assert_eq!(x.report(), y.report());
+        assert_eq!(x.to_markdown(), y.to_markdown());
+    }
+    // Misspellings with several equally close names get the same suggestion from every load.
+    let typos = "servce_level: family_hlp\nadversitys: [povrty]\nchildren_age: [age_3]\n";
+    let errors = [&a, &b].map(|g| g.read_profile("p.yaml", typos).unwrap_err().to_string());
+    assert_eq!(errors[0], errors[1]);
+    let mut broken = practice_guide::PARENTING_THROUGH_ADVERSITY_FILES;
+    assert_eq!(broken[2].0, "conditions.yaml");
+    let conditions = broken[2].1.replace("service_level", "servic_levl");
+    broken[2].1 = &conditions;
+    let errors = [0, 1].map(|_| Guide::from_files(broken).unwrap_err().to_string());
+    assert_eq!(errors[0], errors[1]);
 }
 
 #[test]
