@@ -1,6 +1,7 @@
 //! The JSON Schemas: the committed files match the types, every rule file names its schema on
 //! its first line and is valid against it, and the schemas reject what the loader rejects.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -176,4 +177,80 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
             "{invalid}"
         );
     }
+}
+
+/// A value each operator accepts on a fact of the fixture's vocabulary (`flag` boolean, `age`
+/// integer, `level` one_of, `tags` set_of, `note` text).
+fn operand(operator: &str, fact: &str) -> String {
+    let value = match fact {
+        "flag" => "true",
+        "age" => "3",
+        "level" => "low",
+        "tags" => "a",
+        _ => "x",
+    };
+    match operator {
+        "known" | "is_empty" => "true".to_owned(),
+        "is" | "is_not" | "contains" => value.to_owned(),
+        "in" | "not_in" | "contains_any" | "contains_all" | "contains_none" => format!("[{value}]"),
+        "between" => "[1, 3]".to_owned(),
+        "count" => "{ at_least: 1 }".to_owned(),
+        "matches" => "'^x'".to_owned(),
+        _ => "3".to_owned(),
+    }
+}
+
+/// The operators the committed condition schema offers for a fact's test (`FactTest`), and
+/// within a `count:`.
+fn offered_operators() -> (BTreeSet<String>, BTreeSet<String>) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("rules/schema/recommendations.schema.json").unwrap(),
+    )
+    .unwrap();
+    let operators = &schema["definitions"]["FactTest"]["anyOf"][1]["properties"];
+    let names = |v: &Value| v.as_object().unwrap().keys().cloned().collect();
+    (names(operators), names(&operators["count"]["properties"]))
+}
+
+/// The schema an editor reads and the loader are built from one operator table: for every fact
+/// type, the loader accepts an operator the schema offers exactly when the operator applies to
+/// the type, and over all types it accepts every operator the schema offers and no other.
+#[test]
+fn the_condition_schema_offers_exactly_the_operators_the_loader_accepts() {
+    let (offered, count) = offered_operators();
+    assert_eq!(offered.len(), 17, "{offered:?}");
+    let mut accepted = BTreeSet::new();
+    for fact in ["flag", "age", "level", "tags", "note"] {
+        for operator in &offered {
+            let when = format!(
+                "{{ {fact}: {{ {operator}: {} }} }}",
+                operand(operator, fact)
+            );
+            match crate::fixture::try_guide(&crate::fixture::one_recommendation(&when)) {
+                Ok(_) => {
+                    accepted.insert(operator.clone());
+                }
+                Err(err) => assert!(
+                    matches!(
+                        err.problems()[0].kind(),
+                        practice_guide::ProblemKind::OperatorNotForType { .. }
+                    ),
+                    "{when}: {err}"
+                ),
+            }
+        }
+        let unknown = format!("{{ {fact}: {{ ressembles: 1 }} }}");
+        let err = crate::fixture::try_guide(&crate::fixture::one_recommendation(&unknown));
+        assert_eq!(err.unwrap_err().problems()[0].code(), "unknown_operator");
+    }
+    assert_eq!(accepted, offered);
+    for operator in &count {
+        let value = if operator == "between" { "[1, 2]" } else { "1" };
+        let when = format!("{{ tags: {{ count: {{ {operator}: {value} }} }} }}");
+        crate::fixture::try_guide(&crate::fixture::one_recommendation(&when))
+            .unwrap_or_else(|e| panic!("{when}: {e}"));
+    }
+    let not_counting = "{ tags: { count: { contains: a } } }";
+    assert!(crate::fixture::try_guide(&crate::fixture::one_recommendation(not_counting)).is_err());
+    assert_eq!(count.len(), 6, "{count:?}");
 }
