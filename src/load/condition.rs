@@ -23,11 +23,14 @@ use crate::error::{Item, Position, Problem, ProblemKind, shorten};
 use crate::language::Operator;
 use crate::limits;
 use crate::model::condition::{Condition, Leaf, Test};
+use crate::model::guide::Label;
 use crate::model::vocabulary::{Fact, Vocab};
 use crate::suggest;
-use crate::syntax::{self, Raw, Spanned};
+use crate::syntax::{self, CONDITIONS_FILE, ConditionsFile, Raw, Spanned};
 
+use super::facts::check_identifier;
 use super::operator::{compile_operator, describe};
+use super::session::{Names, Session};
 
 /// The named conditions a rule may use, by name and number, while a guide (or overlay) loads.
 pub(crate) struct NamedTable<'r> {
@@ -403,4 +406,42 @@ impl<'c, 'r> Compiler<'c, 'r> {
             }
         }
     }
+}
+
+/// Registers the named conditions of a `conditions.yaml` after those already in `named` (an
+/// overlay's after its guide's: none may redefine one), reporting bad and duplicate names, then
+/// compiles each in its own right, reporting its problems once, where it is defined.
+pub(super) fn register_named<'r>(
+    session: &mut Session<'_>,
+    vocab: Vocab<'_>,
+    named: &mut NamedTable<'r>,
+    file: &'r ConditionsFile,
+) -> Vec<Label> {
+    let mut names = Names::default();
+    let mut labels = Vec::new();
+    let mut indices = Vec::new();
+    for (offset, (name, def)) in file.0.iter().enumerate() {
+        let checked = check_identifier("a condition name", &name.value).and_then(|()| {
+            if named.contains(&name.value) && names.get(&name.value).is_none() {
+                Err(ProblemKind::NamedConditionRedefined {
+                    name: name.value.clone(),
+                })
+            } else {
+                names.insert("named condition", name, offset)
+            }
+        });
+        if let Err(kind) = checked {
+            let item = Some(Item::NamedCondition(name.value.clone()));
+            session.problem(CONDITIONS_FILE, syntax::position_of(name), item, kind);
+        }
+        indices.push(named.add(&name.value, &def.when));
+        labels.push(Label {
+            id: name.value.clone(),
+            label: def.description.clone().unwrap_or_default(),
+        });
+    }
+    for index in indices {
+        named.compile_own(index, vocab, CONDITIONS_FILE, session.problems());
+    }
+    labels
 }

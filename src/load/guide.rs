@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::condition::{Compiler, NamedTable};
+use super::condition::{Compiler, NamedTable, register_named};
 use super::facts::{self, check_identifier};
 use super::references;
 use super::references::References;
@@ -52,7 +52,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
 
     let conditions_file = conditions_file.unwrap_or_default();
     let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE));
-    let named_labels = named_conditions(&mut session, vocab, &mut named, &conditions_file);
+    let named_labels = register_named(&mut session, vocab, &mut named, &conditions_file);
     let scope = scope(&mut session, vocab, &mut named, &guide_file);
 
     let refs = References {
@@ -203,35 +203,6 @@ fn labels(
         });
     }
     (labels, names)
-}
-
-/// Registers every named condition (reporting bad and duplicate names), then compiles each in
-/// its own right, reporting its problems once, where it is defined.
-fn named_conditions<'r>(
-    session: &mut Session<'_>,
-    vocab: Vocab<'_>,
-    named: &mut NamedTable<'r>,
-    file: &'r ConditionsFile,
-) -> Vec<Label> {
-    let mut names = Names::default();
-    let mut labels = Vec::new();
-    for (index, (name, def)) in file.0.iter().enumerate() {
-        let checked = check_identifier("a condition name", &name.value)
-            .and_then(|()| names.insert("named condition", name, index));
-        if let Err(kind) = checked {
-            let item = Some(Item::NamedCondition(name.value.clone()));
-            session.problem(CONDITIONS_FILE, syntax::position_of(name), item, kind);
-        }
-        named.add(&name.value, &def.when);
-        labels.push(Label {
-            id: name.value.clone(),
-            label: def.description.clone().unwrap_or_default(),
-        });
-    }
-    for index in 0..labels.len() {
-        named.compile_own(index, vocab, CONDITIONS_FILE, session.problems());
-    }
-    labels
 }
 
 fn scope(

@@ -8,13 +8,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::condition::{Compiler, NamedTable};
+use super::condition::{Compiler, NamedTable, register_named};
 use super::facts::{self, check_identifier};
 use super::references::keyword;
 use super::session::{Folder, Names, Session, content_hash};
 use crate::error::{Error, Item, ProblemKind, shorten};
 use crate::language::{Delivery, Format, Structure};
-use crate::model::guide::{Guide, Label};
+use crate::model::guide::Guide;
 use crate::model::overlay::{Delivered, Overlay, OverlayMetadata, PossibleFlag, Referral, Service};
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::vocabulary::{Vocab, Vocabulary};
@@ -70,7 +70,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     for n in &core.named {
         named.add_compiled(&n.id, &n.condition, n.size);
     }
-    let labels = local_conditions(&mut session, vocab, &mut named, &conditions_file);
+    let labels = register_named(&mut session, vocab, &mut named, &conditions_file);
     let mut loader = Services {
         session: &mut session,
         guide,
@@ -146,43 +146,6 @@ fn metadata(
         content_hash: overlay_hash,
         rules_hash,
     }
-}
-
-/// Registers the overlay's named conditions after the guide's (none may redefine one), then
-/// compiles each in its own right.
-fn local_conditions<'r>(
-    session: &mut Session<'_>,
-    vocab: Vocab<'_>,
-    named: &mut NamedTable<'r>,
-    file: &'r ConditionsFile,
-) -> Vec<Label> {
-    let mut names = Names::default();
-    let mut labels = Vec::new();
-    let mut indices = Vec::new();
-    for (offset, (name, def)) in file.0.iter().enumerate() {
-        let checked = check_identifier("a condition name", &name.value).and_then(|()| {
-            if named.contains(&name.value) && names.get(&name.value).is_none() {
-                Err(ProblemKind::NamedConditionRedefined {
-                    name: name.value.clone(),
-                })
-            } else {
-                names.insert("named condition", name, offset)
-            }
-        });
-        if let Err(kind) = checked {
-            let item = Some(Item::NamedCondition(name.value.clone()));
-            session.problem(CONDITIONS_FILE, syntax::position_of(name), item, kind);
-        }
-        indices.push(named.add(&name.value, &def.when));
-        labels.push(Label {
-            id: name.value.clone(),
-            label: def.description.clone().unwrap_or_default(),
-        });
-    }
-    for index in indices {
-        named.compile_own(index, vocab, CONDITIONS_FILE, session.problems());
-    }
-    labels
 }
 
 /// What loading the services needs, and what it builds besides them.

@@ -3,65 +3,61 @@
 //! or a service's name can never turn into a heading, a link or HTML; addresses are
 //! percent-encoded where they would break a link.
 
-use super::{Block, Inline, Line};
+use super::{Inline, Line, ListItem, Markup};
 use crate::result::Status;
 
-/// The document as Markdown, ending with one newline.
-pub(super) fn render(blocks: &[Block<'_>]) -> String {
-    let mut out = String::new();
-    write_blocks(&mut out, blocks);
-    let end = out.trim_end_matches('\n').len();
-    out.truncate(end);
-    out.push('\n');
-    out
+/// Markdown, written into `out`.
+#[derive(Default)]
+pub(super) struct Markdown {
+    out: String,
 }
 
-fn write_blocks(out: &mut String, blocks: &[Block<'_>]) {
-    for block in blocks {
-        match block {
-            Block::Section {
-                level,
-                heading,
-                body,
-            } => {
-                out.push_str(&"#".repeat(usize::from(*level)));
-                out.push(' ');
-                write_line(out, heading);
-                out.push_str("\n\n");
-                write_blocks(out, body);
-            }
-            Block::Group(blocks) => write_blocks(out, blocks),
-            Block::Notice(line) | Block::Quote(line) => {
-                out.push_str("> ");
-                write_line(out, line);
-                out.push_str("\n\n");
-            }
-            Block::Para(line) => {
-                write_line(out, line);
-                out.push_str("\n\n");
-            }
-            Block::Field(label, line) => {
-                out.push_str(&format!("**{label}:** "));
-                write_line(out, line);
-                out.push_str("\n\n");
-            }
-            Block::List { label, items } => {
-                if let Some(label) = label {
-                    out.push_str(&format!("**{label}:**\n\n"));
-                }
-                for item in items {
-                    out.push_str("- ");
-                    write_line(out, &item.line);
-                    out.push('\n');
-                    for detail in &item.details {
-                        out.push_str("  - ");
-                        write_line(out, detail);
-                        out.push('\n');
-                    }
-                }
+impl Markdown {
+    fn block(&mut self, prefix: &str, line: &Line<'_>) {
+        self.out.push_str(prefix);
+        write_line(&mut self.out, line);
+        self.out.push_str("\n\n");
+    }
+}
+
+impl Markup for Markdown {
+    fn heading(&mut self, level: u8, heading: &Line<'_>) {
+        let hashes = "#".repeat(usize::from(level));
+        self.block(&format!("{hashes} "), heading);
+    }
+    fn end_section(&mut self, _: u8) {}
+    fn end_group(&mut self) {}
+    fn notice(&mut self, line: &Line<'_>) {
+        self.block("> ", line);
+    }
+    fn para(&mut self, line: &Line<'_>) {
+        self.block("", line);
+    }
+    fn quote(&mut self, line: &Line<'_>) {
+        self.block("> ", line);
+    }
+    fn field(&mut self, label: &str, line: &Line<'_>) {
+        self.block(&format!("**{label}:** "), line);
+    }
+    fn list(&mut self, label: Option<&str>, items: &[ListItem<'_>]) {
+        let out = &mut self.out;
+        if let Some(label) = label {
+            out.push_str(&format!("**{label}:**\n\n"));
+        }
+        for item in items {
+            out.push_str("- ");
+            write_line(out, &item.line);
+            out.push('\n');
+            for detail in &item.details {
+                out.push_str("  - ");
+                write_line(out, detail);
                 out.push('\n');
             }
         }
+        out.push('\n');
+    }
+    fn output(&mut self) -> &mut String {
+        &mut self.out
     }
 }
 

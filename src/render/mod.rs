@@ -65,6 +65,59 @@ pub(crate) struct ListItem<'a> {
     details: Vec<Line<'a>>,
 }
 
+/// What a back-end does with each kind of block; [`render`] walks the document and calls it.
+trait Markup {
+    /// A section's heading, before its body.
+    fn heading(&mut self, level: u8, heading: &Line<'_>);
+    /// After a section's body.
+    fn end_section(&mut self, level: u8);
+    /// After a group's blocks.
+    fn end_group(&mut self);
+    fn notice(&mut self, line: &Line<'_>);
+    fn para(&mut self, line: &Line<'_>);
+    fn quote(&mut self, line: &Line<'_>);
+    fn field(&mut self, label: &str, line: &Line<'_>);
+    fn list(&mut self, label: Option<&str>, items: &[ListItem<'_>]);
+    /// What was written so far.
+    fn output(&mut self) -> &mut String;
+}
+
+/// Renders `blocks` with a back-end; the result ends with exactly one newline.
+fn render(blocks: &[Block<'_>], markup: &mut impl Markup) -> String {
+    walk(blocks, markup);
+    let out = std::mem::take(markup.output());
+    let end = out.trim_end_matches('\n').len();
+    let mut out = out;
+    out.truncate(end);
+    out.push('\n');
+    out
+}
+
+fn walk(blocks: &[Block<'_>], markup: &mut impl Markup) {
+    for block in blocks {
+        match block {
+            Block::Section {
+                level,
+                heading,
+                body,
+            } => {
+                markup.heading(*level, heading);
+                walk(body, markup);
+                markup.end_section(*level);
+            }
+            Block::Group(blocks) => {
+                walk(blocks, markup);
+                markup.end_group();
+            }
+            Block::Notice(line) => markup.notice(line),
+            Block::Para(line) => markup.para(line),
+            Block::Quote(line) => markup.quote(line),
+            Block::Field(label, line) => markup.field(label, line),
+            Block::List { label, items } => markup.list(*label, items),
+        }
+    }
+}
+
 fn text<'a>(s: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Text(s.into())
 }
@@ -81,7 +134,7 @@ impl Evaluation<'_> {
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn report(&self) -> String {
-        text::render(&document(self))
+        render(&document(self), &mut text::Text::default())
     }
 
     /// The evaluation as Markdown (CommonMark), to paste into a case note or render in a web page:
@@ -100,7 +153,7 @@ impl Evaluation<'_> {
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn to_markdown(&self) -> String {
-        markdown::render(&document(self))
+        render(&document(self), &mut markdown::Markdown::default())
     }
 }
 

@@ -2,74 +2,77 @@
 //! heading indented by two more spaces, lists as `- ` items with their details under them.
 //! Nothing is escaped; line breaks inside a text are folded so that every item stays one line.
 
-use super::{Block, Inline, Line};
+use super::{Inline, Line, ListItem, Markup};
 use crate::result::Status;
 
-/// The document as plain text, ending with one newline.
-pub(super) fn render(blocks: &[Block<'_>]) -> String {
-    let mut out = String::new();
-    write_blocks(&mut out, blocks, 0);
-    let end = out.trim_end_matches('\n').len();
-    out.truncate(end);
-    out.push('\n');
-    out
+/// Plain text, written into `out`, indented by `indent` spaces.
+#[derive(Default)]
+pub(super) struct Text {
+    out: String,
+    indent: usize,
 }
 
-fn write_blocks(out: &mut String, blocks: &[Block<'_>], indent: usize) {
-    for block in blocks {
-        match block {
-            Block::Section {
-                level,
-                heading,
-                body,
-            } => {
-                let line = line_text(heading);
-                push_line(
-                    out,
-                    indent,
-                    &if *level == 2 {
-                        line.to_uppercase()
-                    } else {
-                        line
-                    },
-                );
-                // A part of the report (level 2) indents what it holds; the guide's title does
-                // not, and a rule's body is indented under its heading.
-                let inner = if *level == 1 { indent } else { indent + 2 };
-                write_blocks(out, body, inner);
-                if *level == 2 {
-                    out.push('\n');
-                }
-            }
-            Block::Group(blocks) => {
-                write_blocks(out, blocks, indent);
-                out.push('\n');
-            }
-            Block::Notice(line) | Block::Para(line) => push_line(out, indent, &line_text(line)),
-            Block::Quote(line) => push_line(out, indent, &format!("\"{}\"", line_text(line))),
-            Block::Field(label, line) => {
-                push_line(out, indent, &format!("{label}: {}", line_text(line)));
-            }
-            Block::List { label, items } => {
-                if let Some(label) = label {
-                    push_line(out, indent, &format!("{label}:"));
-                }
-                let item_indent = indent + 2;
-                for item in items {
-                    push_line(out, item_indent, &format!("- {}", line_text(&item.line)));
-                    for detail in &item.details {
-                        push_line(out, item_indent + 4, &line_text(detail));
-                    }
-                }
-            }
-        }
+impl Text {
+    fn line(&mut self, indent: usize, line: &str) {
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.out.push_str(line);
+        self.out.push('\n');
     }
 }
 
-fn push_line(out: &mut String, indent: usize, line: &str) {
-    out.extend(std::iter::repeat_n(' ', indent));
-    out.push_str(line);
-    out.push('\n');
+impl Markup for Text {
+    fn heading(&mut self, level: u8, heading: &Line<'_>) {
+        let line = line_text(heading);
+        let line = if level == 2 {
+            line.to_uppercase()
+        } else {
+            line
+        };
+        self.line(self.indent, &line);
+        // A part of the report (level 2) indents what it holds, and a rule's body is indented
+        // under its heading; the guide's title indents nothing.
+        if level > 1 {
+            self.indent += 2;
+        }
+    }
+    fn end_section(&mut self, level: u8) {
+        if level > 1 {
+            self.indent = self.indent.saturating_sub(2);
+        }
+        if level == 2 {
+            self.out.push('\n');
+        }
+    }
+    fn end_group(&mut self) {
+        self.out.push('\n');
+    }
+    fn notice(&mut self, line: &Line<'_>) {
+        self.line(self.indent, &line_text(line));
+    }
+    fn para(&mut self, line: &Line<'_>) {
+        self.line(self.indent, &line_text(line));
+    }
+    fn quote(&mut self, line: &Line<'_>) {
+        self.line(self.indent, &format!("\"{}\"", line_text(line)));
+    }
+    fn field(&mut self, label: &str, line: &Line<'_>) {
+        self.line(self.indent, &format!("{label}: {}", line_text(line)));
+    }
+    fn list(&mut self, label: Option<&str>, items: &[ListItem<'_>]) {
+        if let Some(label) = label {
+            self.line(self.indent, &format!("{label}:"));
+        }
+        let indent = self.indent + 2;
+        for item in items {
+            self.line(indent, &format!("- {}", line_text(&item.line)));
+            for detail in &item.details {
+                self.line(indent + 4, &line_text(detail));
+            }
+        }
+    }
+    fn output(&mut self) -> &mut String {
+        &mut self.out
+    }
 }
 
 fn line_text(line: &Line<'_>) -> String {
