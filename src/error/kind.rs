@@ -462,7 +462,7 @@ pub enum ProblemKind {
     NoServices,
     /// A service delivering nothing.
     #[error(
-        "`delivers:` needs at least one recommendation id (or `ID#N` for its N-th \"how\" point)"
+        "`delivers:` needs at least one recommendation id (or `RECOMMENDATION#ACTION` for one of its \"how\" points)"
     )]
     DeliversNothing,
     /// A service delivering one recommendation twice.
@@ -481,15 +481,28 @@ pub enum ProblemKind {
         /// The principle.
         principle: String,
     },
-    /// `ID#N` past the recommendation's "how" points.
-    #[error("`{target}`: recommendation `{recommendation}` {}", match count { 0 => "has no \"how\" points".to_owned(), 1 => "has one \"how\" point: `#1`".to_owned(), n => format!("has \"how\" points `#1` to `#{n}`") })]
+    /// `RECOMMENDATION#ACTION` naming no "how" point of the recommendation.
+    #[error("`{target}`: recommendation `{recommendation}` has no \"how\" point `{action}`")]
     NoSuchAction {
         /// The target as written.
         target: String,
         /// The recommendation.
         recommendation: String,
-        /// How many "how" points it has.
-        count: usize,
+        /// The action as written.
+        action: String,
+        /// The closest action id, if one is close.
+        suggestion: Option<String>,
+        /// The recommendation's action ids.
+        actions: Vec<String>,
+    },
+    /// `RECOMMENDATION#N`: a "how" point named by its position, which inserting a point would
+    /// silently change.
+    #[error("`{target}` names a \"how\" point by its number, which changes when points are added")]
+    ActionByNumber {
+        /// The target as written.
+        target: String,
+        /// What to write instead, when the number names a point.
+        instead: Option<String>,
     },
 
     // --- Case files ---------------------------------------------------------------------
@@ -565,6 +578,7 @@ impl ProblemKind {
             OverlayAlreadyLoaded => "overlay_already_loaded", NoServices => "no_services",
             DeliversNothing => "delivers_nothing", DeliversTwice => "delivers_twice",
             DeliversPrinciple => "delivers_principle", NoSuchAction => "no_such_action",
+            ActionByNumber => "action_by_number",
             NoCaseFiles => "no_case_files", ExpectationNeedsStatus => "expectation_needs_status",
             BadExpectedAction => "bad_expected_action",
             ExpectedActionNeedsText => "expected_action_needs_text", Internal => "internal",
@@ -603,6 +617,21 @@ impl ProblemKind {
                 declared,
                 ..
             } => with_list(suggestion, "declared", declared),
+            ProblemKind::NoSuchAction {
+                suggestion,
+                actions,
+                ..
+            } if actions.is_empty() => did_you_mean(suggestion)
+                .or_else(|| Some("the recommendation has no \"how\" points".to_owned())),
+            ProblemKind::NoSuchAction {
+                suggestion,
+                actions,
+                ..
+            } => with_list(suggestion, "its \"how\" points", actions),
+            ProblemKind::ActionByNumber { instead, .. } => Some(match instead {
+                Some(instead) => format!("name it by its id: `{instead}`"),
+                None => "name a \"how\" point by its id".to_owned(),
+            }),
             ProblemKind::ConditionKeys { .. } => {
                 Some("to require several, list them under `all:`".to_owned())
             }

@@ -143,7 +143,7 @@ pub enum Input {
 /// What a problem is about.
 ///
 /// Serialized as `{"kind": "recommendation", "id": "r1"}`; an action adds its rule:
-/// `{"kind": "action", "rule": "r1", "id": "#2"}`.
+/// `{"kind": "action", "rule": "r1", "id": "structured-delivery"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Item {
@@ -171,7 +171,7 @@ pub enum Item {
     Action {
         /// The rule's id.
         rule: String,
-        /// The point: `#N` for the N-th.
+        /// The point's id.
         id: String,
     },
     /// A local service of an overlay.
@@ -224,7 +224,7 @@ impl fmt::Display for Item {
             Item::Guide => f.write_str("the guide"),
             Item::Scope => f.write_str("the scope"),
             Item::Overlay => f.write_str("the overlay"),
-            Item::Action { rule, id } => write!(f, "action {id} of `{rule}`"),
+            Item::Action { rule, id } => write!(f, "action `{rule}#{id}`"),
             other => {
                 let word = other.kind_word().replace('_', " ");
                 write!(f, "{word} `{}`", other.id().unwrap_or_default())

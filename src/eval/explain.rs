@@ -171,6 +171,7 @@ impl<'g> Context<'g, '_> {
                 };
                 let status = Status::from_truth(own.min(rule_truth));
                 (status != Status::DoesNotApply).then(|| ActionResult {
+                    id: Cow::Borrowed(&action.id),
                     text: Cow::Borrowed(&action.text),
                     audiences: Cow::Borrowed(&action.audience_ids),
                     status,

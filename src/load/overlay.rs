@@ -277,7 +277,7 @@ impl Services<'_, '_, '_, '_> {
         delivered
     }
 
-    /// Resolves `ID` or `ID#N` to (recommendation index, "how" point index).
+    /// Resolves `ID` or `ID#ACTION` to (recommendation index, "how" point index).
     fn target(
         &mut self,
         item: &Option<Item>,
@@ -304,22 +304,37 @@ impl Services<'_, '_, '_, '_> {
             self.session.problem(SERVICES_FILE, at, item.clone(), kind);
             return None;
         };
-        let Some(n) = action else {
+        let Some(action) = action else {
             return Some((index, None));
         };
-        let count = recommendations.get(index).map_or(0, |r| r.actions.len());
-        match n.parse::<usize>() {
-            Ok(n) if (1..=count).contains(&n) => Some((index, Some(n - 1))),
-            _ => {
-                let kind = ProblemKind::NoSuchAction {
-                    target: shorten(&target.value),
-                    recommendation: id.to_owned(),
-                    count,
-                };
-                self.session.problem(SERVICES_FILE, at, item.clone(), kind);
-                None
-            }
+        let actions = recommendations
+            .get(index)
+            .map_or(&[][..], |r| &r.actions[..]);
+        if let Some(position) = actions.iter().position(|a| a.id == action) {
+            return Some((index, Some(position)));
         }
+        let kind = if action.parse::<usize>().is_ok() {
+            let instead = action
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| actions.get(n.checked_sub(1)?))
+                .map(|a| format!("{id}#{}", a.id));
+            ProblemKind::ActionByNumber {
+                target: shorten(&target.value),
+                instead,
+            }
+        } else {
+            let ids: Vec<String> = actions.iter().map(|a| a.id.clone()).collect();
+            ProblemKind::NoSuchAction {
+                target: shorten(&target.value),
+                recommendation: id.to_owned(),
+                action: shorten(action),
+                suggestion: suggest::closest(action, ids.iter().map(String::as_str)),
+                actions: ids,
+            }
+        };
+        self.session.problem(SERVICES_FILE, at, item.clone(), kind);
+        None
     }
 
     /// Every flag `service` can get under recommendation `rule`: for each `fit:` governing the

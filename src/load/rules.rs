@@ -134,9 +134,10 @@ impl Context<'_, '_, '_, '_, '_> {
         let audiences =
             self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
         let outcomes = self.resolve_all(&item, "outcome", self.refs.outcome_names, &raw.outcomes);
-        let actions: Vec<Action> = (1..)
+        let mut action_ids = Names::default();
+        let actions: Vec<Action> = (0..)
             .zip(&raw.how)
-            .filter_map(|(number, action)| self.action(id, number, action))
+            .filter_map(|(index, action)| self.action(id, &mut action_ids, index, action))
             .collect();
         let rated = self.kind == RuleKind::Recommendation;
         let sources = sources(self.session, self.file, item.clone(), &raw.sources, rated);
@@ -299,11 +300,23 @@ impl Context<'_, '_, '_, '_, '_> {
         }
     }
 
-    fn action(&mut self, rule: &str, number: usize, raw: &ActionFile) -> Option<Action> {
+    /// Compiles one "how" point; `ids` are its rule's action ids so far.
+    fn action(
+        &mut self,
+        rule: &str,
+        ids: &mut Names,
+        index: usize,
+        raw: &ActionFile,
+    ) -> Option<Action> {
         let item = Some(Item::Action {
             rule: rule.to_owned(),
-            id: format!("#{number}"),
+            id: raw.id.value.clone(),
         });
+        if let Err(kind) = check_identifier("an action id", &raw.id.value)
+            .and_then(|()| ids.insert("action", &raw.id, index))
+        {
+            self.problem(syntax::position_of(&raw.id), item.clone(), kind);
+        }
         let audiences =
             self.resolve_all(&item, "audience", self.refs.audience_names, &raw.audiences);
         let condition = match &raw.when {
@@ -315,6 +328,7 @@ impl Context<'_, '_, '_, '_, '_> {
             None => None,
         };
         Some(Action {
+            id: raw.id.value.clone(),
             text: raw.text.clone(),
             audience_ids: ids_of(self.refs.audiences, &audiences),
             audiences,

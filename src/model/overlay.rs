@@ -252,8 +252,8 @@ impl Service {
     pub fn referral(&self) -> &Referral {
         &self.referral
     }
-    /// What it delivers, as written: recommendation ids, or `ID#N` for a recommendation's N-th
-    /// "how" point.
+    /// What it delivers, as written: recommendation ids, or `RECOMMENDATION#ACTION` for one of a
+    /// recommendation's "how" points, by its id.
     pub fn delivers(&self) -> &[String] {
         &self.delivers
     }

@@ -149,9 +149,10 @@ impl Serialize for Rule {
 
 /// One "how" point of a rule, possibly narrowed by its own condition.
 ///
-/// Serialized as its text and audiences.
+/// Serialized as its id, text and audiences.
 #[derive(Debug, Clone)]
 pub struct Action {
+    pub(crate) id: String,
     pub(crate) text: String,
     pub(crate) audiences: Vec<usize>,
     /// `audiences` as ids, for results to borrow.
@@ -162,6 +163,10 @@ pub struct Action {
 }
 
 impl Action {
+    /// The point's id, unique within its rule (`RULE#ID` names it from an overlay).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
     /// What to do.
     pub fn text(&self) -> &str {
         &self.text
@@ -176,10 +181,12 @@ impl Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Json<'a> {
+            id: &'a str,
             text: &'a str,
             audiences: &'a [Cow<'static, str>],
         }
         Json {
+            id: &self.id,
             text: &self.text,
             audiences: &self.audience_ids,
         }

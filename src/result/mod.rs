@@ -213,6 +213,8 @@ pub struct EvidenceRef<'g> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionResult<'g> {
+    /// The point's id, unique within its rule.
+    pub id: Cow<'g, str>,
     /// What to do.
     pub text: Cow<'g, str>,
     /// For whom (audience ids).

@@ -83,6 +83,7 @@ impl EvidenceRef<'_> {
 impl ActionResult<'_> {
     pub(super) fn into_owned(self) -> ActionResult<'static> {
         ActionResult {
+            id: owned(self.id),
             text: owned(self.text),
             audiences: owned_texts(self.audiences),
             status: self.status,

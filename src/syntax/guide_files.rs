@@ -193,6 +193,11 @@ pub(crate) struct RuleFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActionFile {
+    /// The point's id, unique within its rule: what overlays (`RULE#ID`), case files and results
+    /// name it by. Lower-case letters, digits, `_` and `-`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub id: Spanned<String>,
+    /// What to do, as the guide says it.
     pub text: String,
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]

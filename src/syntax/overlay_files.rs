@@ -74,7 +74,8 @@ pub(crate) struct ServiceFile {
     pub when: Option<Spanned<Raw>>,
     /// How to refer, and whom to contact.
     pub referral: ReferralFile,
-    /// What it delivers: recommendation ids, or `ID#N` for the N-th "how" point (from 1).
+    /// What it delivers: recommendation ids, or `RECOMMENDATION#ACTION` for one of its "how"
+    /// points, by the point's id.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub delivers: Spanned<Vec<Spanned<String>>>,
 }

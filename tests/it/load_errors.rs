@@ -160,6 +160,34 @@ fn ids_must_be_unique() {
 }
 
 #[test]
+fn action_ids_are_required_well_formed_and_unique_within_their_rule() {
+    let how = |ids: [&str; 2]| {
+        rec("{ flag: true }").replace(
+            "  sources:",
+            &format!(
+                "  how:\n    - id: {}\n      text: A.\n    - id: {}\n      text: B.\n  sources:",
+                ids[0], ids[1]
+            ),
+        )
+    };
+    assert!(crate::fixture::try_guide(&how(["a", "b"])).is_ok());
+    assert_eq!(
+        error("recommendations.yaml", &how(["a", "a"])),
+        "recommendations.yaml:9:11: action `r1#a`: duplicate action id `a` (first defined at line 7)"
+    );
+    assert_eq!(
+        error("recommendations.yaml", &how(["a", "B c"])),
+        "recommendations.yaml:9:11: action `r1#B c`: an action id `B c` must be 1 to 100 characters \
+         of lower-case letters, digits, `_` and `-`, starting with a letter or digit"
+    );
+    let without = rec("{ flag: true }").replace("  sources:", "  how:\n    - text: A.\n  sources:");
+    assert_eq!(
+        error("recommendations.yaml", &without),
+        "recommendations.yaml:7:7: missing key `id`"
+    );
+}
+
+#[test]
 fn references_must_exist() {
     assert_eq!(
         error("recommendations.yaml", &rec("{ condition: yung }")),

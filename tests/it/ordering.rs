@@ -14,7 +14,7 @@ fn rec(id: &str, evidence: &str, when: &str, audiences: &str) -> String {
     };
     format!(
         "- id: {id}\n  title: {id}\n  statement: s\n  evidence: {evidence}\n  audiences: {audiences}\n  when: {when}\n  \
-         how:\n    - text: for leaders\n      audiences: [leaders]\n    - text: for everyone\n  \
+         how:\n    - id: leaders\n      text: for leaders\n      audiences: [leaders]\n    - id: everyone\n      text: for everyone\n  \
          sources: [{{ url: 'https://example.org', wording: verbatim{rating} }}]\n"
     )
 }
@@ -166,8 +166,10 @@ fn actions_with_their_own_condition_narrow_within_the_rule() {
   evidence: strong
   when: { flag: true }
   how:
-    - text: always
-    - text: only for high
+    - id: always
+      text: always
+    - id: only-for-high
+      text: only for high
       when: { level: high }
   sources: [{ url: 'https://example.org', wording: verbatim, rating: strong }]
 ";

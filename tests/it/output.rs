@@ -19,9 +19,11 @@ const RECOMMENDATIONS: &str = "\
       - age: { at_most: 10 }
   why: [Because it works.]
   how:
-    - text: Do it well.
+    - id: well
+      text: Do it well.
       audiences: [leaders]
-    - text: Do more for the high level.
+    - id: more
+      text: Do more for the high level.
       when: { level: high }
   sources:
     - url: https://example.org/r1
@@ -70,6 +72,7 @@ fn json_shape_of_an_evaluation() {
                 ],
                 "missing": ["age"],
                 "actions": [{
+                    "id": "well",
                     "text": "Do it well.",
                     "audiences": ["leaders"],
                     "status": "undetermined",

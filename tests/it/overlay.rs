@@ -409,7 +409,51 @@ services.yaml:6:14: service `s1`: unknown structure `flexble` (did you mean `fle
 services.yaml:9:11: service `s1`: unknown fact `distrct` (did you mean `district`?)
 services.yaml:10:14: service `s1`: unknown recommendation `r2`
 services.yaml:10:18: service `s1`: `p1` is a key principle; a service delivers recommendations (list the recommendations it delivers)
-services.yaml:10:22: service `s1`: `r1#2`: recommendation `r1` has no \"how\" points"
+services.yaml:10:22: service `s1`: `r1#2` names a \"how\" point by its number, which changes when points are added (name a \"how\" point by its id)"
+    );
+}
+
+/// A service delivers one "how" point by its id, so that inserting a point never re-points it.
+#[test]
+fn a_service_names_a_how_point_by_its_id() {
+    let national = practice_guide::parenting_through_adversity();
+    let services = |target: &str| {
+        format!(
+            "- id: s1\n  name: S\n  description: D.\n  delivery: face_to_face\n  format: group\n  \
+             structure: fixed\n  ages: {{ label: any, when: {{ children_ages: {{ is_empty: false }} }} }}\n  \
+             referral: {{ how: H, contact: C }}\n  delivers: ['{target}']\n"
+        )
+    };
+    let overlay = OVERLAY.replace(
+        "extends: test-guide",
+        "extends: parenting-through-adversity-0-10",
+    );
+    let load = |target: &str| {
+        national.with_overlay_files([
+            ("overlay.yaml", overlay.clone()),
+            ("services.yaml", services(target)),
+        ])
+    };
+    let guide = load("reduce-risk-of-harm#structured-delivery").unwrap();
+    let delivered = &guide.overlay().unwrap().services()[0];
+    assert_eq!(
+        delivered.delivers(),
+        ["reduce-risk-of-harm#structured-delivery"]
+    );
+    assert_eq!(
+        load("reduce-risk-of-harm#3").unwrap_err().to_string(),
+        "services.yaml:9:14: service `s1`: `reduce-risk-of-harm#3` names a \"how\" point by its \
+         number, which changes when points are added (name it by its id: \
+         `reduce-risk-of-harm#structured-delivery`)"
+    );
+    assert_eq!(
+        load("reduce-risk-of-harm#structured-delivry")
+            .unwrap_err()
+            .to_string(),
+        "services.yaml:9:14: service `s1`: `reduce-risk-of-harm#structured-delivry`: \
+         recommendation `reduce-risk-of-harm` has no \"how\" point `structured-delivry` (did you \
+         mean `structured-delivery`? its \"how\" points: coordinated-network, \
+         most-effective-models, structured-delivery)"
     );
 }
 

@@ -160,7 +160,7 @@ fn operators_guide() -> Guide {
             n += 1;
             recommendations.push_str(&format!(
                 "- id: r{n}\n  title: r{n}\n  statement: s\n  evidence: {}\n  when: {when}\n  \
-                 how:\n    - text: narrower action {n}\n      when: {b}\n  \
+                 how:\n    - id: narrower\n      text: narrower action {n}\n      when: {b}\n  \
                  sources: [{{ url: 'https://example.org', wording: verbatim, rating: {} }}]\n",
                 ["strong", "promising"][n % 2],
                 ["strong", "promising"][n % 2],

@@ -131,7 +131,8 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
   evidence: strong
   when: { all: [{ flag: true }, { age: { at_most: 10 } }] }
   how:
-    - text: Do it.
+    - id: do-it
+      text: Do it.
       fit: { delivery: [face_to_face] }
   sources: [{ url: 'https://example.org', wording: verbatim }]
 ";
@@ -164,7 +165,7 @@ fn the_schemas_reject_misspelt_keys_and_unknown_words() {
   ages: { label: 0 to 4, when: { children_ages: { contains_any: [age_0] } } }
   when: { postcode_district: { matches: '^EX[0-9]$' } }
   referral: { how: Self-referral, contact: '01234 567890' }
-  delivers: [reduce-risk-of-harm, 'reduce-risk-of-harm#3']
+  delivers: [reduce-risk-of-harm, 'reduce-risk-of-harm#structured-delivery']
 ";
     assert!(schemas.validate(&yaml_to_json(service), services).is_ok());
     for invalid in [
