@@ -66,13 +66,13 @@ impl RuleExpectation {
                     .actions
                     .iter()
                     .enumerate()
-                    .filter(|(_, a)| a.text.contains(expected.text.as_str()))
+                    .filter(|(_, a)| expected.by.names(&a.id, &a.text))
                     .map(|(i, _)| i)
                     .collect();
                 match matching.as_slice() {
                     [] => out.push((
                         self.at,
-                        format!("expected the action \"{}\", not shown", expected.text),
+                        format!("expected the action {}, not shown", expected.by.shown()),
                     )),
                     [i] => {
                         if let Some(flag) = used.get_mut(*i) {
@@ -85,8 +85,8 @@ impl RuleExpectation {
                             out.push((
                                 self.at,
                                 format!(
-                                    "expected the action \"{}\" to be {}, found {}",
-                                    expected.text,
+                                    "expected the action {} to be {}, found {}",
+                                    expected.by.shown(),
                                     want.as_str(),
                                     got.as_str()
                                 ),
@@ -96,8 +96,8 @@ impl RuleExpectation {
                     many => out.push((
                         self.at,
                         format!(
-                            "the expected action \"{}\" matches {} actions: quote more of its text",
-                            expected.text,
+                            "the expected action {} matches {} actions: quote more of its text",
+                            expected.by.shown(),
                             many.len()
                         ),
                     )),
@@ -108,7 +108,8 @@ impl RuleExpectation {
                     out.push((
                         self.at,
                         format!(
-                            "the action \"{}\" is shown ({}) but not expected",
+                            "the action `{}` (\"{}\") is shown ({}) but not expected",
+                            action.id,
                             shorten(&action.text),
                             action.status.as_str()
                         ),

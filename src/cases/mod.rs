@@ -45,11 +45,12 @@
 
 mod compare;
 mod read;
+mod coverage;
 
 use std::fmt;
 use std::path::Path;
 
-use crate::error::{Error, Input, Position, Problem, ProblemKind};
+use crate::error::{Error, Input, Item, Position, Problem, ProblemKind};
 use crate::model::guide::Guide;
 use crate::model::rule::RuleKind;
 use crate::profile::FamilyProfile;
@@ -81,11 +82,20 @@ struct RuleExpectation {
     missing: Option<Vec<String>>,
 }
 
-/// One expected action: a piece of its text, and its status if the case gives one.
+/// One expected action: its id or a piece of its text, and its status if the case gives one.
 #[derive(Debug, Clone)]
 struct ActionExpectation {
-    text: String,
+    by: ActionRef,
     status: Option<Status>,
+}
+
+/// How a case names an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ActionRef {
+    /// By its id (`{ id: structured-delivery }`).
+    Id(String),
+    /// By a piece of its text (`coordinated and jointly owned`).
+    Text(String),
 }
 
 /// The result of running one case.
@@ -98,6 +108,8 @@ pub struct CaseReport {
     pub description: Option<String>,
     /// Every difference between what the case expects and what the guide gave; empty if it passed.
     pub mismatches: Vec<Mismatch>,
+    /// What the case asserts of each rule and action it names: the item and its status.
+    asserted: Vec<(Item, Status)>,
 }
 
 impl CaseReport {
@@ -143,6 +155,34 @@ impl fmt::Display for Mismatch {
 pub struct SuiteReport {
     /// One report per case, in file-name order.
     pub cases: Vec<CaseReport>,
+    /// The guide's rules and actions that no case asserts both ways, in guide order.
+    unasserted: Vec<Unasserted>,
+}
+
+/// A rule or action of the guide that the suite does not assert both ways: no case names it where
+/// it applies, or none where it does not apply (or is undetermined). A case names a rule by
+/// listing it under `expect`; it names an action by listing it (by id or a piece of its text) in
+/// its rule's `actions:`, which also asserts that every action it does not list is not shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unasserted {
+    /// The rule or action.
+    pub item: Item,
+    /// Whether some case asserts that it applies.
+    pub applies: bool,
+    /// Whether some case asserts that it does not apply, or is undetermined.
+    pub otherwise: bool,
+}
+
+impl fmt::Display for Unasserted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let missing = match (self.applies, self.otherwise) {
+            (false, false) => "no case names it",
+            (false, true) => "no case names it where it applies",
+            _ => "no case names it where it does not apply or is undetermined",
+        };
+        write!(f, "{}: {missing}", self.item)
+    }
 }
 
 impl SuiteReport {
@@ -154,6 +194,19 @@ impl SuiteReport {
     /// Every mismatch of every case, in file-name order.
     pub fn mismatches(&self) -> impl Iterator<Item = &Mismatch> {
         self.cases.iter().flat_map(|c| c.mismatches.iter())
+    }
+
+    /// The guide's rules and actions that the suite does not assert both ways (see
+    /// [`Unasserted`]): what a new rule or action added without a case shows up in.
+    ///
+    /// ```
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let report = practice_guide::cases::run_case_dir(guide, "tests/cases")?;
+    /// assert!(report.unasserted().is_empty(), "{:#?}", report.unasserted());
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn unasserted(&self) -> &[Unasserted] {
+        &self.unasserted
     }
 }
 
@@ -197,9 +250,9 @@ pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport,
         let problem = Problem::new(Input::CaseFile, Some(&origin), ProblemKind::NoCaseFiles);
         return Err(Error::one(problem));
     }
-    Ok(SuiteReport {
-        cases: cases.iter().map(|c| c.run(guide)).collect(),
-    })
+    let cases: Vec<CaseReport> = cases.iter().map(|c| c.run(guide)).collect();
+    let unasserted = coverage::unasserted(guide, &cases);
+    Ok(SuiteReport { cases, unasserted })
 }
 
 impl Case {
@@ -223,6 +276,7 @@ impl Case {
     /// does not have is reported as a mismatch.
     pub fn run(&self, guide: &Guide) -> CaseReport {
         let mut mismatches = Vec::new();
+        let mut asserted = Vec::new();
         let mut mismatch = |position: Option<Position>, rule: Option<&str>, message: String| {
             mismatches.push(Mismatch {
                 file: self.file.clone(),
@@ -239,7 +293,7 @@ impl Case {
                     None,
                     format!("the profile does not fit the guide: {err}"),
                 );
-                return self.report(mismatches);
+                return self.report(mismatches, asserted);
             }
         };
         if let Some((expected, at)) = self.scope
@@ -267,7 +321,11 @@ impl Case {
                 .find(|r| r.id == result.id && r.kind == result.kind)
             {
                 Some(expected) => {
-                    for (at, message) in expected.compare(result) {
+                    let differences = expected.compare(result);
+                    if differences.is_empty() {
+                        asserted.extend(coverage::asserted(guide, expected, result));
+                    }
+                    for (at, message) in differences {
                         mismatch(at, Some(&result.id), message);
                     }
                 }
@@ -292,7 +350,7 @@ impl Case {
                 );
             }
         }
-        self.report(mismatches)
+        self.report(mismatches, asserted)
     }
 
     /// What is wrong with a result the case does not list: its status is not `expect.unlisted`,
@@ -316,11 +374,12 @@ impl Case {
         }
     }
 
-    fn report(&self, mismatches: Vec<Mismatch>) -> CaseReport {
+    fn report(&self, mismatches: Vec<Mismatch>, asserted: Vec<(Item, Status)>) -> CaseReport {
         CaseReport {
             file: self.file.clone(),
             description: self.description.clone(),
             mismatches,
+            asserted,
         }
     }
 }

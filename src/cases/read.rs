@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{ActionExpectation, Case, RuleExpectation, kind_word};
+use super::{ActionExpectation, ActionRef, Case, RuleExpectation, kind_word};
 use crate::error::{Error, Input, Item, Position, Problem, ProblemKind, shorten};
 use crate::model::guide::Guide;
 use crate::model::rule::RuleKind;
@@ -315,11 +315,12 @@ impl Reader<'_> {
         value: &Spanned<Raw>,
     ) -> Option<Vec<ActionExpectation>> {
         let Raw::List(items) = &value.value else {
+            let expected = "a list of actions (ids or pieces of their text)";
             self.wrong(
                 syntax::position_of(value),
                 rule,
                 "`actions`",
-                "a list of pieces of action text",
+                expected,
                 &value.value,
             );
             return None;
@@ -329,41 +330,79 @@ impl Reader<'_> {
             let at = syntax::position_of(item);
             match &item.value {
                 Raw::Text(text) if !text.is_empty() => actions.push(ActionExpectation {
-                    text: text.clone(),
+                    by: ActionRef::Text(text.clone()),
                     status: None,
                 }),
                 Raw::Map(entries) => {
-                    let mut text = None;
-                    let mut status = None;
-                    for (key, value) in entries {
-                        match (key.value.as_str(), &value.value) {
-                            ("text", Raw::Text(t)) if !t.is_empty() => text = Some(t.clone()),
-                            ("status", Raw::Text(s)) => {
-                                status = self.status_of(s, syntax::position_of(value));
-                            }
-                            _ => self.problem(
-                                syntax::position_of(key),
-                                rule,
-                                ProblemKind::BadExpectedAction {
-                                    key: shorten(&key.value),
-                                },
-                            ),
-                        }
-                    }
-                    match text {
-                        Some(text) => actions.push(ActionExpectation { text, status }),
-                        None => self.problem(at, rule, ProblemKind::ExpectedActionNeedsText),
+                    if let Some(action) = self.action_entry(rule, entries, at) {
+                        actions.push(action);
                     }
                 }
                 other => self.wrong(
                     at,
                     rule,
                     "an expected action",
-                    "a piece of the action's text, or `{ text, status }`",
+                    "a piece of the action's text, `{ id: ID }`, or `{ text: PIECE, status: STATUS }`",
                     other,
                 ),
             }
         }
         Some(actions)
+    }
+
+    /// `{ id: ID, status: STATUS }` or `{ text: PIECE, status: STATUS }`; an id must be one of the
+    /// rule's actions.
+    fn action_entry(
+        &mut self,
+        rule: Option<&str>,
+        entries: &[(Spanned<String>, Spanned<Raw>)],
+        at: Option<Position>,
+    ) -> Option<ActionExpectation> {
+        let mut by = None;
+        let mut status = None;
+        for (key, value) in entries {
+            let value_at = syntax::position_of(value);
+            match (key.value.as_str(), &value.value) {
+                ("text", Raw::Text(t)) if !t.is_empty() => by = Some(ActionRef::Text(t.clone())),
+                ("id", Raw::Text(id)) => {
+                    self.check_action_id(rule, id, value_at);
+                    by = Some(ActionRef::Id(id.clone()));
+                }
+                ("status", Raw::Text(s)) => status = self.status_of(s, value_at),
+                _ => {
+                    let kind = ProblemKind::BadExpectedAction {
+                        key: shorten(&key.value),
+                    };
+                    self.problem(syntax::position_of(key), rule, kind);
+                }
+            }
+        }
+        if by.is_none() {
+            self.problem(at, rule, ProblemKind::ExpectedActionNeedsText);
+        }
+        Some(ActionExpectation { by: by?, status })
+    }
+
+    /// Reports an action id the rule does not have, with the closest.
+    fn check_action_id(&mut self, rule: Option<&str>, id: &str, at: Option<Position>) {
+        let Some(rule_id) = rule else { return };
+        let rules = match self.kind {
+            RuleKind::Recommendation => self.guide.recommendations().collect::<Vec<_>>(),
+            RuleKind::Principle => self.guide.principles().collect(),
+        };
+        let Some(found) = rules.into_iter().find(|r| r.id() == rule_id) else {
+            return;
+        };
+        let ids: Vec<String> = found.actions().iter().map(|a| a.id().to_owned()).collect();
+        if !ids.iter().any(|a| a == id) {
+            let kind = ProblemKind::NoSuchAction {
+                target: format!("{rule_id}#{}", shorten(id)),
+                recommendation: rule_id.to_owned(),
+                action: shorten(id),
+                suggestion: suggest::closest(id, ids.iter().map(String::as_str)),
+                actions: ids,
+            };
+            self.problem(at, rule, kind);
+        }
     }
 }

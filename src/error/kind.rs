@@ -514,14 +514,14 @@ pub enum ProblemKind {
     ExpectationNeedsStatus,
     /// An expected action with a key it does not take.
     #[error(
-        "an expected action is `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value"
+        "an expected action is `{{ id: ID, status: STATUS }}` or `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value"
     )]
     BadExpectedAction {
         /// The key.
         key: String,
     },
-    /// An expected action without `text:`.
-    #[error("an expected action needs `text:`")]
+    /// An expected action without `id:` or `text:`.
+    #[error("an expected action needs `id:` or `text:`")]
     ExpectedActionNeedsText,
 
     /// A problem the crate cannot explain; please report it.

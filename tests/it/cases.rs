@@ -87,8 +87,8 @@ fn evidence_missing_facts_and_actions_are_compared() {
             "case.yaml:10:5: rule `reduce-risk-of-harm`: expected missing facts [barriers], found []",
             "case.yaml:10:5: rule `reduce-risk-of-harm`: expected the action \"Fixed and structured\", \
              not shown",
-            "case.yaml:10:5: rule `reduce-risk-of-harm`: the action \"Focus on the intervention models \
-             and practices shown to be m…\" is shown (applies) but not expected",
+            "case.yaml:10:5: rule `reduce-risk-of-harm`: the action `most-effective-models` (\"Focus on the intervention models \
+             and practices shown to be m…\") is shown (applies) but not expected",
         ]
     );
 }
@@ -192,4 +192,81 @@ fn a_folder_with_a_bad_case_fails_naming_every_problem() {
             .contains("b.yaml:3:10: unknown status `maybe`"),
         "{err}"
     );
+}
+
+#[test]
+fn the_embedded_suite_asserts_every_rule_and_action_both_ways() {
+    let guide = practice_guide::parenting_through_adversity();
+    let report = run_case_dir(guide, "tests/cases").unwrap();
+    let unasserted: Vec<String> = report
+        .unasserted()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(unasserted.is_empty(), "{unasserted:#?}");
+}
+
+#[test]
+fn a_case_names_actions_by_id_and_an_unknown_id_is_an_error() {
+    let found = mismatches(
+        "  unlisted: applies\n  recommendations:\n    \
+         key-structured-support-targeted-help: does_not_apply\n    \
+         key-mental-health-without-waiting: does_not_apply\n    \
+         reduce-risk-of-harm:\n      status: applies\n      \
+         actions: [{ id: coordinated-network }, { id: most-effective-models, status: applies }]\n",
+    );
+    assert_eq!(found, Vec::<String>::new());
+    let err = case(
+        "  recommendations:\n    reduce-risk-of-harm:\n      status: applies\n      \
+         actions: [{ id: structured-delivry }]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "case.yaml:9:23: recommendation `reduce-risk-of-harm`: `reduce-risk-of-harm#structured-delivry`: \
+         recommendation `reduce-risk-of-harm` has no \"how\" point `structured-delivry` (did you \
+         mean `structured-delivery`? its \"how\" points: coordinated-network, \
+         most-effective-models, structured-delivery)"
+    );
+}
+
+/// A rule or action no case names both ways is reported, so that one added to a guide cannot
+/// pass its suite unreviewed.
+#[test]
+fn the_harness_names_what_no_case_asserts() {
+    let dir = std::env::temp_dir().join(format!("practice-guide-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    case(
+        "a.yaml",
+        &format!(
+            "{FAMILY}expect:\n  unlisted: applies\n  recommendations:\n    \
+                  key-structured-support-targeted-help: does_not_apply\n    \
+                  key-mental-health-without-waiting: does_not_apply\n"
+        ),
+    );
+    let guide = practice_guide::parenting_through_adversity();
+    let report = run_case_dir(guide, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let report = report.unwrap();
+    assert!(report.passed(), "{report}");
+    let unasserted: Vec<String> = report
+        .unasserted()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        unasserted.contains(&"recommendation `reduce-risk-of-harm`: no case names it".to_owned())
+    );
+    assert!(unasserted.contains(
+        &"recommendation `key-mental-health-without-waiting`: no case names it where it applies"
+            .to_owned()
+    ));
+    assert!(unasserted.contains(
+        &"action `key-mental-health-without-waiting#begin-without-waiting`: no case names it where \
+          it applies"
+            .to_owned()
+    ));
+    // Rules listed only through `unlisted` are not named.
+    assert!(unasserted.contains(&"principle `programme-design`: no case names it".to_owned()));
 }
