@@ -4,9 +4,13 @@
 
 use practice_guide::{Status, Wording};
 
-/// The addresses GUIDE.md gives for the guide's pages (`shared/guide/GUIDE.md`). A source at any
-/// other address is invented.
-const KNOWN_ADDRESSES: [&str; 4] = [
+/// The press release's own address: its words are cited there, never at a guide page.
+const PRESS_RELEASE: &str = "https://foundations.org.uk/press-release/new-evidence-reveals-that-parenting-support-can-help-reduce-harm-to-children-and-strengthen-the-parenting-skills-of-parents-facing-adversity/";
+
+/// The addresses GUIDE.md gives for the guide's pages and the press release
+/// (`shared/guide/GUIDE.md`). A source at any other address is invented.
+const KNOWN_ADDRESSES: [&str; 5] = [
+    PRESS_RELEASE,
     "https://foundations.org.uk/toolkit/practice-guides/parenting-through-adversity-0-10/recommendations",
     "https://foundations.org.uk/toolkit/practice-guides/parenting-through-adversity-0-10/evidence-summary",
     "https://foundations.org.uk/toolkit/practice-guides/parenting-through-adversity-0-10/working-with-families",
@@ -94,13 +98,25 @@ fn every_rule_has_a_source_at_an_address_guide_md_gives() {
                 "{}: a source needs a note saying which part",
                 rule.id()
             );
-            // The press release has no address of its own: it must be named in the note.
-            if source.wording == Wording::Summary && rule.id().starts_with("key-") {
+            // The press release's words are cited at its own address, with its title, and no
+            // source at another address quotes it.
+            let quotes_it = note.contains("press release");
+            assert_eq!(
+                source.url == PRESS_RELEASE,
+                note.starts_with("Foundations' press release \"New evidence reveals"),
+                "{}: {note}",
+                rule.id()
+            );
+            if quotes_it && source.url != PRESS_RELEASE {
                 assert!(
-                    note.contains("press release") && note.contains("seed 001"),
-                    "{}",
-                    rule.id()
+                    !note.contains("key recommendation") && !note.contains("\"The Guide shows"),
+                    "{}: the press release's words at {}",
+                    rule.id(),
+                    source.url
                 );
+            }
+            if source.wording == Wording::Summary && rule.id().starts_with("key-") {
+                assert_eq!(source.url, PRESS_RELEASE, "{}", rule.id());
             }
         }
     }
@@ -235,5 +251,57 @@ fn the_sample_profiles_include_a_family_for_each_service_level() {
             levels.iter().any(|l| l == level),
             "no sample family at {level}"
         );
+    }
+}
+
+/// Every text a result can show cites only what a reader can open: no internal document (the
+/// project's notes on the guide, its seed files, its shared folder) is named in any evaluation of
+/// the embedded guide, with or without the example overlay, in JSON, text or Markdown, nor in the
+/// guide's own description (facts, values, named conditions).
+#[test]
+fn no_result_names_a_document_a_reader_cannot_open() {
+    let national = practice_guide::parenting_through_adversity();
+    let local = national
+        .with_overlay_dir("rules/overlays/example-borough")
+        .unwrap();
+    let mut texts = Vec::new();
+    for (guide, dir) in [
+        (national, "examples/profiles"),
+        (&local, "examples/profiles/overlay"),
+    ] {
+        texts.push(serde_json::to_string(guide).unwrap());
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.retain(|p| p.is_file());
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let evaluation = guide.read_profile("p", &text).unwrap().evaluate();
+            texts.push(serde_json::to_string(&evaluation).unwrap());
+            texts.push(evaluation.report());
+            texts.push(evaluation.to_markdown());
+        }
+        // A family every rule applies to: every rule's texts and sources.
+        let case = std::fs::read_to_string("tests/cases/09-all-five-adversities-edge-of-care.yaml")
+            .unwrap();
+        let case = practice_guide::cases::Case::read(guide, "case", &case).unwrap();
+        let evaluation = guide.evaluate(case.profile()).unwrap();
+        texts.push(serde_json::to_string(&evaluation).unwrap());
+        texts.push(evaluation.to_markdown());
+    }
+    assert!(texts.len() > 20);
+    for text in &texts {
+        let lower = text.to_lowercase();
+        for internal in [
+            "guide.md",
+            "seed 0",
+            "seed file",
+            "shared/",
+            "(seed",
+            "seeds/",
+        ] {
+            assert!(!lower.contains(internal), "`{internal}` in:\n{text}");
+        }
     }
 }
