@@ -115,6 +115,7 @@ impl<'g> Context<'g, '_> {
             structure: service.structure,
             ages: Cow::Borrowed(&service.ages),
             action: action.map(|a| Cow::Borrowed(a.text.as_str())),
+            action_id: action.map(|a| Cow::Borrowed(a.id.as_str())),
             reasons,
             missing,
             referral: Cow::Borrowed(&service.referral),

@@ -328,7 +328,7 @@ fn action<'a>(a: &'a ActionResult<'_>) -> Line<'a> {
     if a.status == Status::Undetermined {
         line.extend([Inline::Emph(Cow::Borrowed("(undetermined)")), text(" ")]);
     }
-    line.push(text(&*a.text));
+    line.extend([text(&*a.text), text(" ("), Inline::Code(&a.id), text(")")]);
     if !a.audiences.is_empty() {
         let audiences = format!("(for {})", a.audiences.join(", "));
         line.extend([text(" "), Inline::Emph(Cow::Owned(audiences))]);
@@ -390,7 +390,11 @@ fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
     ]);
     let mut details = Vec::new();
     if let Some(action) = &s.action {
-        details.push(vec![text("Delivers: "), text(&**action)]);
+        let mut line = vec![text("Delivers: "), text(&**action)];
+        if let Some(id) = &s.action_id {
+            line.extend([text(" ("), Inline::Code(id), text(")")]);
+        }
+        details.push(line);
     }
     let mut eligible = decided(s.status, &s.reasons, &[], "Eligible because ", "");
     if !eligible.is_empty() {

@@ -332,6 +332,9 @@ pub struct ServiceResult<'g> {
     /// recommendation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<Cow<'g, str>>,
+    /// The id of that "how" point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<Cow<'g, str>>,
     /// The tests of its ages and eligibility that decided the status.
     pub reasons: Vec<Reason<'g>>,
     /// For an undetermined service, the unknown facts that would decide it.

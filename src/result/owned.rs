@@ -142,6 +142,7 @@ impl ServiceResult<'_> {
             structure: self.structure,
             ages: owned(self.ages),
             action: self.action.map(owned),
+            action_id: self.action_id.map(owned),
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
             missing: owned_list(self.missing),
             referral: Cow::Owned(self.referral.into_owned()),

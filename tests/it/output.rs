@@ -152,8 +152,8 @@ RECOMMENDATIONS
       - flag is true: yes (profile: true)
       - age is at most 10 years: yes (profile: 3)
     How:
-      - Do it well. (for leaders)
-      - Do more for the high level. — because level is high
+      - Do it well. (well) (for leaders)
+      - Do more for the high level. (more) — because level is high
     Principles: p1
     Sources:
       - the statement <https://example.org/r1> (guide's own words)
@@ -239,8 +239,8 @@ Local offer: Test overlay (`test-overlay` version 0.1.0, fictional, `OVERLAY-HAS
 
 **How:**
 
-- Do it well. *(for leaders)*
-- Do more for the high level. — because level is high
+- Do it well. (`well`) *(for leaders)*
+- Do more for the high level. (`more`) — because level is high
 
 **Local services:**
 
