@@ -184,7 +184,8 @@ fn an_edge_of_care_family_gets_the_structured_programme_and_a_flag_on_the_flexib
         .find(|r| r.id == "reduce-risk-of-harm")
         .unwrap()
         .services[0];
-    // It delivers recommendation 1's third "how" point, and the flag cites that point.
+    // It delivers recommendation 1's structured-delivery "how" point, and the flag cites it.
+    assert_eq!(modules.action_id.as_deref(), Some("structured-delivery"));
     assert!(
         modules
             .action
