@@ -138,8 +138,8 @@
 // The crate, in the order of its data flow; each module uses only those above it
 // (ARCHITECTURE.md; checked by tests/it/architecture.rs).
 pub mod limits;
-mod error;
 mod suggest;
+mod error;
 mod profile;
 mod language;
 mod syntax;

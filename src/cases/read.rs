@@ -50,6 +50,14 @@ impl Case {
     /// );
     /// ```
     pub fn read(guide: &Guide, origin: &str, text: &str) -> Result<Case, Error> {
+        Case::read_unlocated(guide, origin, text).map_err(|err| {
+            let mut problems = err.into_problems();
+            syntax::fill_ends(&mut problems, origin, text);
+            Error::new(problems)
+        })
+    }
+
+    fn read_unlocated(guide: &Guide, origin: &str, text: &str) -> Result<Case, Error> {
         let file: CaseFile =
             syntax::parse(Input::CaseFile, origin, text, Budget::RuleFile).map_err(Error::one)?;
         let mut problems = Vec::new();
@@ -124,11 +132,7 @@ impl Reader<'_> {
     fn status_of(&mut self, text: &str, at: Option<Position>) -> Option<Status> {
         let status = Status::parse(text);
         if status.is_none() {
-            let kind = ProblemKind::UnknownReference {
-                what: "status".to_owned(),
-                name: shorten(text),
-                suggestion: suggest::closest(text, STATUSES),
-            };
+            let kind = ProblemKind::unknown("status", text, STATUSES);
             self.problem(at, None, kind);
         }
         status
@@ -150,11 +154,7 @@ impl Reader<'_> {
             self.problem(
                 at,
                 None,
-                ProblemKind::UnknownReference {
-                    what: kind_word(kind).to_owned(),
-                    name: shorten(&id.value),
-                    suggestion: suggest::closest(&id.value, rules.iter().copied()),
-                },
+                ProblemKind::unknown(kind_word(kind), &id.value, rules.iter().copied()),
             );
             return None;
         }
@@ -275,11 +275,7 @@ impl Reader<'_> {
             self.problem(
                 at,
                 rule,
-                ProblemKind::UnknownReference {
-                    what: "evidence level".to_owned(),
-                    name: level.clone(),
-                    suggestion: suggest::closest(level, scale.iter().map(|l| l.id.as_str())),
-                },
+                ProblemKind::unknown("evidence level", level, scale.iter().map(|l| l.id.as_str())),
             );
         }
     }

@@ -288,6 +288,8 @@ pub enum ProblemKind {
         name: String,
         /// The closest existing name, if one is close.
         suggestion: Option<String>,
+        /// The names that exist, in their order (empty when there are too many to list).
+        known: Vec<String>,
     },
     /// Named conditions that refer to each other in a loop.
     #[error("named conditions refer to each other in a cycle: {}", chain.join(" → "))]
@@ -529,7 +531,30 @@ pub enum ProblemKind {
     Internal,
 }
 
+/// The most names a message lists.
+const MAX_LISTED: usize = 12;
+
 impl ProblemKind {
+    /// An unknown reference to a `what` named `name`, among `known` (in their order): with the
+    /// closest as a suggestion, and the list itself when it is short.
+    pub(crate) fn unknown<'a>(
+        what: &str,
+        name: &str,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> ProblemKind {
+        let known: Vec<&str> = known.into_iter().collect();
+        ProblemKind::UnknownReference {
+            what: what.to_owned(),
+            name: super::shorten(name),
+            suggestion: crate::suggest::closest(name, known.iter().copied()),
+            known: if known.len() <= MAX_LISTED {
+                known.iter().map(|k| (*k).to_owned()).collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
     /// A stable, machine-readable name of the kind of problem, e.g. `unknown_fact`: the `code`
     /// field of its JSON form.
     pub fn code(&self) -> &'static str {
@@ -606,8 +631,14 @@ impl ProblemKind {
             ProblemKind::DuplicateKey { .. } => Some("give it once".to_owned()),
             ProblemKind::TooManyProblems { .. } => Some("fix these and try again".to_owned()),
             ProblemKind::UnknownFact { suggestion, .. }
-            | ProblemKind::UnknownFactType { suggestion, .. }
-            | ProblemKind::UnknownReference { suggestion, .. } => did_you_mean(suggestion),
+            | ProblemKind::UnknownFactType { suggestion, .. } => did_you_mean(suggestion),
+            // The names are listed when there are few, or when none is close.
+            ProblemKind::UnknownReference {
+                suggestion, known, ..
+            } if !known.is_empty() && (suggestion.is_none() || known.len() <= 6) => {
+                with_list(suggestion, "one of", known)
+            }
+            ProblemKind::UnknownReference { suggestion, .. } => did_you_mean(suggestion),
             ProblemKind::UnknownOperator {
                 suggestion, valid, ..
             } => with_list(suggestion, "valid here", valid),

@@ -286,6 +286,11 @@ impl Problem {
         self
     }
 
+    /// Where the problem ends, when the caller can tell from the text.
+    pub(crate) fn set_end(&mut self, end: Option<Position>) {
+        self.end = end.filter(|_| self.start.is_some());
+    }
+
     /// What the problem is about.
     pub(crate) fn about(mut self, item: Option<Item>) -> Self {
         self.item = item;

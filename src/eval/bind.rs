@@ -51,16 +51,23 @@ pub(super) fn read(
     text: &str,
     syntax: Syntax,
 ) -> Result<Slots, Error> {
-    if syntax == Syntax::Json {
-        strict_json(origin, text)?;
-    }
-    let root: Spanned<Raw> =
-        syntax::parse(Input::Profile, origin, text, Budget::Profile).map_err(Error::one)?;
-    if syntax == Syntax::Json && matches!(root.value, Raw::Null) {
-        let problem = not_a_mapping(Input::Profile, origin, &root);
-        return Err(Error::one(problem));
-    }
-    from_raw(vocab, Input::Profile, origin, root)
+    let read = || {
+        if syntax == Syntax::Json {
+            strict_json(origin, text)?;
+        }
+        let root: Spanned<Raw> =
+            syntax::parse(Input::Profile, origin, text, Budget::Profile).map_err(Error::one)?;
+        if syntax == Syntax::Json && matches!(root.value, Raw::Null) {
+            let problem = not_a_mapping(Input::Profile, origin, &root);
+            return Err(Error::one(problem));
+        }
+        from_raw(vocab, Input::Profile, origin, root)
+    };
+    read().map_err(|err| {
+        let mut problems = err.into_problems();
+        syntax::fill_ends(&mut problems, origin, text);
+        Error::new(problems)
+    })
 }
 
 /// Binds a profile read as a YAML value (a whole file, or a case file's `profile:`); an empty

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Input, Item, Problem, ProblemKind};
 use crate::model::guide::{Core, Guide};
 use crate::model::rule::{Rule, RuleKind};
-use crate::suggest;
 
 /// What to keep of an evaluation: options as a caller (or a request) gives them, by id.
 ///
@@ -89,17 +88,14 @@ impl Guide {
     /// let err = guide.filter(&EvaluationOptions::new().min_evidence("strnog")).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "option `min_evidence`: unknown evidence level `strnog` (did you mean `strong`?)"
+    ///     "option `min_evidence`: unknown evidence level `strnog` \
+    ///      (did you mean `strong`? one of: strong, good, promising, not_known)"
     /// );
     /// ```
     pub fn filter(&self, options: &EvaluationOptions) -> Result<Filter, Error> {
         let mut problems = Vec::new();
         let mut unknown = |option: &str, what: &str, name: &str, known: Vec<&str>| {
-            let kind = ProblemKind::UnknownReference {
-                what: what.to_owned(),
-                name: crate::error::shorten(name),
-                suggestion: suggest::closest(name, known),
-            };
+            let kind = ProblemKind::unknown(what, name, known);
             let item = Some(Item::Option(option.to_owned()));
             problems.push(Problem::new(Input::Options, None, kind).about(item));
         };

@@ -251,11 +251,7 @@ impl<'c, 'r> Compiler<'c, 'r> {
         let Some(&index) = self.named.by_name.get(name.as_str()) else {
             if !self.named.unreadable {
                 let names = self.named.entries.iter().map(|e| e.name);
-                let kind = ProblemKind::UnknownReference {
-                    what: "named condition".to_owned(),
-                    name: shorten(name),
-                    suggestion: suggest::closest(name, names),
-                };
+                let kind = ProblemKind::unknown("named condition", name, names);
                 self.problem(at, kind);
             }
             return None;

@@ -295,11 +295,8 @@ impl Services<'_, '_, '_, '_> {
                     principle: id.to_owned(),
                 }
             } else {
-                ProblemKind::UnknownReference {
-                    what: "recommendation".to_owned(),
-                    name: shorten(id),
-                    suggestion: suggest::closest(id, recommendations.iter().map(|r| r.id.as_str())),
-                }
+                let ids = recommendations.iter().map(|r| r.id.as_str());
+                ProblemKind::unknown("recommendation", id, ids)
             };
             self.session.problem(SERVICES_FILE, at, item.clone(), kind);
             return None;

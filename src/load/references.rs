@@ -5,11 +5,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::session::{Names, Session};
-use crate::error::{Item, ProblemKind, shorten};
+use crate::error::{Item, ProblemKind};
 use crate::language::{Keyword, Wording};
 use crate::model::guide::{EvidenceLevel, Label};
 use crate::model::rule::{Rule, Source};
-use crate::suggest;
 use crate::syntax::{self, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, SourceFile, Spanned};
 
 /// What rules refer to by id, from `guide.yaml`.
@@ -29,10 +28,8 @@ pub(super) struct RuleLinks {
 
 /// Reads one word of a closed set, or explains (with a suggestion) why it is not one.
 pub(crate) fn keyword<K: Keyword>(text: &Spanned<String>) -> Result<K, ProblemKind> {
-    K::parse(&text.value).ok_or_else(|| ProblemKind::UnknownReference {
-        what: K::WHAT.to_owned(),
-        name: shorten(&text.value),
-        suggestion: suggest::closest(&text.value, K::ALL.iter().map(|k| k.as_str())),
+    K::parse(&text.value).ok_or_else(|| {
+        ProblemKind::unknown(K::WHAT, &text.value, K::ALL.iter().map(|k| k.as_str()))
     })
 }
 
@@ -110,11 +107,11 @@ pub(super) fn link(
                 }
                 None if unchecked => {}
                 None => {
-                    let kind = ProblemKind::UnknownReference {
-                        what: "principle".to_owned(),
-                        name: shorten(&link.value),
-                        suggestion: suggest::closest(&link.value, principle_ids.iter().copied()),
-                    };
+                    let kind = ProblemKind::unknown(
+                        "principle",
+                        &link.value,
+                        principle_ids.iter().copied(),
+                    );
                     let item = Some(Item::Recommendation(raw.id.value.clone()));
                     session.problem(RECOMMENDATIONS_FILE, syntax::position_of(link), item, kind);
                 }

@@ -7,13 +7,12 @@ use super::condition::{Compiler, NamedTable};
 use super::facts::check_identifier;
 use super::references::{References, RuleLinks, ids_of, keyword, link, show, sources};
 use super::session::{Names, Session};
-use crate::error::{Item, Position, ProblemKind, shorten};
+use crate::error::{Item, Position, ProblemKind};
 use crate::language::Keyword;
 use crate::limits;
 use crate::model::condition::Condition;
 use crate::model::rule::{Action, Fit, Rule, RuleKind, Shown};
 use crate::model::vocabulary::Vocab;
-use crate::suggest;
 use crate::syntax::{
     self, ActionFile, FitFile, PRINCIPLES_FILE, RECOMMENDATIONS_FILE, Raw, RuleFile, SourceFile,
     Spanned,
@@ -192,14 +191,11 @@ impl Context<'_, '_, '_, '_, '_> {
             (RuleKind::Recommendation, Some(level)) => {
                 let found = scale.iter().position(|l| l.id == level.value);
                 if found.is_none() {
-                    let kind = ProblemKind::UnknownReference {
-                        what: "evidence level".to_owned(),
-                        name: shorten(&level.value),
-                        suggestion: suggest::closest(
-                            &level.value,
-                            scale.iter().map(|l| l.id.as_str()),
-                        ),
-                    };
+                    let kind = ProblemKind::unknown(
+                        "evidence level",
+                        &level.value,
+                        scale.iter().map(|l| l.id.as_str()),
+                    );
                     self.problem(syntax::position_of(level), item, kind);
                 }
                 found
@@ -231,11 +227,7 @@ impl Context<'_, '_, '_, '_, '_> {
             .filter_map(|name| {
                 let found = names.get(&name.value);
                 if found.is_none() {
-                    let kind = ProblemKind::UnknownReference {
-                        what: what.to_owned(),
-                        name: shorten(&name.value),
-                        suggestion: names.closest(&name.value),
-                    };
+                    let kind = ProblemKind::unknown(what, &name.value, names.in_order());
                     self.problem(syntax::position_of(name), item.clone(), kind);
                 }
                 found
@@ -264,14 +256,11 @@ impl Context<'_, '_, '_, '_, '_> {
             let kind = match scale.iter().find(|l| l.id == rating.value) {
                 None => {
                     misspelt = true;
-                    ProblemKind::UnknownReference {
-                        what: "evidence level".to_owned(),
-                        name: shorten(&rating.value),
-                        suggestion: suggest::closest(
-                            &rating.value,
-                            scale.iter().map(|l| l.id.as_str()),
-                        ),
-                    }
+                    ProblemKind::unknown(
+                        "evidence level",
+                        &rating.value,
+                        scale.iter().map(|l| l.id.as_str()),
+                    )
                 }
                 Some(given) if given.unrated => ProblemKind::RatingOnUnratedLevel {
                     level: given.id.clone(),

@@ -121,10 +121,12 @@ impl<'f> Session<'f> {
     /// Fails with every problem found, if there is one.
     pub(crate) fn check(&mut self) -> Result<(), Error> {
         if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::new(std::mem::take(&mut self.problems)))
+            return Ok(());
         }
+        for (name, text) in &self.files {
+            syntax::fill_ends(&mut self.problems, name, text);
+        }
+        Err(Error::new(std::mem::take(&mut self.problems)))
     }
 }
 
@@ -153,6 +155,8 @@ pub(crate) fn content_hash(files: &BTreeMap<&str, &str>) -> String {
 #[derive(Default)]
 pub(crate) struct Names {
     seen: HashMap<String, (usize, Option<Position>)>,
+    /// The ids, in the order recorded.
+    order: Vec<String>,
 }
 
 impl Names {
@@ -172,6 +176,7 @@ impl Names {
             None => {
                 let at = syntax::position_of(id);
                 self.seen.insert(id.value.clone(), (index, at));
+                self.order.push(id.value.clone());
                 Ok(())
             }
         }
@@ -181,8 +186,8 @@ impl Names {
         self.seen.get(id).map(|(i, _)| *i)
     }
 
-    /// The closest recorded id to a misspelt one.
-    pub(crate) fn closest(&self, wrong: &str) -> Option<String> {
-        crate::suggest::closest(wrong, self.seen.keys().map(String::as_str))
+    /// The ids, in the order recorded.
+    pub(crate) fn in_order(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
     }
 }

@@ -215,6 +215,75 @@ pub(crate) fn position_of<T>(spanned: &Spanned<T>) -> Option<Position> {
     position_from(spanned.referenced)
 }
 
+/// Fills in where each problem of `file` ends, from the file's text: the end of the YAML token
+/// (a plain, quoted or flow value, or a key) that starts where the problem does.
+pub(crate) fn fill_ends(problems: &mut [Problem], file: &str, text: &str) {
+    for problem in problems.iter_mut() {
+        if problem.file() == Some(file) && problem.end().is_none() {
+            let end = problem.position().and_then(|start| token_end(text, start));
+            problem.set_end(end);
+        }
+    }
+}
+
+/// Where the YAML token that starts at `start` ends (just after its last character), on the
+/// same line: a quoted value at its closing quote, a flow list or mapping at its closing bracket,
+/// a plain value or key before `: `, `, `, a closing bracket or a comment.
+fn token_end(text: &str, start: Position) -> Option<Position> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(start.line).ok()?.checked_sub(1)?)?;
+    let from = usize::try_from(start.column).ok()?.checked_sub(1)?;
+    let chars: Vec<char> = line.chars().collect();
+    let rest = chars.get(from..)?;
+    let length = match rest.first()? {
+        quote @ ('"' | '\'') => rest
+            .iter()
+            .skip(1)
+            .position(|c| c == quote)
+            .map_or(rest.len(), |at| at + 2),
+        '[' | '{' => {
+            let mut depth = 0usize;
+            let mut length = rest.len();
+            for (i, c) in rest.iter().enumerate() {
+                match c {
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                if depth == 0 {
+                    length = i + 1;
+                    break;
+                }
+            }
+            length
+        }
+        _ => {
+            let mut length = rest.len();
+            for (i, pair) in rest.windows(2).enumerate() {
+                let stop = matches!(pair, [':' | ',', ' '] | [' ', '#'])
+                    || matches!(pair.first(), Some(']' | '}'));
+                if stop {
+                    length = i;
+                    break;
+                }
+            }
+            if length == rest.len() && matches!(rest.last(), Some(':' | ']' | '}')) {
+                length -= 1;
+            }
+            rest.get(..length)?
+                .iter()
+                .rev()
+                .skip_while(|c| c.is_whitespace())
+                .count()
+        }
+    };
+    (length > 0).then(|| Position {
+        line: start.line,
+        column: start.column + length as u64,
+    })
+}
+
 /// A YAML file read from a folder: its path and its text.
 pub(crate) struct YamlFile {
     pub(crate) path: std::path::PathBuf,
@@ -284,5 +353,27 @@ pub(crate) fn read_dir(
         Ok(files)
     } else {
         Err(Error::new(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(text: &str, line: u64, column: u64) -> Option<(u64, u64)> {
+        token_end(text, Position { line, column }).map(|p| (p.line, p.column))
+    }
+
+    #[test]
+    fn a_token_ends_where_yaml_ends_it() {
+        let text =
+            "a: plain value  # comment\nb: \"quoted, here\"\nc: [x, [y]], d\nwhne: 1\n- { e: 1 }\n";
+        assert_eq!(end(text, 1, 4), Some((1, 15)));
+        assert_eq!(end(text, 2, 4), Some((2, 18)));
+        assert_eq!(end(text, 3, 4), Some((3, 12)));
+        assert_eq!(end(text, 3, 5), Some((3, 6)));
+        assert_eq!(end(text, 4, 1), Some((4, 5)));
+        assert_eq!(end(text, 5, 3), Some((5, 11)));
+        assert_eq!(end(text, 9, 1), None);
     }
 }

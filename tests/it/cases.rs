@@ -125,14 +125,15 @@ fn unknown_ids_levels_facts_and_statuses_are_errors() {
     assert_eq!(
         problems,
         [
-            "case.yaml:6:10: unknown status `apply`",
+            "case.yaml:6:10: unknown status `apply` (one of: applies, undetermined, does_not_apply)",
             "case.yaml:8:5: unknown recommendation `reduce-risk-of-harn` (did you mean \
              `reduce-risk-of-harm`?)",
             "case.yaml:9:55: recommendation `reduce-risk-of-harm`: unknown evidence level `strng` (did you \
-             mean `strong`?)",
+             mean `strong`? one of: strong, good, promising, not_known)",
             "case.yaml:9:72: recommendation `reduce-risk-of-harm`: unknown fact `servce_level` (did you mean \
              `service_level`?)",
-            "case.yaml:11:5: unknown principle `reduce-risk-of-harm`",
+            "case.yaml:11:5: unknown principle `reduce-risk-of-harm` (one of: working-with-families, \
+             programme-design)",
             "case.yaml:12:35: principle `programme-design`: a principle has no evidence rating",
             "case.yaml:12:23: principle `programme-design`: an expectation needs `status:` (applies, \
              undetermined or does_not_apply)",
@@ -181,9 +182,9 @@ fn a_folder_with_a_bad_case_fails_naming_every_problem() {
     let err = result.unwrap_err();
     assert_eq!(err.problems().len(), 2, "{err}");
     assert!(
-        err.problems()[0]
-            .to_string()
-            .ends_with("a.yaml:4:5: unknown recommendation `no-such-rule`"),
+        err.problems()[0].to_string().contains(
+            "a.yaml:4:5: unknown recommendation `no-such-rule` (one of: reduce-risk-of-harm,"
+        ),
         "{err}"
     );
     assert!(

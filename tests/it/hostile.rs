@@ -200,7 +200,7 @@ fn a_rule_referring_to_itself() {
         .replace("  sources:", "  principles: [r1]\n  sources:");
     assert_eq!(
         load_error("recommendations.yaml", &text),
-        "recommendations.yaml:6:16: recommendation `r1`: unknown principle `r1`"
+        "recommendations.yaml:6:16: recommendation `r1`: unknown principle `r1` (one of: p1)"
     );
 }
 

@@ -196,12 +196,13 @@ fn references_must_exist() {
     let text = rec("{ flag: true }").replace("  sources:", "  principles: [p2]\n  sources:");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:6:16: recommendation `r1`: unknown principle `p2`"
+        "recommendations.yaml:6:16: recommendation `r1`: unknown principle `p2` (one of: p1)"
     );
     let text = rec("{ flag: true }").replace("  sources:", "  audiences: [leader]\n  sources:");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:6:15: recommendation `r1`: unknown audience `leader` (did you mean `leaders`?)"
+        "recommendations.yaml:6:15: recommendation `r1`: unknown audience `leader` (did you mean \
+         `leaders`? one of: leaders, practitioners)"
     );
 }
 
@@ -223,7 +224,8 @@ fn the_evidence_level_must_be_on_the_scale() {
     let text = rec("{ flag: true }").replace("evidence: strong", "evidence: strng");
     assert_eq!(
         error("recommendations.yaml", &text),
-        "recommendations.yaml:4:13: recommendation `r1`: unknown evidence level `strng` (did you mean `strong`?)"
+        "recommendations.yaml:4:13: recommendation `r1`: unknown evidence level `strng` (did you \
+         mean `strong`? one of: strong, promising, not_known)"
     );
     let guide = GUIDE.replace(
         "    unrated: true\n",
@@ -314,7 +316,7 @@ fn every_problem_in_every_file_is_reported_at_once() {
         lines,
         [
             "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?)",
-            "recommendations.yaml:13:13: recommendation `r2`: unknown evidence level `strng` (did you mean `strong`?)",
+            "recommendations.yaml:13:13: recommendation `r2`: unknown evidence level `strng` (did you mean `strong`? one of: strong, promising, not_known)",
             "recommendations.yaml:14:24: recommendation `r2`: `mdi` is not a declared value of `level` (did you mean `mid`? declared: low, mid, high)",
         ]
     );

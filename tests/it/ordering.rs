@@ -152,8 +152,10 @@ fn unknown_filter_values_are_errors_with_suggestions() {
     assert_eq!(
         err.to_string(),
         "2 problems:\n\
-         option `min_evidence`: unknown evidence level `strng` (did you mean `strong`?)\n\
-         option `audience`: unknown audience `leader` (did you mean `leaders`?)"
+         option `min_evidence`: unknown evidence level `strng` (did you mean `strong`? one of: \
+         strong, promising, not_known)\n\
+         option `audience`: unknown audience `leader` (did you mean `leaders`? one of: leaders, \
+         practitioners)"
     );
 }
 

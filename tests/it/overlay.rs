@@ -405,10 +405,10 @@ fn service_problems_name_file_line_column_and_service() {
         error(&[("overlay.yaml", OVERLAY), ("facts.yaml", FACTS), ("services.yaml", &services)]),
         "\
 6 problems:
-services.yaml:4:13: service `s1`: unknown delivery `face-to-face` (did you mean `face_to_face`?)
-services.yaml:6:14: service `s1`: unknown structure `flexble` (did you mean `flexible`?)
+services.yaml:4:13: service `s1`: unknown delivery `face-to-face` (did you mean `face_to_face`? one of: face_to_face, online, hybrid)
+services.yaml:6:14: service `s1`: unknown structure `flexble` (did you mean `flexible`? one of: fixed, flexible)
 services.yaml:9:11: service `s1`: unknown fact `distrct` (did you mean `district`?)
-services.yaml:10:14: service `s1`: unknown recommendation `r2`
+services.yaml:10:14: service `s1`: unknown recommendation `r2` (one of: r1)
 services.yaml:10:18: service `s1`: `p1` is a key principle; a service delivers recommendations (list the recommendations it delivers)
 services.yaml:10:22: service `s1`: `r1#2` names a \"how\" point by its number, which changes when points are added (name a \"how\" point by its id)"
     );

@@ -56,7 +56,7 @@ fn a_source_rating_is_a_rated_level_of_the_scale() {
     assert_eq!(
         error(&text),
         "recommendations.yaml:9:15: recommendation `r1`: unknown evidence level `strng` (did you \
-         mean `strong`?)"
+         mean `strong`? one of: strong, promising, not_known)"
     );
     let text = rec()
         .replace("evidence: strong", "evidence: not_known")

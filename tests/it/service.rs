@@ -28,8 +28,8 @@ fn problems_serialize_with_a_code_the_item_the_position_and_structured_fields() 
             "file": "family.json",
             "line": 2,
             "column": 12,
-            "end_line": null,
-            "end_column": null,
+            "end_line": 2,
+            "end_column": 18,
             "item": { "kind": "fact", "id": "level" },
             "code": "unknown_value",
             "message": "`hgih` is not a declared value of `level`",
@@ -61,7 +61,10 @@ fn a_problem_says_which_input_it_is_in_and_what_it_is_about() {
     let problem = &options.problems()[0];
     assert_eq!(problem.input(), Input::Options);
     assert_eq!(problem.item(), Some(&Item::Option("audience".to_owned())));
-    assert_eq!(problem.help().as_deref(), Some("did you mean `leaders`?"));
+    assert_eq!(
+        problem.help().as_deref(),
+        Some("did you mean `leaders`? one of: leaders, practitioners")
+    );
     let rules = crate::fixture::try_guide(&one_recommendation("{ flg: true }")).unwrap_err();
     let problem = &rules.problems()[0];
     assert_eq!(problem.input(), Input::RuleFile);
