@@ -214,6 +214,7 @@ impl Reader<'_> {
                     let kind = ProblemKind::UnknownKey {
                         key: shorten(other),
                         suggestion: suggest::closest(other, KEYS),
+                        belongs_to: None,
                         allowed: KEYS.map(str::to_owned).to_vec(),
                     };
                     self.problem(syntax::position_of(key), rule, kind);

@@ -43,6 +43,9 @@ pub enum ProblemKind {
         /// The file names such a folder may hold.
         expected: Vec<String>,
     },
+    /// A file with nothing in it (or only comments) where content is needed.
+    #[error("the file is empty")]
+    EmptyFile,
     /// The text is not valid YAML (or JSON).
     #[error("{detail}")]
     Syntax {
@@ -58,6 +61,9 @@ pub enum ProblemKind {
         key: String,
         /// The closest allowed key, if one is close.
         suggestion: Option<String>,
+        /// The part of the file the key belongs to, when it is a key of another part (it may be
+        /// indented under the wrong parent).
+        belongs_to: Option<String>,
         /// The keys allowed here.
         allowed: Vec<String>,
     },
@@ -566,7 +572,8 @@ impl ProblemKind {
         codes! {
             Io => "io", NotUtf8 => "not_utf8", DuplicateFile => "duplicate_file",
             MissingFile => "missing_file", UnexpectedFile => "unexpected_file",
-            Syntax => "syntax", UnknownKey => "unknown_key", MissingKey => "missing_key",
+            EmptyFile => "empty_file", Syntax => "syntax", UnknownKey => "unknown_key",
+            MissingKey => "missing_key",
             DuplicateKey => "duplicate_key", WrongShape => "wrong_shape",
             LimitExceeded => "limit_exceeded", TooDeep => "too_deep",
             TooManyNodes => "too_many_nodes", TooManyAliases => "too_many_aliases",
@@ -623,6 +630,16 @@ impl ProblemKind {
         };
         match self {
             ProblemKind::Syntax { hint, .. } => hint.clone(),
+            ProblemKind::UnknownKey {
+                key,
+                suggestion: None,
+                belongs_to: Some(part),
+                allowed,
+            } => Some(format!(
+                "`{key}` is a key of {part}, not of this part: check its indentation (allowed \
+                 here: {})",
+                allowed.join(", ")
+            )),
             ProblemKind::UnknownKey {
                 suggestion,
                 allowed,

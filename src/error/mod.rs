@@ -50,6 +50,7 @@ impl Error {
                     kind: ProblemKind::TooManyProblems {
                         limit: limits::MAX_PROBLEMS,
                     },
+                    note: None,
                     ..next
                 });
             }
@@ -261,6 +262,8 @@ pub struct Problem {
     end: Option<Position>,
     item: Option<Item>,
     kind: ProblemKind,
+    /// What else the reader should know (what could not be checked because of this problem).
+    note: Option<String>,
 }
 
 impl Problem {
@@ -272,7 +275,18 @@ impl Problem {
             end: None,
             item: None,
             kind,
+            note: None,
         }
+    }
+
+    /// Adds what else the reader should know.
+    pub(crate) fn set_note(&mut self, note: String) {
+        self.note = Some(note);
+    }
+
+    /// What else the reader should know, e.g. what was not checked because of this problem.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     /// A problem in a rule file.
@@ -283,6 +297,14 @@ impl Problem {
     /// Where the problem starts.
     pub(crate) fn at(mut self, start: Option<Position>) -> Self {
         self.start = start;
+        self
+    }
+
+    /// The same problem `lines` further down its file (for a piece of a file read on its own).
+    pub(crate) fn shifted(mut self, lines: u64) -> Self {
+        for position in [&mut self.start, &mut self.end].into_iter().flatten() {
+            position.line += lines;
+        }
         self
     }
 
@@ -378,12 +400,15 @@ impl fmt::Display for Problem {
         if let Some(help) = self.kind.help() {
             write!(f, " ({help})")?;
         }
+        if let Some(note) = &self.note {
+            write!(f, "; {note}")?;
+        }
         Ok(())
     }
 }
 
 /// Serialized as an object: `input`, `file`, `line`, `column`, `end_line`, `end_column`,
-/// `item`, `code`, `message`, `help`, and the kind's own fields (for example `declared`, the
+/// `item`, `code`, `message`, `help`, `note`, and the kind's own fields (for example `declared`, the
 /// declared values, as a list).
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -398,6 +423,7 @@ impl Serialize for Problem {
             item: Option<&'a Item>,
             message: String,
             help: Option<String>,
+            note: Option<&'a str>,
             #[serde(flatten)]
             kind: &'a ProblemKind,
         }
@@ -411,6 +437,7 @@ impl Serialize for Problem {
             item: self.item.as_ref(),
             message: self.message(),
             help: self.help(),
+            note: self.note.as_deref(),
             kind: &self.kind,
         }
         .serialize(serializer)

@@ -39,6 +39,8 @@ pub(crate) struct NamedTable<'r> {
     /// When the file of named conditions could not be read, a reference to one cannot be
     /// checked: it is left unreported (the file's own problem says it once).
     unreadable: bool,
+    /// How many references were left unchecked so.
+    unchecked: usize,
 }
 
 struct Named<'r> {
@@ -59,7 +61,13 @@ impl<'r> NamedTable<'r> {
             by_name: HashMap::new(),
             entries: Vec::new(),
             unreadable,
+            unchecked: 0,
         }
+    }
+
+    /// How many references to named conditions could not be checked (their file is unreadable).
+    pub(crate) fn unchecked(&self) -> usize {
+        self.unchecked
     }
 
     /// Adds a named condition compiled already (a guide's, for an overlay to use).
@@ -249,7 +257,9 @@ impl<'c, 'r> Compiler<'c, 'r> {
             return None;
         };
         let Some(&index) = self.named.by_name.get(name.as_str()) else {
-            if !self.named.unreadable {
+            if self.named.unreadable {
+                self.named.unchecked += 1;
+            } else {
                 let names = self.named.entries.iter().map(|e| e.name);
                 let kind = ProblemKind::unknown("named condition", name, names);
                 self.problem(at, kind);

@@ -29,12 +29,14 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     let mut session = Session::open(&GUIDE_FOLDER, files);
     let content_hash = session.content_hash();
     let guide_file: Option<GuideFile> = session.parse(GUIDE_FILE);
-    let facts_file: Option<syntax::FactsFile> = session.parse(FACTS_FILE);
-    let conditions_file: Option<ConditionsFile> = session.parse(CONDITIONS_FILE);
-    let principles_file: Option<Vec<RuleFile>> = session.parse(PRINCIPLES_FILE);
-    let recommendations_file: Option<Vec<RuleFile>> = session.parse(RECOMMENDATIONS_FILE);
+    let facts_file: Option<syntax::FactsFile> = session.parse_items(FACTS_FILE);
+    let conditions_file: Option<ConditionsFile> = session.parse_items(CONDITIONS_FILE);
+    let principles_file: Option<Vec<RuleFile>> = session.parse_items(PRINCIPLES_FILE);
+    let recommendations_file: Option<Vec<RuleFile>> = session.parse_items(RECOMMENDATIONS_FILE);
     let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
         // Without the guide's metadata or its vocabulary nothing else can be checked.
+        session.note_unchecked(FACTS_FILE, "the rules, which test facts,");
+        session.note_unchecked(GUIDE_FILE, "the rules, which name its levels and audiences,");
         session.check()?;
         return Err(Error::new(Vec::new()));
     };
@@ -70,6 +72,10 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         recommendations_file,
         principles_file,
     );
+    if named.unchecked() > 0 {
+        let what = format!("{} references to named conditions", named.unchecked());
+        session.note_unchecked(CONDITIONS_FILE, &what);
+    }
     session.check()?;
 
     let program = Program::compile(

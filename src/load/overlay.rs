@@ -42,9 +42,9 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     }
     let content_hash = session.content_hash();
     let overlay_file: Option<OverlayFile> = session.parse(OVERLAY_FILE);
-    let facts_file: Option<FactsFile> = session.parse(FACTS_FILE);
-    let conditions_file: Option<ConditionsFile> = session.parse(CONDITIONS_FILE);
-    let services_file: Option<Vec<ServiceFile>> = session.parse(SERVICES_FILE);
+    let facts_file: Option<FactsFile> = session.parse_items(FACTS_FILE);
+    let conditions_file: Option<ConditionsFile> = session.parse_items(CONDITIONS_FILE);
+    let services_file: Option<Vec<ServiceFile>> = session.parse_items(SERVICES_FILE);
     let (Some(overlay_file), Some(services_file)) = (overlay_file, services_file) else {
         session.check()?;
         return Err(Error::new(Vec::new()));
@@ -80,6 +80,10 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     };
     let services = loader.all(&services_file);
     let delivering = loader.delivering;
+    if named.unchecked() > 0 {
+        let what = format!("{} references to named conditions", named.unchecked());
+        session.note_unchecked(CONDITIONS_FILE, &what);
+    }
     session.check()?;
 
     let overlay = Overlay {

@@ -88,6 +88,9 @@ pub(super) fn link(
     }
     // When principles.yaml could not be read, links into it cannot be checked.
     let unchecked = session.unreadable(PRINCIPLES_FILE);
+    if unchecked && recommendations_raw.iter().any(|r| !r.principles.is_empty()) {
+        session.note_unchecked(PRINCIPLES_FILE, "the recommendations' links to principles");
+    }
     let principle_ids: Vec<&str> = principles_raw.iter().map(|p| p.id.value.as_str()).collect();
     let recommendation_index = index_of(recommendations);
     let principle_index = index_of(principles);

@@ -89,6 +89,38 @@ impl<'f> Session<'f> {
         }
     }
 
+    /// Parses the file `name`, a list or mapping of items, into `T`, reporting the problems of
+    /// every item that does not read; `None` if it is absent or unreadable.
+    pub(crate) fn parse_items<T: for<'de> serde::Deserialize<'de>>(
+        &mut self,
+        name: &'static str,
+    ) -> Option<T> {
+        let text = self.files.get(name)?;
+        match syntax::parse_items(name, text) {
+            Ok(value) => Some(value),
+            Err(problems) => {
+                self.unreadable.insert(name);
+                self.problems.extend(problems);
+                None
+            }
+        }
+    }
+
+    /// Notes on the first problem of the unreadable file `name` what could not be checked
+    /// because of it.
+    pub(crate) fn note_unchecked(&mut self, name: &str, what: &str) {
+        if !self.unreadable.contains(name) {
+            return;
+        }
+        let first = self
+            .problems
+            .iter_mut()
+            .find(|p| p.file() == Some(name) && p.note().is_none());
+        if let Some(problem) = first {
+            problem.set_note(format!("{what} could not be checked until {name} reads"));
+        }
+    }
+
     /// Whether the file `name` is present but could not be parsed.
     pub(crate) fn unreadable(&self, name: &str) -> bool {
         self.unreadable.contains(name)

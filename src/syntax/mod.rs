@@ -7,6 +7,7 @@
 //! see it.
 
 mod guide_files;
+mod keys;
 mod overlay_files;
 mod raw;
 #[cfg(feature = "schema")]
@@ -93,8 +94,62 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
     }
     serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
         let position = err.location().and_then(position_from);
-        Problem::new(input, Some(file), problem_kind(&err, budget)).at(position)
+        let empty = text
+            .lines()
+            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+        let kind = match err.without_snippet() {
+            serde_saphyr::Error::Eof { .. } if empty => ProblemKind::EmptyFile,
+            _ => problem_kind(&err, budget),
+        };
+        Problem::new(input, Some(file), kind).at(position)
     })
+}
+
+/// Parses a rule file whose top level is a list or mapping of items (rules, facts, named
+/// conditions, services), reporting the shape problems of *every* item rather than the first
+/// only: when the whole file does not read, each top-level item of a block-style file is read on
+/// its own and its problem reported at its own lines.
+pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    text: &str,
+) -> Result<T, Vec<Problem>> {
+    let first = match parse::<T>(Input::RuleFile, file, text, Budget::RuleFile) {
+        Ok(value) => return Ok(value),
+        Err(problem) => problem,
+    };
+    let Ok(root) = parse::<Spanned<Raw>>(Input::RuleFile, file, text, Budget::RuleFile) else {
+        return Err(vec![first]);
+    };
+    let starts: Vec<u64> = match &root.value {
+        Raw::List(items) => items.iter().filter_map(position_of).map(|p| p.line).collect(),
+        Raw::Map(entries) => entries
+            .iter()
+            .filter_map(|(key, _)| position_of(key))
+            .map(|p| p.line)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let block = position_of(&root)
+        .and_then(|p| lines.get(usize::try_from(p.line).ok()?.checked_sub(1)?))
+        .is_some_and(|line| !line.trim_start().starts_with(['[', '{']));
+    if !block || starts.len() < 2 {
+        return Err(vec![first]);
+    }
+    let mut problems = Vec::new();
+    for (i, start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(lines.len() as u64, |next| next - 1);
+        let from = usize::try_from(start.saturating_sub(1)).unwrap_or(0);
+        let to = usize::try_from(end).unwrap_or(0).min(lines.len());
+        let chunk = lines.get(from..to).unwrap_or_default().join("\n");
+        if let Err(problem) = parse::<T>(Input::RuleFile, file, &chunk, Budget::RuleFile) {
+            problems.push(problem.shifted(start - 1));
+        }
+    }
+    if problems.is_empty() {
+        problems.push(first);
+    }
+    Err(problems)
 }
 
 /// The parser's error in a rule author's terms: a typed problem where the parser says what it
@@ -108,6 +163,7 @@ fn problem_kind(err: &serde_saphyr::Error, budget: Budget) -> ProblemKind {
         } => ProblemKind::UnknownKey {
             key: shorten(field),
             suggestion: suggest::closest(field, expected.iter().copied()),
+            belongs_to: keys::belongs_to(field, expected).map(str::to_owned),
             allowed: expected.iter().map(|k| (*k).to_owned()).collect(),
         },
         E::SerdeMissingField { field, .. } => ProblemKind::MissingKey {

@@ -39,7 +39,8 @@ fn empty_files() {
     );
     assert_eq!(
         load_error("guide.yaml", ""),
-        "guide.yaml:1:1: unexpected end of input"
+        "guide.yaml:1:1: the file is empty; the rules, which name its levels and audiences, could \
+         not be checked until guide.yaml reads"
     );
     assert_eq!(
         load_error("facts.yaml", "").lines().last().unwrap(),

@@ -34,6 +34,7 @@ fn problems_serialize_with_a_code_the_item_the_position_and_structured_fields() 
             "code": "unknown_value",
             "message": "`hgih` is not a declared value of `level`",
             "help": "did you mean `high`? declared: low, mid, high",
+            "note": null,
             "value": "hgih",
             "fact": "level",
             "suggestion": "high",
