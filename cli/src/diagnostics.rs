@@ -1,0 +1,112 @@
+//! Problems as people and programs read them: `human` (the offending line with a caret, the
+//! problem, and help, as rustc shows them), `plain` (one `file:line:column: message` line each,
+//! for screen readers and grep), `json` (the library's serialized problems).
+
+use std::io::{IsTerminal, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use clap::ValueEnum;
+use practice_guide::{Error, Problem};
+
+use crate::sources::Texts;
+
+/// How problems are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// The offending line with a caret under the column, the problem, and help.
+    Human,
+    /// One `file:line:column: message` line per problem.
+    Plain,
+    /// `{"problems": [...]}`: file, line, column, item, code, message, help, and each kind's
+    /// own fields.
+    Json,
+}
+
+/// Writes `err`'s problems to standard error.
+pub(crate) fn report(err: &Error, texts: &Texts, format: Format) {
+    let styled = std::io::stderr().is_terminal();
+    let text = render(err, texts, format, styled);
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// `err`'s problems, written in `format`.
+pub(crate) fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -> String {
+    match format {
+        Format::Plain => err.problems().iter().map(|p| format!("{p}\n")).collect(),
+        Format::Json => serde_json::to_string_pretty(err).unwrap_or_default() + "\n",
+        Format::Human => {
+            let colour = styled && std::env::var_os("NO_COLOR").is_none();
+            let renderer = if colour {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            };
+            let mut out = String::new();
+            for problem in err.problems() {
+                out.push_str(&renderer.render(&human(problem, texts)));
+                out.push_str("\n\n");
+            }
+            let count = err.problems().len();
+            let noun = if count == 1 { "problem" } else { "problems" };
+            out.push_str(&format!("{count} {noun} found\n"));
+            out
+        }
+    }
+}
+
+/// One problem as a rustc-style report: the title (item and message, with the problem's code),
+/// the line with the span underlined, then help and note.
+fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
+    let title = match problem.item() {
+        Some(item) if problem.file().is_some() => format!("{item}: {}", problem.message()),
+        _ => problem.message(),
+    };
+    let mut group = Group::with_title(Level::ERROR.primary_title(title).id(problem.code()));
+    let snippet = problem.file().zip(problem.position()).and_then(|(file, start)| {
+        let line = texts
+            .get(file)?
+            .lines()
+            .nth(usize::try_from(start.line).ok()?.checked_sub(1)?)?;
+        let from = byte_of(line, start.column);
+        let to = problem
+            .end()
+            .filter(|end| end.line == start.line && end.column > start.column)
+            .map_or(from + 1, |end| byte_of(line, end.column))
+            .clamp(from, line.len().max(from));
+        let line_start = usize::try_from(start.line).ok()?;
+        Some(
+            Snippet::source(line)
+                .line_start(line_start)
+                .path(file)
+                .annotation(AnnotationKind::Primary.span(from..to.max(from))),
+        )
+    });
+    match (snippet, problem.file()) {
+        (Some(snippet), _) => group = group.element(snippet),
+        (None, Some(file)) => {
+            let origin = match problem.position() {
+                Some(p) => Origin::path(file)
+                    .line(usize::try_from(p.line).unwrap_or(0))
+                    .char_column(usize::try_from(p.column).unwrap_or(1).saturating_sub(1)),
+                None => Origin::path(file),
+            };
+            group = group.element(origin);
+        }
+        (None, None) => {}
+    }
+    if let Some(help) = problem.help() {
+        group = group.element(Level::HELP.message(help));
+    }
+    if let Some(note) = problem.note() {
+        group = group.element(Level::NOTE.message(note.to_owned()));
+    }
+    vec![group]
+}
+
+/// The byte offset in `line` of the 1-based character column `column` (its end if past it).
+fn byte_of(line: &str, column: u64) -> usize {
+    let index = usize::try_from(column).unwrap_or(1).saturating_sub(1);
+    line.char_indices()
+        .nth(index)
+        .map_or(line.len(), |(at, _)| at)
+}

@@ -1,0 +1,168 @@
+//! `eval`: evaluate family profiles against a guide, in text, JSON or Markdown.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use practice_guide::{Evaluation, EvaluationOptions};
+
+use crate::Outcome;
+use crate::diagnostics::{self, report};
+use crate::sources::{self, Texts, failed};
+
+/// Evaluate family profiles (YAML or JSON) against a guide: which recommendations and key
+/// principles apply, with the evidence, why, and where the guide says so.
+///
+/// Examples:
+///
+///   practice-guide eval examples/profiles/family-help.yaml
+///
+///   practice-guide eval examples/profiles/*.yaml --format json     # JSON Lines, one per profile
+///
+///   cat family.json | practice-guide eval - --min-evidence strong
+///
+///   practice-guide eval family.yaml --rules rules/my-guide --overlay rules/overlays/my-borough
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(crate) struct Args {
+    /// Profile files (YAML or JSON); `-` reads one from standard input.
+    #[arg(required = true, value_name = "PROFILE")]
+    profiles: Vec<PathBuf>,
+    /// A guide folder to use instead of the embedded guide.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An overlay folder (a local offer) to add: local services under each recommendation.
+    #[arg(long, value_name = "DIR")]
+    overlay: Option<PathBuf>,
+    /// How results are written. With several profiles, `json` writes one line per profile.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
+    /// Keep only recommendations rated at this evidence level or stronger (by id).
+    #[arg(long, value_name = "LEVEL")]
+    min_evidence: Option<String>,
+    /// Keep only rules and actions written for this audience (by id), or for everyone.
+    #[arg(long, value_name = "ID")]
+    audience: Option<String>,
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// A plain-text report for people.
+    Text,
+    /// The evaluation as JSON (its shape: schema/evaluation.schema.json).
+    Json,
+    /// Markdown, for a case note or a web page.
+    Markdown,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    let problems = diagnostics::Format::Human;
+    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), problems) {
+        Ok(guide) => guide,
+        Err(outcome) => return outcome,
+    };
+    let mut options = EvaluationOptions::new();
+    if let Some(level) = &args.min_evidence {
+        options = options.min_evidence(level.clone());
+    }
+    if let Some(audience) = &args.audience {
+        options = options.audience(audience.clone());
+    }
+    let filtered = options != EvaluationOptions::new();
+    let filter = match guide.filter(&options) {
+        Ok(filter) => filter,
+        Err(err) => return sources::fail(&err, &Texts::default(), problems),
+    };
+    let mut outcome = Outcome::Clean;
+    let several = args.profiles.len() > 1;
+    for (index, path) in args.profiles.iter().enumerate() {
+        let (name, text) = match sources::profile_text(path) {
+            Ok(read) => read,
+            Err(message) => return failed(&message),
+        };
+        let family = match guide.read_profile(&name, &text) {
+            Ok(family) => family,
+            Err(err) => {
+                let mut texts = Texts::default();
+                texts.add(&name, &text);
+                report(&err, &texts, problems);
+                outcome = Outcome::Problems;
+                continue;
+            }
+        };
+        let evaluation = family.evaluate_filtered(&filter);
+        let all = family.evaluate();
+        write(args.format, &evaluation, several, index > 0);
+        if filtered {
+            hidden(&evaluation, &all, args.format);
+        }
+    }
+    outcome
+}
+
+/// Writes one evaluation: JSON (one line each when there are several), or a report, separated
+/// from the one before.
+fn write(format: Output, evaluation: &Evaluation<'_>, several: bool, after_another: bool) {
+    let mut out = std::io::stdout();
+    let _ = match format {
+        Output::Json if several => writeln!(out, "{}", json(evaluation, false)),
+        Output::Json => writeln!(out, "{}", json(evaluation, true)),
+        Output::Text | Output::Markdown => {
+            if after_another {
+                let separator = if format == Output::Markdown { "\n---\n" } else { "\n" };
+                let _ = writeln!(out, "{separator}");
+            }
+            let report = if format == Output::Markdown {
+                evaluation.to_markdown()
+            } else {
+                evaluation.report()
+            };
+            write!(out, "{report}")
+        }
+    };
+}
+
+fn json(evaluation: &Evaluation<'_>, pretty: bool) -> String {
+    let written = if pretty {
+        serde_json::to_string_pretty(evaluation)
+    } else {
+        serde_json::to_string(evaluation)
+    };
+    written.unwrap_or_default()
+}
+
+/// Says how many results the filter hid: after a report, or on standard error beside JSON.
+fn hidden(kept: &Evaluation<'_>, all: &Evaluation<'_>, format: Output) {
+    let rules = all.recommendations.len() - kept.recommendations.len();
+    let principles = all.principles.len() - kept.principles.len();
+    let actions = |e: &Evaluation<'_>| -> usize {
+        e.recommendations
+            .iter()
+            .chain(&e.principles)
+            .map(|r| r.actions.len())
+            .sum()
+    };
+    let kept_actions = actions(kept);
+    let all_actions = all
+        .recommendations
+        .iter()
+        .chain(&all.principles)
+        .filter(|r| {
+            kept.recommendations
+                .iter()
+                .chain(&kept.principles)
+                .any(|k| k.id == r.id)
+        })
+        .map(|r| r.actions.len())
+        .sum::<usize>();
+    let line = format!(
+        "The filter hid {rules} recommendation(s), {principles} principle(s) and {} action(s).",
+        all_actions.saturating_sub(kept_actions)
+    );
+    match format {
+        Output::Json => eprintln!("{line}"),
+        Output::Text => println!("\n{line}"),
+        Output::Markdown => println!("\n*{line}*"),
+    }
+}

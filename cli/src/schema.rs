@@ -1,0 +1,61 @@
+//! `schema`: write the JSON Schemas of the rule files and of an evaluation, or print the schema of
+//! a profile for a guide.
+
+use std::path::PathBuf;
+
+use crate::Outcome;
+use crate::diagnostics::Format;
+use crate::sources::{self, failed};
+
+/// Write the JSON Schemas of every kind of rule file and of an evaluation, as the repository
+/// commits them (editors validate rule files against them as you type); or, with `--profile`,
+/// print the JSON Schema of a family's profile for a guide.
+///
+/// Examples:
+///
+///   practice-guide schema --out .            # rules/schema/*.schema.json, schema/evaluation.schema.json
+///
+///   practice-guide schema --profile --overlay rules/overlays/example-borough
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(crate) struct Args {
+    /// The folder to write under (rules/schema/ and schema/ are made in it).
+    #[arg(long, value_name = "DIR", default_value = ".", conflicts_with = "profile")]
+    out: PathBuf,
+    /// Print the JSON Schema of a profile for the guide instead (its facts, types and values).
+    #[arg(long)]
+    profile: bool,
+    /// With `--profile`: a guide folder to use instead of the embedded guide.
+    #[arg(long, value_name = "DIR", requires = "profile")]
+    rules: Option<PathBuf>,
+    /// With `--profile`: an overlay folder whose local facts the profile may give.
+    #[arg(long, value_name = "DIR", requires = "profile")]
+    overlay: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    if args.profile {
+        let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), Format::Human)
+        {
+            Ok(guide) => guide,
+            Err(outcome) => return outcome,
+        };
+        let schema = serde_json::to_string_pretty(&guide.profile_schema()).unwrap_or_default();
+        println!("{schema}");
+        return Outcome::Clean;
+    }
+    for (path, schema) in practice_guide::schema::schemas() {
+        let target = args.out.join(path);
+        if let Some(parent) = target.parent()
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            return failed(&format!("cannot create {}: {e}", parent.display()));
+        }
+        let text = serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
+        if let Err(e) = std::fs::write(&target, text) {
+            return failed(&format!("cannot write {}: {e}", target.display()));
+        }
+        println!("wrote {}", target.display());
+    }
+    Outcome::Clean
+}

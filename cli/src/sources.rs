@@ -1,0 +1,109 @@
+//! Where a verb's guide, overlay and profiles come from, and the files a problem can point into.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use practice_guide::{Error, Guide, Input, ProblemKind};
+
+use crate::Outcome;
+use crate::diagnostics::{Format, report};
+
+/// The texts of the files problems may name, by the name a problem gives them, for snippets.
+#[derive(Default)]
+pub(crate) struct Texts {
+    files: BTreeMap<String, String>,
+}
+
+impl Texts {
+    /// Remembers the YAML files of `dir`, named by their file name (as a guide folder's problems
+    /// name them).
+    pub(crate) fn folder(dir: &Path) -> Texts {
+        let mut texts = Texts::default();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for path in entries.flatten().map(|e| e.path()) {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                if let (Some(name), Ok(text)) = (name, std::fs::read_to_string(&path)) {
+                    texts.files.insert(name, text);
+                }
+            }
+        }
+        texts
+    }
+
+    /// Remembers one text under the name problems give it.
+    pub(crate) fn add(&mut self, name: &str, text: &str) {
+        self.files.insert(name.to_owned(), text.to_owned());
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+}
+
+/// The guide a verb works on: the folder given, or the embedded one; with an overlay if given.
+/// Problems are reported (in `format`) and end the verb.
+pub(crate) fn guide(
+    rules: Option<&Path>,
+    overlay: Option<&Path>,
+    format: Format,
+) -> Result<Guide, Outcome> {
+    let guide = match rules {
+        Some(dir) => Guide::from_dir(dir).map_err(|err| fail(&err, &Texts::folder(dir), format))?,
+        None => practice_guide::parenting_through_adversity().clone(),
+    };
+    match overlay {
+        Some(dir) => guide
+            .with_overlay_dir(dir)
+            .map_err(|err| fail(&err, &Texts::folder(dir), format)),
+        None => Ok(guide),
+    }
+}
+
+/// Reports `err` and says how the verb ends: an I/O error (a folder or file that cannot be
+/// read) is a failure to run, anything else problems found.
+pub(crate) fn fail(err: &Error, texts: &Texts, format: Format) -> Outcome {
+    report(err, texts, format);
+    outcome_of(err)
+}
+
+pub(crate) fn outcome_of(err: &Error) -> Outcome {
+    let io = err
+        .problems()
+        .iter()
+        .all(|p| matches!(p.kind(), ProblemKind::Io { .. }) && p.input() == Input::RuleFile);
+    if io { Outcome::Failed } else { Outcome::Problems }
+}
+
+/// A profile's text, from a file or (for `-`) standard input, with the name problems give it.
+pub(crate) fn profile_text(path: &Path) -> Result<(String, String), String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(("<stdin>".to_owned(), text));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+/// The YAML files of a folder, in name order.
+pub(crate) fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Says a usage or I/O error on stderr, and ends the verb with 2.
+pub(crate) fn failed(message: &str) -> Outcome {
+    eprintln!("error: {message}");
+    Outcome::Failed
+}
