@@ -47,6 +47,8 @@ mod compare;
 mod read;
 mod coverage;
 
+pub use coverage::{Coverage, ItemCoverage, TestCoverage};
+
 use std::fmt;
 use std::path::Path;
 
@@ -110,6 +112,9 @@ pub struct CaseReport {
     pub mismatches: Vec<Mismatch>,
     /// What the case asserts of each rule and action it names: the item and its status.
     asserted: Vec<(Item, Status)>,
+    /// What the guide gave the case's profile: every rule's and action's status, and every
+    /// test's truth (by site).
+    seen: coverage::Seen,
 }
 
 impl CaseReport {
@@ -157,6 +162,8 @@ pub struct SuiteReport {
     pub cases: Vec<CaseReport>,
     /// The guide's rules and actions that no case asserts both ways, in guide order.
     unasserted: Vec<Unasserted>,
+    /// What the cases saw of every rule, action and test.
+    coverage: Coverage,
 }
 
 /// A rule or action of the guide that the suite does not assert both ways: no case names it where
@@ -208,6 +215,12 @@ impl SuiteReport {
     pub fn unasserted(&self) -> &[Unasserted] {
         &self.unasserted
     }
+
+    /// What the suite's profiles made of every rule, action and test of the guide: which
+    /// outcomes some case reached, and which none did (see [`Coverage`]).
+    pub fn coverage(&self) -> &Coverage {
+        &self.coverage
+    }
 }
 
 /// `N cases, M failed` and then every mismatch on its own line.
@@ -252,7 +265,12 @@ pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport,
     }
     let cases: Vec<CaseReport> = cases.iter().map(|c| c.run(guide)).collect();
     let unasserted = coverage::unasserted(guide, &cases);
-    Ok(SuiteReport { cases, unasserted })
+    let coverage = Coverage::of_cases(guide, &cases);
+    Ok(SuiteReport {
+        cases,
+        unasserted,
+        coverage,
+    })
 }
 
 impl Case {
@@ -285,17 +303,19 @@ impl Case {
                 message,
             });
         };
-        let evaluation = match guide.evaluate(&self.profile) {
-            Ok(evaluation) => evaluation,
+        let prepared = match guide.prepare(&self.profile) {
+            Ok(prepared) => prepared,
             Err(err) => {
                 mismatch(
                     None,
                     None,
                     format!("the profile does not fit the guide: {err}"),
                 );
-                return self.report(mismatches, asserted);
+                return self.report(mismatches, asserted, coverage::Seen::default());
             }
         };
+        let evaluation = prepared.evaluate();
+        let seen = coverage::Seen::of(guide, &prepared, &evaluation);
         if let Some((expected, at)) = self.scope
             && evaluation.scope.status != expected
         {
@@ -350,7 +370,7 @@ impl Case {
                 );
             }
         }
-        self.report(mismatches, asserted)
+        self.report(mismatches, asserted, seen)
     }
 
     /// What is wrong with a result the case does not list: its status is not `expect.unlisted`,
@@ -374,12 +394,18 @@ impl Case {
         }
     }
 
-    fn report(&self, mismatches: Vec<Mismatch>, asserted: Vec<(Item, Status)>) -> CaseReport {
+    fn report(
+        &self,
+        mismatches: Vec<Mismatch>,
+        asserted: Vec<(Item, Status)>,
+        seen: coverage::Seen,
+    ) -> CaseReport {
         CaseReport {
             file: self.file.clone(),
             description: self.description.clone(),
             mismatches,
             asserted,
+            seen,
         }
     }
 }

@@ -119,6 +119,15 @@ impl<'g> PreparedProfile<'g> {
         statuses.compute(self.guide, &self.slots);
     }
 
+    /// What each test written in the guide's files (then the overlay's) is for this profile:
+    /// `Some(true)`, `Some(false)`, or `None` when its fact is unknown.
+    pub(crate) fn test_truths(&self) -> Vec<Option<bool>> {
+        self.guide
+            .sites()
+            .map(|site| site.test.holds(self.slots.get(site.fact)))
+            .collect()
+    }
+
     /// The profile as facts by name: what was bound, back in the caller's terms.
     pub fn to_profile(&self) -> FamilyProfile {
         bind::to_profile(self.guide.vocab(), &self.slots)

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use crate::error::{Item, Position, Problem, ProblemKind, shorten};
 use crate::language::Operator;
 use crate::limits;
-use crate::model::condition::{Condition, Leaf, Test};
+use crate::model::condition::{Condition, Leaf, Site, Test};
 use crate::model::guide::Label;
 use crate::model::vocabulary::{Fact, Vocab};
 use crate::suggest;
@@ -36,6 +36,8 @@ use super::session::{Names, Session};
 pub(crate) struct NamedTable<'r> {
     by_name: HashMap<&'r str, usize>,
     entries: Vec<Named<'r>>,
+    /// Every test compiled so far, once each.
+    sites: Vec<Site>,
     /// When the file of named conditions could not be read, a reference to one cannot be
     /// checked: it is left unreported (the file's own problem says it once).
     unreadable: bool,
@@ -60,9 +62,15 @@ impl<'r> NamedTable<'r> {
         NamedTable {
             by_name: HashMap::new(),
             entries: Vec::new(),
+            sites: Vec::new(),
             unreadable,
             unchecked: 0,
         }
+    }
+
+    /// Every test compiled, once each, in the order compiled.
+    pub(crate) fn take_sites(&mut self) -> Vec<Site> {
+        std::mem::take(&mut self.sites)
     }
 
     /// How many references to named conditions could not be checked (their file is unreadable).
@@ -111,7 +119,7 @@ impl<'r> NamedTable<'r> {
         &mut self,
         index: usize,
         vocab: Vocab<'_>,
-        file: &str,
+        file: &'static str,
         problems: &mut Vec<Problem>,
     ) {
         let Some(entry) = self.entries.get(index) else {
@@ -139,7 +147,7 @@ impl<'r> NamedTable<'r> {
 pub(crate) struct Compiler<'c, 'r> {
     vocab: Vocab<'c>,
     named: &'c mut NamedTable<'r>,
-    file: &'c str,
+    file: &'static str,
     item: Option<Item>,
     problems: &'c mut Vec<Problem>,
     /// Named conditions being expanded, innermost last (to detect cycles).
@@ -154,7 +162,7 @@ impl<'c, 'r> Compiler<'c, 'r> {
     pub(crate) fn new(
         vocab: Vocab<'c>,
         named: &'c mut NamedTable<'r>,
-        file: &'c str,
+        file: &'static str,
         item: Option<Item>,
         problems: &'c mut Vec<Problem>,
     ) -> Self {
@@ -306,7 +314,8 @@ impl<'c, 'r> Compiler<'c, 'r> {
         let mut scratch = Vec::new();
         let mut stack = std::mem::take(&mut self.stack);
         stack.push(index);
-        let mut inner = Compiler::new(self.vocab, self.named, self.file, None, &mut scratch);
+        let own = Some(Item::NamedCondition(name.to_owned()));
+        let mut inner = Compiler::new(self.vocab, self.named, self.file, own, &mut scratch);
         inner.stack = stack;
         let compiled = inner.compile(raw).map(|c| (c, inner.nodes));
         let mut stack = std::mem::take(&mut inner.stack);
@@ -344,17 +353,28 @@ impl<'c, 'r> Compiler<'c, 'r> {
             }
         };
         let fact = self.vocab.fact(fact_id)?;
-        let leaf = |test: Test, text: String| {
+        let (file, item) = (self.file, self.item.clone());
+        let leaf = |test: Test, text: String, at: Option<Position>, sites: &mut Vec<Site>| {
+            let text: Box<str> = text.into();
+            sites.push(Site {
+                file,
+                at,
+                item: item.clone(),
+                fact: fact_id,
+                test: test.clone(),
+                text: text.clone(),
+            });
             Condition::Test(Box::new(Leaf {
                 fact: fact_id,
                 test,
-                text: text.into(),
+                text,
             }))
         };
         let Raw::Map(operators) = &body.value else {
             // `fact: value` is shorthand for `fact: { is: value }`.
             let test = self.operator(fact, Operator::Is, body)?;
-            return Some(leaf(test, describe(Operator::Is, &body.value, fact)));
+            let text = describe(Operator::Is, &body.value, fact);
+            return Some(leaf(test, text, key_at, &mut self.named.sites));
         };
         if operators.is_empty() {
             let kind = ProblemKind::NoOperator {
@@ -368,7 +388,8 @@ impl<'c, 'r> Compiler<'c, 'r> {
             .map(|(op, value)| {
                 let operator = self.operator_named(fact, op)?;
                 let test = self.operator(fact, operator, value)?;
-                Some(leaf(test, describe(operator, &value.value, fact)))
+                let text = describe(operator, &value.value, fact);
+                Some(leaf(test, text, syntax::position_of(op), &mut self.named.sites))
             })
             .collect();
         let mut leaves: Vec<Condition> = leaves.into_iter().collect::<Option<_>>()?;

@@ -86,7 +86,9 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
             .chain(&principles)
             .map(|r| r.condition.as_ref()),
     );
+    let sites = named.take_sites();
     let core = Core {
+        sites,
         metadata,
         evidence,
         audiences,

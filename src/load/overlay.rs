@@ -87,6 +87,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     session.check()?;
 
     let overlay = Overlay {
+        sites: named.take_sites(),
         metadata,
         named: super::guide::compiled(named, labels, core.named.len()),
         vocabulary,

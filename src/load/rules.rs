@@ -153,6 +153,7 @@ impl Context<'_, '_, '_, '_, '_> {
         Some(Rule {
             kind: self.kind,
             id: id.to_owned(),
+            at,
             title: raw.title.clone(),
             statement: raw.statement.clone(),
             evidence,
@@ -318,6 +319,7 @@ impl Context<'_, '_, '_, '_, '_> {
         };
         Some(Action {
             id: raw.id.value.clone(),
+            at: syntax::position_of(&raw.id),
             text: raw.text.clone(),
             audience_ids: ids_of(self.refs.audiences, &audiences),
             audiences,

@@ -13,6 +13,7 @@
 use regex::Regex;
 
 use super::truth::Truth;
+use crate::error::{Item, Position};
 use super::value::{FactId, Slot, Slots};
 
 /// A compiled condition.
@@ -36,6 +37,19 @@ pub(crate) struct NamedCondition {
     pub(crate) condition: Condition,
     #[serde(skip)]
     pub(crate) size: usize,
+}
+
+/// One test as a rule file writes it: where, for which item, in words, and compiled. Every test
+/// written in a guide's (or overlay's) files is one site, however many conditions use it through
+/// a named condition; a case suite's coverage counts what each site was seen to be.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    pub(crate) file: &'static str,
+    pub(crate) at: Option<Position>,
+    pub(crate) item: Option<Item>,
+    pub(crate) fact: FactId,
+    pub(crate) test: Test,
+    pub(crate) text: Box<str>,
 }
 
 /// One test of one fact.
@@ -102,6 +116,22 @@ impl Leaf {
 }
 
 impl Condition {
+    /// The condition in words, each test as the report shows it, named conditions expanded:
+    /// `(adversities is not empty and (service_level is family_help or ...))`.
+    pub(crate) fn words(&self) -> String {
+        let join = |items: &[Condition], word: &str| {
+            let parts: Vec<String> = items.iter().map(Condition::words).collect();
+            format!("({})", parts.join(word))
+        };
+        match self {
+            Condition::All(items) => join(items, " and "),
+            Condition::Any(items) => join(items, " or "),
+            Condition::Not(inner) => format!("not {}", inner.words()),
+            Condition::Named(_, inner) => inner.words(),
+            Condition::Test(leaf) => leaf.text.to_string(),
+        }
+    }
+
     /// The condition's truth value on `slots`.
     pub(crate) fn truth(&self, slots: &Slots) -> Truth {
         match self {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::condition::{Condition, NamedCondition};
+use super::condition::{Condition, NamedCondition, Site};
 use super::overlay::Overlay;
 use super::program::Program;
 use super::rule::{Rule, Source};
@@ -48,6 +48,8 @@ pub(crate) struct Core {
     pub(crate) principles: Vec<Rule>,
     /// Every condition again, compiled for statuses (recommendations, then principles).
     pub(crate) program: Program,
+    /// Every test the guide's files write, once each, where it is written.
+    pub(crate) sites: Vec<Site>,
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.
@@ -172,6 +174,12 @@ impl Guide {
     /// The local offer this guide was loaded with, if any.
     pub fn overlay(&self) -> Option<&Overlay> {
         self.overlay.as_deref()
+    }
+
+    /// Every test written in the guide's files, then in the overlay's, once each.
+    pub(crate) fn sites(&self) -> impl Iterator<Item = &Site> {
+        let local = self.overlay.as_deref().into_iter().flat_map(|o| &o.sites);
+        self.core.sites.iter().chain(local)
     }
 
     /// The whole vocabulary, the overlay's facts included.

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::condition::{Condition, NamedCondition};
+use super::condition::{Condition, NamedCondition, Site};
 use super::rule::{Fit, RuleKind};
 use super::vocabulary::Vocabulary;
 use crate::language::{Delivery, Format, Structure};
@@ -32,6 +32,8 @@ pub struct Overlay {
     pub(crate) services: Vec<Service>,
     /// By recommendation index: the services delivering it, in overlay order.
     pub(crate) delivering: Vec<Vec<Delivered>>,
+    /// Every test the overlay's files write, once each.
+    pub(crate) sites: Vec<Site>,
 }
 
 /// What an overlay is: its identity and which guide it extends.

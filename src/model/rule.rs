@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::condition::Condition;
+use crate::error::Position;
 use crate::language::{Delivery, Format, Structure, Wording};
 
 /// Whether a rule is one of the guide's recommendations or one of its key principles.
@@ -38,6 +39,8 @@ impl RuleKind {
 pub struct Rule {
     pub(crate) kind: RuleKind,
     pub(crate) id: String,
+    /// Where its id is written (in recommendations.yaml or principles.yaml).
+    pub(crate) at: Option<Position>,
     pub(crate) title: String,
     pub(crate) statement: String,
     /// Index into the evidence scale (recommendations only).
@@ -104,6 +107,11 @@ impl Rule {
     pub fn why(&self) -> impl ExactSizeIterator<Item = &str> {
         self.shown.why.iter().map(AsRef::as_ref)
     }
+    /// When it applies, in words (named conditions expanded), within the guide's scope; `None`
+    /// for a principle that applies to every family in scope.
+    pub fn when(&self) -> Option<String> {
+        self.condition.as_ref().map(Condition::words)
+    }
     /// Its "how" points.
     pub fn actions(&self) -> &[Action] {
         &self.actions
@@ -153,6 +161,8 @@ impl Serialize for Rule {
 #[derive(Debug, Clone)]
 pub struct Action {
     pub(crate) id: String,
+    /// Where its id is written.
+    pub(crate) at: Option<Position>,
     pub(crate) text: String,
     pub(crate) audiences: Vec<usize>,
     /// `audiences` as ids, for results to borrow.
@@ -166,6 +176,11 @@ impl Action {
     /// The point's id, unique within its rule (`RULE#ID` names it from an overlay).
     pub fn id(&self) -> &str {
         &self.id
+    }
+    /// When it is shown, in words, beyond its rule's condition; `None` when it has no condition
+    /// of its own.
+    pub fn when(&self) -> Option<String> {
+        self.condition.as_ref().map(Condition::words)
     }
     /// What to do.
     pub fn text(&self) -> &str {
