@@ -32,7 +32,11 @@ pub(crate) fn report(err: &Error, texts: &Texts, format: Format) {
 /// `err`'s problems, written in `format`.
 pub(crate) fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -> String {
     match format {
-        Format::Plain => err.problems().iter().map(|p| format!("{p}\n")).collect(),
+        Format::Plain => err
+            .problems()
+            .iter()
+            .map(|p| plain(p, texts) + "\n")
+            .collect(),
         Format::Json => serde_json::to_string_pretty(err).unwrap_or_default() + "\n",
         Format::Human => {
             let colour = styled && std::env::var_os("NO_COLOR").is_none();
@@ -54,6 +58,18 @@ pub(crate) fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -
     }
 }
 
+/// One problem on one line, its file shown by path.
+fn plain(problem: &Problem, texts: &Texts) -> String {
+    let line = problem.to_string();
+    match problem
+        .file()
+        .and_then(|file| Some((texts.path(file), line.strip_prefix(file)?)))
+    {
+        Some((path, rest)) => format!("{path}{rest}"),
+        None => line,
+    }
+}
+
 /// One problem as a rustc-style report: the title (item and message, with the problem's code),
 /// the line with the span underlined, then help and note.
 fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
@@ -62,33 +78,36 @@ fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
         _ => problem.message(),
     };
     let mut group = Group::with_title(Level::ERROR.primary_title(title).id(problem.code()));
-    let snippet = problem.file().zip(problem.position()).and_then(|(file, start)| {
-        let line = texts
-            .get(file)?
-            .lines()
-            .nth(usize::try_from(start.line).ok()?.checked_sub(1)?)?;
-        let from = byte_of(line, start.column);
-        let to = problem
-            .end()
-            .filter(|end| end.line == start.line && end.column > start.column)
-            .map_or(from + 1, |end| byte_of(line, end.column))
-            .clamp(from, line.len().max(from));
-        let line_start = usize::try_from(start.line).ok()?;
-        Some(
-            Snippet::source(line)
-                .line_start(line_start)
-                .path(file)
-                .annotation(AnnotationKind::Primary.span(from..to.max(from))),
-        )
-    });
+    let snippet = problem
+        .file()
+        .zip(problem.position())
+        .and_then(|(file, start)| {
+            let line = texts
+                .get(file)?
+                .lines()
+                .nth(usize::try_from(start.line).ok()?.checked_sub(1)?)?;
+            let from = byte_of(line, start.column);
+            let to = problem
+                .end()
+                .filter(|end| end.line == start.line && end.column > start.column)
+                .map_or(from + 1, |end| byte_of(line, end.column))
+                .clamp(from, line.len().max(from));
+            let line_start = usize::try_from(start.line).ok()?;
+            Some(
+                Snippet::source(line)
+                    .line_start(line_start)
+                    .path(texts.path(file))
+                    .annotation(AnnotationKind::Primary.span(from..to.max(from))),
+            )
+        });
     match (snippet, problem.file()) {
         (Some(snippet), _) => group = group.element(snippet),
         (None, Some(file)) => {
             let origin = match problem.position() {
-                Some(p) => Origin::path(file)
+                Some(p) => Origin::path(texts.path(file))
                     .line(usize::try_from(p.line).unwrap_or(0))
                     .char_column(usize::try_from(p.column).unwrap_or(1).saturating_sub(1)),
-                None => Origin::path(file),
+                None => Origin::path(texts.path(file)),
             };
             group = group.element(origin);
         }

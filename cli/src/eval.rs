@@ -110,7 +110,11 @@ fn write(format: Output, evaluation: &Evaluation<'_>, several: bool, after_anoth
         Output::Json => writeln!(out, "{}", json(evaluation, true)),
         Output::Text | Output::Markdown => {
             if after_another {
-                let separator = if format == Output::Markdown { "\n---\n" } else { "\n" };
+                let separator = if format == Output::Markdown {
+                    "\n---\n"
+                } else {
+                    "\n"
+                };
                 let _ = writeln!(out, "{separator}");
             }
             let report = if format == Output::Markdown {

@@ -20,7 +20,12 @@ use crate::sources::{self, failed};
 #[command(verbatim_doc_comment)]
 pub(crate) struct Args {
     /// The folder to write under (rules/schema/ and schema/ are made in it).
-    #[arg(long, value_name = "DIR", default_value = ".", conflicts_with = "profile")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".",
+        conflicts_with = "profile"
+    )]
     out: PathBuf,
     /// Print the JSON Schema of a profile for the guide instead (its facts, types and values).
     #[arg(long)]
@@ -35,8 +40,11 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> Outcome {
     if args.profile {
-        let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), Format::Human)
-        {
+        let guide = match sources::guide(
+            args.rules.as_deref(),
+            args.overlay.as_deref(),
+            Format::Human,
+        ) {
             Ok(guide) => guide,
             Err(outcome) => return outcome,
         };

@@ -12,19 +12,20 @@ use crate::diagnostics::{Format, report};
 /// The texts of the files problems may name, by the name a problem gives them, for snippets.
 #[derive(Default)]
 pub(crate) struct Texts {
-    files: BTreeMap<String, String>,
+    /// By the name a problem gives the file: the path to show, and the text.
+    files: BTreeMap<String, (String, String)>,
 }
 
 impl Texts {
     /// Remembers the YAML files of `dir`, named by their file name (as a guide folder's problems
-    /// name them).
+    /// name them) and shown by their path (so that an editor or terminal can open them).
     pub(crate) fn folder(dir: &Path) -> Texts {
         let mut texts = Texts::default();
         if let Ok(entries) = std::fs::read_dir(dir) {
             for path in entries.flatten().map(|e| e.path()) {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 if let (Some(name), Ok(text)) = (name, std::fs::read_to_string(&path)) {
-                    texts.files.insert(name, text);
+                    texts.files.insert(name, (path.display().to_string(), text));
                 }
             }
         }
@@ -33,11 +34,18 @@ impl Texts {
 
     /// Remembers one text under the name problems give it.
     pub(crate) fn add(&mut self, name: &str, text: &str) {
-        self.files.insert(name.to_owned(), text.to_owned());
+        self.files
+            .insert(name.to_owned(), (name.to_owned(), text.to_owned()));
     }
 
+    /// The text of the file a problem names.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.files.get(name).map(String::as_str)
+        self.files.get(name).map(|(_, text)| text.as_str())
+    }
+
+    /// The path to show for the file a problem names (the name itself if it is not known).
+    pub(crate) fn path<'a>(&'a self, name: &'a str) -> &'a str {
+        self.files.get(name).map_or(name, |(path, _)| path.as_str())
     }
 }
 
@@ -72,7 +80,11 @@ pub(crate) fn outcome_of(err: &Error) -> Outcome {
         .problems()
         .iter()
         .all(|p| matches!(p.kind(), ProblemKind::Io { .. }) && p.input() == Input::RuleFile);
-    if io { Outcome::Failed } else { Outcome::Problems }
+    if io {
+        Outcome::Failed
+    } else {
+        Outcome::Problems
+    }
 }
 
 /// A profile's text, from a file or (for `-`) standard input, with the name problems give it.
@@ -96,7 +108,10 @@ pub(crate) fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut paths: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
         .collect();
     paths.sort();
     Ok(paths)

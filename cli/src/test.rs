@@ -1,11 +1,269 @@
-//! `test`: run case suites.
+//! `test`: run case suites against a guide, print every mismatch, and measure coverage.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use practice_guide::cases::{SuiteReport, run_case_dir};
+use practice_guide::{Position, Status, TestResult};
+use serde_json::{Value, json};
 
 use crate::Outcome;
+use crate::diagnostics::{self, report};
+use crate::sources::{self, Texts};
 
-/// Run case suites.
+/// Run case suites (folders of case files: a profile and the results the guide must give it),
+/// printing every mismatch with the case's file and line; with `--coverage`, what the cases'
+/// profiles reached of every recommendation, principle, action and test.
+///
+/// Examples:
+///
+///   practice-guide test tests/cases
+///
+///   practice-guide test tests/cases --coverage --threshold 90
+///
+///   practice-guide test my-cases --rules rules/my-guide --format json
 #[derive(clap::Args)]
-pub(crate) struct Args {}
+#[command(verbatim_doc_comment)]
+pub(crate) struct Args {
+    /// Folders of case files.
+    #[arg(default_value = "tests/cases", value_name = "CASES_DIR")]
+    dirs: Vec<PathBuf>,
+    /// A guide folder to use instead of the embedded guide.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An overlay folder (a local offer) to add.
+    #[arg(long, value_name = "DIR")]
+    overlay: Option<PathBuf>,
+    /// Show what the cases reached of every rule, action and test, and what none reached.
+    #[arg(long)]
+    coverage: bool,
+    /// Fail (exit 1) when coverage is below this percentage. Implies `--coverage`.
+    #[arg(long, value_name = "PCT")]
+    threshold: Option<f64>,
+    /// How the results are written.
+    #[arg(long, value_enum, default_value_t = Output::Human)]
+    format: Output,
+}
 
-pub(crate) fn run(_: &Args) -> Outcome {
-    Outcome::Failed
+/// How the results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// For people: a line per case that fails, each mismatch, a summary.
+    Human,
+    /// One JSON object: cases, mismatches, and coverage when asked for.
+    Json,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    let problems = diagnostics::Format::Human;
+    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), problems) {
+        Ok(guide) => guide,
+        Err(outcome) => return outcome,
+    };
+    let mut outcome = Outcome::Clean;
+    let coverage = args.coverage || args.threshold.is_some();
+    let mut reports = Vec::new();
+    for dir in &args.dirs {
+        match run_case_dir(&guide, dir) {
+            Ok(report) => reports.push((dir, report)),
+            Err(err) => {
+                report(&err, &case_texts(dir), problems);
+                return sources::outcome_of(&err);
+            }
+        }
+    }
+    let mut json_out = Vec::new();
+    for (dir, suite) in &reports {
+        if !suite.passed() {
+            outcome = Outcome::Problems;
+        }
+        let below = args
+            .threshold
+            .is_some_and(|t| suite.coverage().percent() + 1e-9 < t);
+        if below {
+            outcome = Outcome::Problems;
+        }
+        match args.format {
+            Output::Human => human(dir, suite, coverage, args.threshold),
+            Output::Json => json_out.push(as_json(dir, suite, coverage, args.threshold)),
+        }
+    }
+    if args.format == Output::Json {
+        let value = Value::Array(json_out);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    }
+    outcome
+}
+
+/// The case files of a folder, by the name problems give them (their path).
+fn case_texts(dir: &std::path::Path) -> Texts {
+    let mut texts = Texts::default();
+    for path in sources::yaml_files(dir).unwrap_or_default() {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            texts.add(&path.display().to_string(), &text);
+        }
+    }
+    texts
+}
+
+fn human(dir: &std::path::Path, suite: &SuiteReport, coverage: bool, threshold: Option<f64>) {
+    for case in suite.cases.iter().filter(|c| !c.passed()) {
+        println!("FAIL {}", case.file);
+        for mismatch in &case.mismatches {
+            println!("  {mismatch}");
+        }
+    }
+    let failed = suite.cases.iter().filter(|c| !c.passed()).count();
+    println!(
+        "{}: {} cases, {} passed, {failed} failed",
+        dir.display(),
+        suite.cases.len(),
+        suite.cases.len() - failed
+    );
+    for unasserted in suite.unasserted() {
+        println!("  not asserted: {unasserted}");
+    }
+    if coverage {
+        human_coverage(suite, threshold);
+    }
+}
+
+fn human_coverage(suite: &SuiteReport, threshold: Option<f64>) {
+    let coverage = suite.coverage();
+    let (reached, possible) = coverage.counts();
+    println!(
+        "coverage: {:.1}% ({reached} of {possible} outcomes of {} rules and actions and {} tests)",
+        coverage.percent(),
+        coverage.items.len(),
+        coverage.tests.len()
+    );
+    for item in &coverage.items {
+        let missing: Vec<&str> = item
+            .possible
+            .iter()
+            .filter(|s| !item.reached.contains(s))
+            .map(|s| status_word(*s))
+            .collect();
+        if !missing.is_empty() {
+            let at = place(&item.file, item.position);
+            println!("  {at}: {}: never {}", item.item, missing.join(", never "));
+        }
+    }
+    for test in &coverage.tests {
+        let missing: Vec<&str> = test
+            .possible
+            .iter()
+            .filter(|r| !test.reached.contains(r))
+            .map(|r| result_word(*r))
+            .collect();
+        if !missing.is_empty() {
+            let at = place(&test.file, test.position);
+            let of = test
+                .item
+                .as_ref()
+                .map(|i| format!(" ({i})"))
+                .unwrap_or_default();
+            println!(
+                "  {at}: `{}`{of}: never {}",
+                test.test,
+                missing.join(", never ")
+            );
+        }
+    }
+    if let Some(threshold) = threshold {
+        let verdict = if coverage.percent() + 1e-9 < threshold {
+            "below"
+        } else {
+            "meets"
+        };
+        println!("coverage {verdict} the threshold of {threshold}%");
+    }
+}
+
+fn as_json(
+    dir: &std::path::Path,
+    suite: &SuiteReport,
+    coverage: bool,
+    threshold: Option<f64>,
+) -> Value {
+    let cases: Vec<Value> = suite
+        .cases
+        .iter()
+        .map(|case| {
+            let mismatches: Vec<Value> = case
+                .mismatches
+                .iter()
+                .map(|m| {
+                    json!({
+                        "file": m.file,
+                        "line": m.position.map(|p| p.line),
+                        "column": m.position.map(|p| p.column),
+                        "rule": m.rule,
+                        "message": m.message,
+                    })
+                })
+                .collect();
+            json!({ "file": case.file, "passed": case.passed(), "mismatches": mismatches })
+        })
+        .collect();
+    let mut value = json!({
+        "dir": dir.display().to_string(),
+        "passed": suite.passed(),
+        "cases": cases,
+        "not_asserted": suite.unasserted().iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    if coverage && let Value::Object(map) = &mut value {
+        let c = suite.coverage();
+        let (reached, possible) = c.counts();
+        let unreached: Vec<Value> = c
+            .items
+            .iter()
+            .filter(|i| i.reached.len() < i.possible.len())
+            .map(|i| {
+                let never: Vec<&str> = i.possible.iter().filter(|s| !i.reached.contains(s)).map(|s| s.as_str()).collect();
+                json!({ "item": i.item, "file": i.file, "line": i.position.map(|p| p.line), "never": never })
+            })
+            .chain(c.tests.iter().filter(|t| t.reached.len() < t.possible.len()).map(|t| {
+                let never: Vec<&str> = t.possible.iter().filter(|r| !t.reached.contains(r)).map(|r| result_word(*r)).collect();
+                json!({ "test": t.test, "item": t.item, "file": t.file, "line": t.position.map(|p| p.line), "never": never })
+            }))
+            .collect();
+        map.insert(
+            "coverage".to_owned(),
+            json!({
+                "percent": c.percent(),
+                "reached": reached,
+                "possible": possible,
+                "threshold": threshold,
+                "unreached": unreached,
+            }),
+        );
+    }
+    value
+}
+
+fn place(file: &str, position: Option<Position>) -> String {
+    match position {
+        Some(p) => format!("{file}:{}:{}", p.line, p.column),
+        None => file.to_owned(),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Applies => "applies",
+        Status::Undetermined => "undetermined",
+        Status::DoesNotApply => "does not apply",
+    }
+}
+
+fn result_word(result: TestResult) -> &'static str {
+    match result {
+        TestResult::True => "true",
+        TestResult::False => "false",
+        TestResult::Unknown => "unknown",
+    }
 }

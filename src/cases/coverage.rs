@@ -61,11 +61,19 @@ pub struct TestCoverage {
 impl Coverage {
     /// The outcomes reached, of those possible, over every item and test.
     pub fn counts(&self) -> (usize, usize) {
-        let items = self.items.iter().map(|i| (i.reached.len(), i.possible.len()));
-        let tests = self.tests.iter().map(|t| (t.reached.len(), t.possible.len()));
+        let items = self
+            .items
+            .iter()
+            .map(|i| (i.reached.len(), i.possible.len()));
+        let tests = self
+            .tests
+            .iter()
+            .map(|t| (t.reached.len(), t.possible.len()));
         items
             .chain(tests)
-            .fold((0, 0), |(r, p), (reached, possible)| (r + reached, p + possible))
+            .fold((0, 0), |(r, p), (reached, possible)| {
+                (r + reached, p + possible)
+            })
     }
 
     /// The share of possible outcomes some case reached, in percent.
@@ -81,7 +89,12 @@ impl Coverage {
         for rule in rules(guide) {
             let file = rule_file(rule.kind);
             let conditional = rule.condition.is_some() || guide.core.scope.is_some();
-            items.push(item_coverage(item(rule.kind, rule.id()), file, rule.at, conditional));
+            items.push(item_coverage(
+                item(rule.kind, rule.id()),
+                file,
+                rule.at,
+                conditional,
+            ));
             for action in rule.actions() {
                 let conditional = conditional || action.condition.is_some();
                 let id = action_item(rule, action.id());
@@ -96,7 +109,10 @@ impl Coverage {
             .sites()
             .enumerate()
             .map(|(index, site)| {
-                let truths = cases.iter().filter_map(|c| c.seen.tests.get(index)).copied();
+                let truths = cases
+                    .iter()
+                    .filter_map(|c| c.seen.tests.get(index))
+                    .copied();
                 let mut possible = vec![TestResult::True, TestResult::False];
                 if !matches!(site.test, Test::Known(_)) {
                     possible.push(TestResult::Unknown);
@@ -123,9 +139,16 @@ pub(super) struct Seen {
 }
 
 impl Seen {
-    pub(super) fn of(guide: &Guide, profile: &PreparedProfile<'_>, evaluation: &Evaluation<'_>) -> Seen {
+    pub(super) fn of(
+        guide: &Guide,
+        profile: &PreparedProfile<'_>,
+        evaluation: &Evaluation<'_>,
+    ) -> Seen {
         let mut items = Vec::new();
-        let results = evaluation.recommendations.iter().chain(&evaluation.principles);
+        let results = evaluation
+            .recommendations
+            .iter()
+            .chain(&evaluation.principles);
         for result in results {
             items.push((item(result.kind, &result.id), result.status));
             if let Some(rule) = rules(guide).find(|r| r.kind == result.kind && r.id == result.id) {
@@ -176,11 +199,15 @@ fn statuses(seen: impl Iterator<Item = Status>) -> Vec<Status> {
 /// The distinct results among `truths`, true, false, unknown.
 fn results(truths: impl Iterator<Item = Option<bool>>) -> Vec<TestResult> {
     let truths: Vec<Option<bool>> = truths.collect();
-    [(Some(true), TestResult::True), (Some(false), TestResult::False), (None, TestResult::Unknown)]
-        .into_iter()
-        .filter(|(t, _)| truths.contains(t))
-        .map(|(_, r)| r)
-        .collect()
+    [
+        (Some(true), TestResult::True),
+        (Some(false), TestResult::False),
+        (None, TestResult::Unknown),
+    ]
+    .into_iter()
+    .filter(|(t, _)| truths.contains(t))
+    .map(|(_, r)| r)
+    .collect()
 }
 
 /// What a case asserts by an expectation the guide met: the rule's status and, when the case

@@ -389,7 +389,12 @@ impl<'c, 'r> Compiler<'c, 'r> {
                 let operator = self.operator_named(fact, op)?;
                 let test = self.operator(fact, operator, value)?;
                 let text = describe(operator, &value.value, fact);
-                Some(leaf(test, text, syntax::position_of(op), &mut self.named.sites))
+                Some(leaf(
+                    test,
+                    text,
+                    syntax::position_of(op),
+                    &mut self.named.sites,
+                ))
             })
             .collect();
         let mut leaves: Vec<Condition> = leaves.into_iter().collect::<Option<_>>()?;

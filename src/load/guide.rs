@@ -36,7 +36,10 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
         // Without the guide's metadata or its vocabulary nothing else can be checked.
         session.note_unchecked(FACTS_FILE, "the rules, which test facts,");
-        session.note_unchecked(GUIDE_FILE, "the rules, which name its levels and audiences,");
+        session.note_unchecked(
+            GUIDE_FILE,
+            "the rules, which name its levels and audiences,",
+        );
         session.check()?;
         return Err(Error::new(Vec::new()));
     };

@@ -13,8 +13,8 @@
 use regex::Regex;
 
 use super::truth::Truth;
-use crate::error::{Item, Position};
 use super::value::{FactId, Slot, Slots};
+use crate::error::{Item, Position};
 
 /// A compiled condition.
 #[derive(Debug, Clone)]

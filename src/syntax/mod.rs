@@ -121,7 +121,11 @@ pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
         return Err(vec![first]);
     };
     let starts: Vec<u64> = match &root.value {
-        Raw::List(items) => items.iter().filter_map(position_of).map(|p| p.line).collect(),
+        Raw::List(items) => items
+            .iter()
+            .filter_map(position_of)
+            .map(|p| p.line)
+            .collect(),
         Raw::Map(entries) => entries
             .iter()
             .filter_map(|(key, _)| position_of(key))
@@ -138,7 +142,9 @@ pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
     }
     let mut problems = Vec::new();
     for (i, start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(lines.len() as u64, |next| next - 1);
+        let end = starts
+            .get(i + 1)
+            .map_or(lines.len() as u64, |next| next - 1);
         let from = usize::try_from(start.saturating_sub(1)).unwrap_or(0);
         let to = usize::try_from(end).unwrap_or(0).min(lines.len());
         let chunk = lines.get(from..to).unwrap_or_default().join("\n");
