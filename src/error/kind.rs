@@ -646,6 +646,9 @@ impl ProblemKind {
                 ..
             } => with_list(suggestion, "allowed here", allowed),
             ProblemKind::DuplicateKey { .. } => Some("give it once".to_owned()),
+            ProblemKind::BadRange { .. } => Some(
+                "write the lowest and highest values as a list, e.g. `range: [0, 20]`".to_owned(),
+            ),
             ProblemKind::TooManyProblems { .. } => Some("fix these and try again".to_owned()),
             ProblemKind::UnknownFact { suggestion, .. }
             | ProblemKind::UnknownFactType { suggestion, .. } => did_you_mean(suggestion),

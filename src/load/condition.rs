@@ -353,6 +353,10 @@ impl<'c, 'r> Compiler<'c, 'r> {
             }
         };
         let fact = self.vocab.fact(fact_id)?;
+        if fact.stand_in {
+            // The declaration's problem is reported; the test cannot be checked without a type.
+            return None;
+        }
         let (file, item) = (self.file, self.item.clone());
         let leaf = |test: Test, text: String, at: Option<Position>, sites: &mut Vec<Site>| {
             let text: Box<str> = text.into();

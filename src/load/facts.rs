@@ -15,7 +15,8 @@ use crate::syntax::{self, FACTS_FILE, FactFile, FactsFile, Raw};
 
 /// Declares the facts of a facts file into `layer`, after those in `existing` (the guide's, when
 /// `layer` is an overlay's), reporting every bad declaration. A fact that cannot be typed is
-/// declared as text anyway, so that rules using it do not also fail as "unknown".
+/// declared anyway, as a stand-in whose tests are not checked, so that rules using it do not
+/// also fail ("unknown fact", or a value of the wrong type).
 pub(crate) fn declare(
     session: &mut Session<'_>,
     existing: Option<Vocab<'_>>,
@@ -51,16 +52,20 @@ pub(crate) fn declare(
             continue;
         }
         declared_here.insert(&name.value, at);
-        let fact_type = fact_type(def).unwrap_or_else(|(kind, type_at)| {
-            session.problem(FACTS_FILE, type_at.or(at), item.clone(), kind);
-            FactType::Text { pattern: None }
-        });
+        let (fact_type, stand_in) = match fact_type(def) {
+            Ok(fact_type) => (fact_type, false),
+            Err((kind, type_at)) => {
+                session.problem(FACTS_FILE, type_at.or(at), item.clone(), kind);
+                (FactType::Text { pattern: None }, true)
+            }
+        };
         let fact = Fact {
             name: name.value.clone(),
             description: def.description.clone(),
             unit: def.unit.clone(),
             fact_type,
             local,
+            stand_in,
         };
         if let Err(kind) = layer.push(fact) {
             session.problem(FACTS_FILE, at, item, kind);

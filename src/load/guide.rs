@@ -34,14 +34,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     let principles_file: Option<Vec<RuleFile>> = session.parse_items(PRINCIPLES_FILE);
     let recommendations_file: Option<Vec<RuleFile>> = session.parse_items(RECOMMENDATIONS_FILE);
     let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
-        // Without the guide's metadata or its vocabulary nothing else can be checked.
-        session.note_unchecked(FACTS_FILE, "the rules, which test facts,");
-        session.note_unchecked(
-            GUIDE_FILE,
-            "the rules, which name its levels and audiences,",
-        );
-        session.check()?;
-        return Err(Error::new(Vec::new()));
+        return Err(without_basics(session));
     };
 
     let metadata = metadata(&mut session, &guide_file, content_hash);
@@ -107,6 +100,20 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         core: Arc::new(core),
         overlay: None,
     })
+}
+
+/// The load's problems when the guide's metadata or its vocabulary does not read: nothing else
+/// can be checked, and the problems say so.
+fn without_basics(mut session: Session<'_>) -> Error {
+    session.note_unchecked(FACTS_FILE, "the rules, which test facts,");
+    session.note_unchecked(
+        GUIDE_FILE,
+        "the rules, which name its levels and audiences,",
+    );
+    session
+        .check()
+        .err()
+        .unwrap_or_else(|| Error::new(Vec::new()))
 }
 
 /// The named conditions numbered from `first`, compiled, with their labels.

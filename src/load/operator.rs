@@ -139,6 +139,7 @@ fn counting(fact: &Fact, max: i64) -> Fact {
         unit: None,
         fact_type: FactType::Integer { min: 0, max },
         local: fact.local,
+        stand_in: fact.stand_in,
     }
 }
 

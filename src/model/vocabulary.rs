@@ -31,6 +31,10 @@ pub struct Fact {
     pub(crate) fact_type: FactType,
     /// Declared by an overlay rather than by the guide.
     pub(crate) local: bool,
+    /// Its declaration has a problem (reported), so its type is a stand-in: tests of it are not
+    /// checked, lest one mistake in `facts.yaml` be reported again at every rule using the fact.
+    /// Only ever true in a load that fails.
+    pub(crate) stand_in: bool,
 }
 
 impl Fact {

@@ -207,8 +207,9 @@ fn problem_kind(err: &serde_saphyr::Error, budget: Budget) -> ProblemKind {
     }
 }
 
-/// A syntax error in the parser's words, without the position it appends; a hint where the
-/// words are known to puzzle authors.
+/// A syntax error in the author's terms where the parser's words are known to puzzle them (with
+/// what to do), in the parser's own words otherwise; never with the position the parser appends
+/// (the problem carries it).
 fn syntax(text: &str) -> ProblemKind {
     let text = match text.rfind(" at line ") {
         Some(at) if text.get(at..).is_some_and(|t| t.contains(", column ")) => {
@@ -216,18 +217,130 @@ fn syntax(text: &str) -> ProblemKind {
         }
         _ => text,
     };
-    let detail = text.strip_prefix("error: ").unwrap_or(text).to_owned();
-    let hint = if detail.contains("tabs") {
-        Some("indent with spaces: YAML does not allow tabs for indentation".to_owned())
-    } else if detail.contains("quote") || detail.contains("quoted scalar") {
-        Some("close the quote on the same value, or leave the value unquoted".to_owned())
-    } else if detail.contains("recursion limit") {
+    let words = text.strip_prefix("error: ").unwrap_or(text);
+    if words.contains("recursion limit") {
         return nested_too_deep();
-    } else {
-        None
-    };
-    ProblemKind::Syntax { detail, hint }
+    }
+    if let Some(character) = unexpected_character(words) {
+        return character;
+    }
+    match SAID_PLAINLY
+        .iter()
+        .find(|(phrases, ..)| phrases.iter().any(|p| words.contains(p)))
+    {
+        Some((_, detail, hint)) => ProblemKind::Syntax {
+            detail: (*detail).to_owned(),
+            hint: Some((*hint).to_owned()),
+        },
+        None => ProblemKind::Syntax {
+            detail: words.to_owned(),
+            hint: None,
+        },
+    }
 }
+
+/// A character the parser does not expect where it is: a control character (a file that is not
+/// text, or a stray byte), or one YAML reserves at the start of a plain value.
+fn unexpected_character(words: &str) -> Option<ProblemKind> {
+    if !["unexpected character", "cannot start any token"]
+        .iter()
+        .any(|p| words.contains(p))
+    {
+        return None;
+    }
+    // The parser quotes the character as `c' (a control character escaped as `\u{7}').
+    let found = words.rsplit_once(": `").and_then(|(_, rest)| {
+        let quoted = rest.strip_suffix('\'')?;
+        match quoted
+            .strip_prefix("\\u{")
+            .and_then(|hex| hex.strip_suffix('}'))
+        {
+            Some(hex) => char::from_u32(u32::from_str_radix(hex, 16).ok()?),
+            None => {
+                let mut chars = quoted.chars();
+                chars.next().filter(|_| chars.as_str().is_empty())
+            }
+        }
+    });
+    Some(match found {
+        Some(c) if c.is_control() => ProblemKind::Syntax {
+            detail: format!(
+                "a control character (U+{:04X}) where text was expected",
+                u32::from(c)
+            ),
+            hint: Some("rule files and profiles are UTF-8 text: remove the character".to_owned()),
+        },
+        Some(c) => ProblemKind::Syntax {
+            detail: format!("a value cannot start with `{c}` unquoted: YAML reserves it"),
+            hint: Some("put the value in quotes".to_owned()),
+        },
+        None => ProblemKind::Syntax {
+            detail: words.to_owned(),
+            hint: Some("put the value in quotes".to_owned()),
+        },
+    })
+}
+
+/// The parser's phrases (any of them) that mean a mistake authors make, what it is in their
+/// terms, and what to do. The first row that matches is used.
+const SAID_PLAINLY: &[(&[&str], &str, &str)] = &[
+    (
+        &["tabs disallowed", "found a tab", "tab character"],
+        "a tab in the indentation",
+        "indent with spaces: YAML does not allow tabs for indentation",
+    ),
+    (
+        &[
+            "trailing content after single-quoted",
+            "trailing content after double-quoted",
+        ],
+        "a quoted value is not closed where it ends: text follows its closing quote",
+        "close the quote at the end of the value, or leave the value unquoted (inside '...', \
+         write a ' as '')",
+    ),
+    (
+        &["quoted scalar", "unclosed quote"],
+        "a quoted value is never closed",
+        "close the quote at the end of the value, or leave the value unquoted",
+    ),
+    (
+        &["did not find expected key", "did not find expected '-'"],
+        "this line is not indented like the lines around it",
+        "the keys of one item start in the same column; to continue a long value on the next \
+         lines, write `>-` after its key and indent the lines below it",
+    ),
+    (
+        &["mapping values are not allowed", "illegal placement of ':'"],
+        "a `: ` where this value cannot have one",
+        "if the value contains `: `, put it in quotes; if this is a key, check its indentation",
+    ),
+    (
+        &["expected ',' or ']'"],
+        "a `[ ]` list is not closed",
+        "close it with `]`, with a comma between values",
+    ),
+    (
+        &["expected ',' or '}'"],
+        "a `{ }` mapping is not closed",
+        "close it with `}`, with a comma between entries",
+    ),
+    (
+        &["block sequence entries are not allowed"],
+        "a `- ` list item where this value cannot have one",
+        "write a list on the lines below its key, indented, one `- ` item a line; if the value \
+         is a text starting with `-`, put it in quotes",
+    ),
+    (
+        &["unknown anchor"],
+        "a value starts with `*`, which YAML reads as a reference to an anchor",
+        "put the value in quotes",
+    ),
+    (
+        &["expected string scalar"],
+        "a text was expected here, but the value starts a list (`[`) or mapping (`{`)",
+        "if it is a text starting with `[` or `{`, put it in quotes",
+    ),
+];
 
 /// A breached parser budget, as a limit of the crate.
 fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach, budget: Budget) -> ProblemKind {

@@ -52,11 +52,13 @@ fn empty_files() {
 fn binary_junk() {
     assert_eq!(
         load_error("recommendations.yaml", "\0\u{1}\u{2}binary"),
-        "recommendations.yaml:1:1: unexpected character: `\\u{0}'"
+        "recommendations.yaml:1:1: a control character (U+0000) where text was expected (rule \
+         files and profiles are UTF-8 text: remove the character)"
     );
     assert_eq!(
         profile_error("\u{7}\u{8}"),
-        "family.yaml:1:1: unexpected character: `\\u{7}'"
+        "family.yaml:1:1: a control character (U+0007) where text was expected (rule files and \
+         profiles are UTF-8 text: remove the character)"
     );
 }
 
@@ -122,7 +124,8 @@ fn numbers_where_text_is_expected_and_the_reverse() {
     assert_eq!(
         load_error("facts.yaml", &facts).lines().next().unwrap(),
         "facts.yaml:6:10: fact `age`: `range` must be two whole numbers [MIN, MAX] with MIN not \
-         above MAX, found the text `zero`"
+         above MAX, found the text `zero` (write the lowest and highest values as a list, e.g. \
+         `range: [0, 20]`)"
     );
 }
 

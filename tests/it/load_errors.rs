@@ -19,8 +19,8 @@ fn rec(when: &str) -> String {
 fn yaml_syntax_errors_name_file_line_and_column() {
     assert_eq!(
         error("recommendations.yaml", "- id: r1\n  title: \"unclosed\n"),
-        "recommendations.yaml:2:10: unclosed quote (close the quote on the same value, or leave \
-         the value unquoted)"
+        "recommendations.yaml:2:10: a quoted value is never closed (close the quote at the end of \
+         the value, or leave the value unquoted)"
     );
 }
 
@@ -275,6 +275,27 @@ fn fact_declarations_are_checked() {
          facts.yaml:5:9: fact `y`: an integer fact needs `range: [MIN, MAX]`\n\
          facts.yaml:7:1: fact `all`: `all` cannot be a fact name: the condition language uses it\n\
          recommendations.yaml:5:11: recommendation `r1`: unknown fact `flag`"
+    );
+}
+
+#[test]
+fn a_badly_declared_fact_is_one_problem_not_one_more_per_rule_using_it() {
+    // `age` is declared with a range written as Rust would: its type cannot be built, and the
+    // rule testing `age` is not reported again (as a test of a text fact, say).
+    let facts = crate::fixture::FACTS.replace("range: [0, 17]", "range: 0..=17");
+    let recommendations = one_recommendation("{ age: { at_least: 3 } }");
+    let error = practice_guide::Guide::from_files([
+        ("guide.yaml", GUIDE.to_owned()),
+        ("facts.yaml", facts),
+        ("principles.yaml", crate::fixture::PRINCIPLES.to_owned()),
+        ("recommendations.yaml", recommendations),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "facts.yaml:6:10: fact `age`: `range` must be two whole numbers [MIN, MAX] with MIN not \
+         above MAX, found the text `0..=17` (write the lowest and highest values as a list, e.g. \
+         `range: [0, 20]`)"
     );
 }
 
