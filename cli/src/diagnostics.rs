@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::ValueEnum;
-use practice_guide::{Error, Problem};
+use practice_guide::{Error, Input, Item, Problem};
 
 use crate::sources::Texts;
 
@@ -61,21 +61,30 @@ pub(crate) fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -
 /// One problem on one line, its file shown by path.
 fn plain(problem: &Problem, texts: &Texts) -> String {
     let line = problem.to_string();
-    match problem
-        .file()
-        .and_then(|file| Some((texts.path(file), line.strip_prefix(file)?)))
-    {
-        Some((path, rest)) => format!("{path}{rest}"),
-        None => line,
+    match problem.file() {
+        Some(file) => match line.strip_prefix(file) {
+            Some(rest) => format!("{}{rest}", texts.path(file)),
+            None => line,
+        },
+        None => match texts.folder() {
+            Some(folder) => format!("{folder}: {line}"),
+            None => line,
+        },
     }
 }
 
 /// One problem as a rustc-style report: the title (item and message, with the problem's code),
 /// the line with the span underlined, then help and note.
 fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
-    let title = match problem.item() {
-        Some(item) if problem.file().is_some() => format!("{item}: {}", problem.message()),
-        _ => problem.message(),
+    // As the library's one-line form names them: a profile's problem names its fact in the
+    // message already.
+    let title = match (problem.item(), problem.input()) {
+        (Some(Item::Fact(_)), Input::Profile) | (Some(Item::Guide | Item::Overlay), _) => {
+            problem.message()
+        }
+        (Some(item), _) => format!("{item}: {}", problem.message()),
+        (None, Input::Options) => format!("options: {}", problem.message()),
+        (None, _) => problem.message(),
     };
     let mut group = Group::with_title(Level::ERROR.primary_title(title).id(problem.code()));
     let snippet = problem
@@ -111,7 +120,11 @@ fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
             };
             group = group.element(origin);
         }
-        (None, None) => {}
+        (None, None) => {
+            if let Some(folder) = texts.folder() {
+                group = group.element(Origin::path(folder));
+            }
+        }
     }
     if let Some(help) = problem.help() {
         group = group.element(Level::HELP.message(help));

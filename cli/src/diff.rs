@@ -13,10 +13,11 @@ use crate::Outcome;
 use crate::diagnostics::Format;
 use crate::sources::{self, failed};
 
-/// What changed between two versions of a guide folder: rules and actions added, removed or
-/// changed (title, statement, evidence, condition, audiences, sources), and, over every profile
-/// given, each family whose results change and how (status, evidence, actions). Exits with 1
-/// when anything changed, 0 when nothing did.
+/// Show what changed between two versions of a guide: in its rules, and for families
+///
+/// Lists rules and actions added, removed or changed (title, statement, evidence, condition,
+/// audiences, sources), and, over every profile given, each family whose results change and how
+/// (status, evidence, actions). Exits with 1 when anything changed, 0 when nothing did.
 ///
 /// Examples:
 ///

@@ -10,8 +10,10 @@ use crate::Outcome;
 use crate::diagnostics::{self, report};
 use crate::sources::{self, Texts, failed};
 
-/// Evaluate family profiles (YAML or JSON) against a guide: which recommendations and key
-/// principles apply, with the evidence, why, and where the guide says so.
+/// Evaluate families against the guide: what applies, with its evidence, why, and sources
+///
+/// Reads family profiles (YAML or JSON) and says which recommendations and key principles apply
+/// to each, with the evidence, the reasons, and where the guide says so.
 ///
 /// Examples:
 ///
@@ -160,10 +162,21 @@ fn hidden(kept: &Evaluation<'_>, all: &Evaluation<'_>, format: Output) {
         })
         .map(|r| r.actions.len())
         .sum::<usize>();
-    let line = format!(
-        "The filter hid {rules} recommendation(s), {principles} principle(s) and {} action(s).",
-        all_actions.saturating_sub(kept_actions)
-    );
+    let counts = [
+        (rules, "recommendation"),
+        (principles, "principle"),
+        (all_actions.saturating_sub(kept_actions), "action"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, noun)| format!("{n} {noun}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    let line = match parts.as_slice() {
+        [] => "The filter hid nothing.".to_owned(),
+        [one] => format!("The filter hid {one}."),
+        [init @ .., last] => format!("The filter hid {} and {last}.", init.join(", ")),
+    };
     match format {
         Output::Json => eprintln!("{line}"),
         Output::Text => println!("\n{line}"),

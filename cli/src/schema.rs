@@ -7,13 +7,15 @@ use crate::Outcome;
 use crate::diagnostics::Format;
 use crate::sources::{self, failed};
 
-/// Write the JSON Schemas of every kind of rule file and of an evaluation, as the repository
+/// Write the JSON Schemas of the rule files and results, or print a profile's
+///
+/// Writes the JSON Schemas of every kind of rule file and of an evaluation, as the repository
 /// commits them (editors validate rule files against them as you type); or, with `--profile`,
-/// print the JSON Schema of a family's profile for a guide.
+/// prints the JSON Schema of a family's profile for a guide.
 ///
 /// Examples:
 ///
-///   practice-guide schema --out .            # rules/schema/*.schema.json, schema/evaluation.schema.json
+///   practice-guide schema --out .     # rules/schema/*.schema.json, schema/evaluation.schema.json
 ///
 ///   practice-guide schema --profile --overlay rules/overlays/example-borough
 #[derive(clap::Args)]

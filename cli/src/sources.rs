@@ -14,13 +14,18 @@ use crate::diagnostics::{Format, report};
 pub(crate) struct Texts {
     /// By the name a problem gives the file: the path to show, and the text.
     files: BTreeMap<String, (String, String)>,
+    /// The folder the files come from, shown for a problem with the folder as a whole.
+    folder: Option<String>,
 }
 
 impl Texts {
     /// Remembers the YAML files of `dir`, named by their file name (as a guide folder's problems
     /// name them) and shown by their path (so that an editor or terminal can open them).
-    pub(crate) fn folder(dir: &Path) -> Texts {
-        let mut texts = Texts::default();
+    pub(crate) fn of_folder(dir: &Path) -> Texts {
+        let mut texts = Texts {
+            folder: Some(dir.display().to_string()),
+            ..Texts::default()
+        };
         if let Ok(entries) = std::fs::read_dir(dir) {
             for path in entries.flatten().map(|e| e.path()) {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -43,6 +48,11 @@ impl Texts {
         self.files.get(name).map(|(_, text)| text.as_str())
     }
 
+    /// The folder to show for a problem that names no file.
+    pub(crate) fn folder(&self) -> Option<&str> {
+        self.folder.as_deref()
+    }
+
     /// The path to show for the file a problem names (the name itself if it is not known).
     pub(crate) fn path<'a>(&'a self, name: &'a str) -> &'a str {
         self.files.get(name).map_or(name, |(path, _)| path.as_str())
@@ -57,13 +67,15 @@ pub(crate) fn guide(
     format: Format,
 ) -> Result<Guide, Outcome> {
     let guide = match rules {
-        Some(dir) => Guide::from_dir(dir).map_err(|err| fail(&err, &Texts::folder(dir), format))?,
+        Some(dir) => {
+            Guide::from_dir(dir).map_err(|err| fail(&err, &Texts::of_folder(dir), format))?
+        }
         None => practice_guide::parenting_through_adversity().clone(),
     };
     match overlay {
         Some(dir) => guide
             .with_overlay_dir(dir)
-            .map_err(|err| fail(&err, &Texts::folder(dir), format)),
+            .map_err(|err| fail(&err, &Texts::of_folder(dir), format)),
         None => Ok(guide),
     }
 }
@@ -76,10 +88,13 @@ pub(crate) fn fail(err: &Error, texts: &Texts, format: Format) -> Outcome {
 }
 
 pub(crate) fn outcome_of(err: &Error) -> Outcome {
-    let io = err
-        .problems()
-        .iter()
-        .all(|p| matches!(p.kind(), ProblemKind::Io { .. }) && p.input() == Input::RuleFile);
+    // A folder that cannot be read, or is not a guide's or an overlay's: the wrong path given.
+    let io = err.problems().iter().all(|p| {
+        matches!(
+            p.kind(),
+            ProblemKind::Io { .. } | ProblemKind::NotAFolderOf { .. }
+        ) && p.input() == Input::RuleFile
+    });
     if io {
         Outcome::Failed
     } else {

@@ -11,8 +11,10 @@ use crate::Outcome;
 use crate::diagnostics::{self, report};
 use crate::sources::{self, Texts};
 
-/// Run case suites (folders of case files: a profile and the results the guide must give it),
-/// printing every mismatch with the case's file and line; with `--coverage`, what the cases'
+/// Run case suites, and measure what they cover of the rules
+///
+/// A case suite is a folder of case files: a profile and the results the guide must give it.
+/// Prints every mismatch with the case's file and line; with `--coverage`, what the cases'
 /// profiles reached of every recommendation, principle, action and test.
 ///
 /// Examples:
@@ -84,8 +86,15 @@ pub(crate) fn run(args: &Args) -> Outcome {
             outcome = Outcome::Problems;
         }
         match args.format {
-            Output::Human => human(dir, suite, coverage, args.threshold),
-            Output::Json => json_out.push(as_json(dir, suite, coverage, args.threshold)),
+            Output::Human => human(dir, suite, coverage.then_some(args), args.threshold),
+            Output::Json => {
+                json_out.push(as_json(
+                    dir,
+                    suite,
+                    coverage.then_some(args),
+                    args.threshold,
+                ));
+            }
         }
     }
     if args.format == Output::Json {
@@ -109,7 +118,26 @@ fn case_texts(dir: &std::path::Path) -> Texts {
     texts
 }
 
-fn human(dir: &std::path::Path, suite: &SuiteReport, coverage: bool, threshold: Option<f64>) {
+/// The path of a rule file a coverage line names, from the folders given (the bare file name
+/// for the embedded guide). The overlay's files are told apart from the guide's by name, so a
+/// test in an overlay's own `conditions.yaml` is shown under the guide's folder.
+fn rule_file(args: &Args, file: &str) -> String {
+    let dir = match file {
+        "services.yaml" | "overlay.yaml" => args.overlay.as_deref(),
+        _ => args.rules.as_deref(),
+    };
+    dir.map_or_else(
+        || file.to_owned(),
+        |dir| dir.join(file).display().to_string(),
+    )
+}
+
+fn human(
+    dir: &std::path::Path,
+    suite: &SuiteReport,
+    coverage: Option<&Args>,
+    threshold: Option<f64>,
+) {
     for case in suite.cases.iter().filter(|c| !c.passed()) {
         println!("FAIL {}", case.file);
         for mismatch in &case.mismatches {
@@ -117,21 +145,22 @@ fn human(dir: &std::path::Path, suite: &SuiteReport, coverage: bool, threshold: 
         }
     }
     let failed = suite.cases.iter().filter(|c| !c.passed()).count();
+    let count = suite.cases.len();
+    let noun = if count == 1 { "case" } else { "cases" };
     println!(
-        "{}: {} cases, {} passed, {failed} failed",
+        "{}: {count} {noun}, {} passed, {failed} failed",
         dir.display(),
-        suite.cases.len(),
-        suite.cases.len() - failed
+        count - failed
     );
     for unasserted in suite.unasserted() {
         println!("  not asserted: {unasserted}");
     }
-    if coverage {
-        human_coverage(suite, threshold);
+    if let Some(args) = coverage {
+        human_coverage(suite, args, threshold);
     }
 }
 
-fn human_coverage(suite: &SuiteReport, threshold: Option<f64>) {
+fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
     let coverage = suite.coverage();
     let (reached, possible) = coverage.counts();
     println!(
@@ -148,7 +177,7 @@ fn human_coverage(suite: &SuiteReport, threshold: Option<f64>) {
             .map(|s| status_word(*s))
             .collect();
         if !missing.is_empty() {
-            let at = place(&item.file, item.position);
+            let at = place(&rule_file(args, &item.file), item.position);
             println!("  {at}: {}: never {}", item.item, missing.join(", never "));
         }
     }
@@ -160,7 +189,7 @@ fn human_coverage(suite: &SuiteReport, threshold: Option<f64>) {
             .map(|r| result_word(*r))
             .collect();
         if !missing.is_empty() {
-            let at = place(&test.file, test.position);
+            let at = place(&rule_file(args, &test.file), test.position);
             let of = test
                 .item
                 .as_ref()
@@ -186,7 +215,7 @@ fn human_coverage(suite: &SuiteReport, threshold: Option<f64>) {
 fn as_json(
     dir: &std::path::Path,
     suite: &SuiteReport,
-    coverage: bool,
+    coverage: Option<&Args>,
     threshold: Option<f64>,
 ) -> Value {
     let cases: Vec<Value> = suite
@@ -215,7 +244,7 @@ fn as_json(
         "cases": cases,
         "not_asserted": suite.unasserted().iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
-    if coverage && let Value::Object(map) = &mut value {
+    if let (Some(args), Value::Object(map)) = (coverage, &mut value) {
         let c = suite.coverage();
         let (reached, possible) = c.counts();
         let unreached: Vec<Value> = c
@@ -224,11 +253,11 @@ fn as_json(
             .filter(|i| i.reached.len() < i.possible.len())
             .map(|i| {
                 let never: Vec<&str> = i.possible.iter().filter(|s| !i.reached.contains(s)).map(|s| s.as_str()).collect();
-                json!({ "item": i.item, "file": i.file, "line": i.position.map(|p| p.line), "never": never })
+                json!({ "item": i.item, "file": rule_file(args, &i.file), "line": i.position.map(|p| p.line), "never": never })
             })
             .chain(c.tests.iter().filter(|t| t.reached.len() < t.possible.len()).map(|t| {
                 let never: Vec<&str> = t.possible.iter().filter(|r| !t.reached.contains(r)).map(|r| result_word(*r)).collect();
-                json!({ "test": t.test, "item": t.item, "file": t.file, "line": t.position.map(|p| p.line), "never": never })
+                json!({ "test": t.test, "item": t.item, "file": rule_file(args, &t.file), "line": t.position.map(|p| p.line), "never": never })
             }))
             .collect();
         map.insert(

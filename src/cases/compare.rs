@@ -3,7 +3,7 @@
 use super::{ActionExpectation, RuleExpectation};
 use crate::error::{Position, shorten};
 use crate::model::rule::RuleKind;
-use crate::result::RuleResult;
+use crate::result::{RuleResult, Status};
 
 impl RuleExpectation {
     /// Every difference between this expectation and `result`, with where the expectation is.
@@ -70,6 +70,8 @@ impl RuleExpectation {
                     .map(|(i, _)| i)
                     .collect();
                 match matching.as_slice() {
+                    // An action that does not apply is not shown: that is what was expected.
+                    [] if expected.status == Some(Status::DoesNotApply) => {}
                     [] => out.push((
                         self.at,
                         format!("expected the action {}, not shown", expected.by.shown()),

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub enum ProblemKind {
     // --- Files and syntax ---------------------------------------------------------------
     /// A file or folder could not be read.
-    #[error("cannot read it: {reason}")]
+    #[error("cannot be read: {reason}")]
     Io {
         /// The operating system's reason.
         reason: String,
@@ -26,6 +26,14 @@ pub enum ProblemKind {
     DuplicateFile {
         /// The name.
         name: String,
+    },
+    /// A folder holds none of the files of a guide (or an overlay) folder: the wrong folder.
+    #[error("this is not {folder} folder: it holds none of its files ({})", expected.join(", "))]
+    NotAFolderOf {
+        /// `a guide` or `an overlay`.
+        folder: String,
+        /// The files such a folder holds.
+        expected: Vec<String>,
     },
     /// A required file of a folder is missing.
     #[error("missing file `{name}`")]
@@ -341,6 +349,12 @@ pub enum ProblemKind {
         /// What was found.
         found: String,
     },
+    /// `not:` with a list: it takes one condition.
+    #[error("`not` takes one condition, found {found}")]
+    NotTakesOne {
+        /// What was found.
+        found: String,
+    },
     /// `all: []` or `any: []`.
     #[error("`{combinator}` needs at least one condition")]
     CombinatorEmpty {
@@ -571,7 +585,7 @@ impl ProblemKind {
         }
         codes! {
             Io => "io", NotUtf8 => "not_utf8", DuplicateFile => "duplicate_file",
-            MissingFile => "missing_file", UnexpectedFile => "unexpected_file",
+            MissingFile => "missing_file", NotAFolderOf => "not_a_folder_of", UnexpectedFile => "unexpected_file",
             EmptyFile => "empty_file", Syntax => "syntax", UnknownKey => "unknown_key",
             MissingKey => "missing_key",
             DuplicateKey => "duplicate_key", WrongShape => "wrong_shape",
@@ -592,7 +606,7 @@ impl ProblemKind {
             NamedConditionRedefined => "named_condition_redefined",
             ConditionNotMapping => "condition_not_mapping", ConditionKeys => "condition_keys",
             CombinatorNeedsList => "combinator_needs_list",
-            CombinatorEmpty => "combinator_empty",
+            CombinatorEmpty => "combinator_empty", NotTakesOne => "not_takes_one",
             ConditionNameNotText => "condition_name_not_text", NoOperator => "no_operator",
             CountNeedsOneTest => "count_needs_one_test", EmptyValueList => "empty_value_list",
             EmptyBetween => "empty_between", BadDate => "bad_date",
@@ -646,6 +660,11 @@ impl ProblemKind {
                 ..
             } => with_list(suggestion, "allowed here", allowed),
             ProblemKind::DuplicateKey { .. } => Some("give it once".to_owned()),
+            ProblemKind::NotTakesOne { .. } => Some(
+                "to say that none of several holds, write `not: { any: [...] }`; that not all \
+                 of them hold, `not: { all: [...] }`"
+                    .to_owned(),
+            ),
             ProblemKind::BadRange { .. } => Some(
                 "write the lowest and highest values as a list, e.g. `range: [0, 20]`".to_owned(),
             ),

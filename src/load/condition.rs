@@ -101,6 +101,17 @@ impl<'r> NamedTable<'r> {
         index
     }
 
+    /// Notes, on the first problem of an unreadable `conditions.yaml`, how many references to
+    /// named conditions could not be checked because of it.
+    pub(crate) fn note_unchecked(&self, session: &mut Session<'_>) {
+        let what = match self.unchecked() {
+            0 => return,
+            1 => "1 reference to a named condition".to_owned(),
+            n => format!("{n} references to named conditions"),
+        };
+        session.note_unchecked(CONDITIONS_FILE, &what);
+    }
+
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
     }
@@ -228,10 +239,22 @@ impl<'c, 'r> Compiler<'c, 'r> {
         };
         match key.value.as_str() {
             "all" | "any" => self.combination(key, body),
-            "not" => Some(Condition::Not(Box::new(self.node(body)?))),
+            "not" => self.not(body),
             "condition" => self.named(body),
             fact_name => self.fact_test(fact_name, syntax::position_of(key), body),
         }
+    }
+
+    fn not(&mut self, body: &Spanned<Raw>) -> Option<Condition> {
+        if let Raw::List(_) = &body.value {
+            let found = body.value.describe();
+            self.problem(
+                syntax::position_of(body),
+                ProblemKind::NotTakesOne { found },
+            );
+            return None;
+        }
+        Some(Condition::Not(Box::new(self.node(body)?)))
     }
 
     fn combination(&mut self, key: &Spanned<String>, body: &Spanned<Raw>) -> Option<Condition> {

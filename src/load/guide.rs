@@ -68,10 +68,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         recommendations_file,
         principles_file,
     );
-    if named.unchecked() > 0 {
-        let what = format!("{} references to named conditions", named.unchecked());
-        session.note_unchecked(CONDITIONS_FILE, &what);
-    }
+    named.note_unchecked(&mut session);
     session.check()?;
 
     let program = Program::compile(

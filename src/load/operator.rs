@@ -237,7 +237,13 @@ pub(super) fn describe(op: Operator, raw: &Raw, fact: &Fact) -> String {
         && (matches!(raw, Raw::Int(_)) || op == Operator::Between)
     {
         text.push(' ');
-        text.push_str(unit);
+        // "1 year", not "1 years": the unit is written in the plural, as for most numbers.
+        let one = matches!(raw, Raw::Int(1 | -1));
+        text.push_str(if one {
+            unit.strip_suffix('s').unwrap_or(unit)
+        } else {
+            unit
+        });
     }
     text
 }

@@ -80,10 +80,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     };
     let services = loader.all(&services_file);
     let delivering = loader.delivering;
-    if named.unchecked() > 0 {
-        let what = format!("{} references to named conditions", named.unchecked());
-        session.note_unchecked(CONDITIONS_FILE, &what);
-    }
+    named.note_unchecked(&mut session);
     session.check()?;
 
     let overlay = Overlay {

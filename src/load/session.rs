@@ -23,6 +23,8 @@ pub(crate) struct Session<'f> {
     problems: Vec<Problem>,
     /// Files that are present but could not be parsed: what refers into them is not checked.
     unreadable: HashSet<&'static str>,
+    /// The files the folder must hold.
+    required: Vec<&'static str>,
 }
 
 impl<'f> Session<'f> {
@@ -36,6 +38,12 @@ impl<'f> Session<'f> {
             files: BTreeMap::new(),
             problems: Vec::new(),
             unreadable: HashSet::new(),
+            required: folder
+                .files
+                .iter()
+                .filter(|(_, r)| *r)
+                .map(|(n, _)| *n)
+                .collect(),
         };
         let expected: Vec<String> = folder.files.iter().map(|(n, _)| (*n).to_owned()).collect();
         for (name, text) in files {
@@ -56,6 +64,20 @@ impl<'f> Session<'f> {
                     },
                 ));
             }
+        }
+        if !folder
+            .files
+            .iter()
+            .any(|(name, _)| session.files.contains_key(name))
+        {
+            // None of the folder's files: the wrong folder, not a folder with files missing.
+            session.problems.clear();
+            let kind = ProblemKind::NotAFolderOf {
+                folder: folder.what.to_owned(),
+                expected,
+            };
+            session.report(Problem::new(Input::RuleFile, None, kind));
+            return session;
         }
         for (name, required) in folder.files {
             if *required && !session.files.contains_key(name) {
@@ -96,6 +118,12 @@ impl<'f> Session<'f> {
         name: &'static str,
     ) -> Option<T> {
         let text = self.files.get(name)?;
+        if self.required.contains(&name) && syntax::is_blank(text) {
+            // A required file with nothing in it: one problem, not one per use of its contents.
+            self.unreadable.insert(name);
+            self.report(Problem::in_rules(name, ProblemKind::EmptyFile));
+            return None;
+        }
         match syntax::parse_items(name, text) {
             Ok(value) => Some(value),
             Err(problems) => {

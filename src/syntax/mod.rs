@@ -94,15 +94,26 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
     }
     serde_saphyr::from_str_with_options(text, options(budget)).map_err(|err| {
         let position = err.location().and_then(position_from);
-        let empty = text
-            .lines()
-            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+        let empty = is_blank(text);
         let kind = match err.without_snippet() {
             serde_saphyr::Error::Eof { .. } if empty => ProblemKind::EmptyFile,
             _ => problem_kind(&err, budget),
         };
+        // The parser places a tab at the token before it: point at the tab itself.
+        let position = match (&kind, position) {
+            (ProblemKind::Syntax { detail, .. }, Some(at)) if detail == TAB_IN_INDENTATION => {
+                first_tab_indent(text, at.line).or(position)
+            }
+            _ => position,
+        };
         Problem::new(input, Some(file), kind).at(position)
     })
+}
+
+/// Whether a file holds nothing but blank lines and comments.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
 }
 
 /// Parses a rule file whose top level is a list or mapping of items (rules, facts, named
@@ -137,7 +148,7 @@ pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
     let block = position_of(&root)
         .and_then(|p| lines.get(usize::try_from(p.line).ok()?.checked_sub(1)?))
         .is_some_and(|line| !line.trim_start().starts_with(['[', '{']));
-    if !block || starts.len() < 2 {
+    if !block || starts.is_empty() {
         return Err(vec![first]);
     }
     let mut problems = Vec::new();
@@ -147,15 +158,76 @@ pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
             .map_or(lines.len() as u64, |next| next - 1);
         let from = usize::try_from(start.saturating_sub(1)).unwrap_or(0);
         let to = usize::try_from(end).unwrap_or(0).min(lines.len());
-        let chunk = lines.get(from..to).unwrap_or_default().join("\n");
-        if let Err(problem) = parse::<T>(Input::RuleFile, file, &chunk, Budget::RuleFile) {
-            problems.push(problem.shifted(start - 1));
-        }
+        let chunk: Vec<&str> = lines.get(from..to).unwrap_or_default().to_vec();
+        problems.extend(item_problems::<T>(file, chunk).map(|p| p.shifted(start - 1)));
     }
     if problems.is_empty() {
         problems.push(first);
     }
     Err(problems)
+}
+
+/// The shape problems of one item (its lines): the first the parser finds, then, while that is a
+/// key that does not belong, the next one found with the key's lines left out, so that two
+/// misspelt keys in one rule are two problems.
+fn item_problems<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    mut lines: Vec<&str>,
+) -> impl Iterator<Item = Problem> {
+    let mut problems = Vec::new();
+    while problems.len() < limits::MAX_PROBLEMS {
+        let text = lines.join("\n");
+        let Err(problem) = parse::<T>(Input::RuleFile, file, &text, Budget::RuleFile) else {
+            break;
+        };
+        if !problems.is_empty() && matches!(problem.kind(), ProblemKind::MissingKey { .. }) {
+            // Most likely the key left out was this one, misspelt: already reported.
+            break;
+        }
+        let key_at = match problem.kind() {
+            ProblemKind::UnknownKey { .. } | ProblemKind::DuplicateKey { .. } => problem.position(),
+            _ => None,
+        };
+        problems.push(problem);
+        match key_at {
+            Some(at) if blank_key(&mut lines, at) => {}
+            _ => break,
+        }
+    }
+    problems.into_iter()
+}
+
+/// Blanks the lines of the key at `at` and of its value (the lines after it indented further),
+/// keeping the line count; false if there is no key there to leave out.
+fn blank_key(lines: &mut [&str], at: Position) -> bool {
+    let Some(first) = usize::try_from(at.line).ok().and_then(|l| l.checked_sub(1)) else {
+        return false;
+    };
+    let column = usize::try_from(at.column).unwrap_or(1).saturating_sub(1);
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    match lines.get(first) {
+        // The key must start its line (after a list's `- ` at most): a key inside a `{ }` on one
+        // line cannot be left out this way.
+        Some(line)
+            if line
+                .get(column..)
+                .is_some_and(|rest| !rest.trim().is_empty())
+                && line
+                    .get(..column)
+                    .is_some_and(|before| before.trim().is_empty()) => {}
+        _ => return false,
+    }
+    let mut end = first + 1;
+    while lines
+        .get(end)
+        .is_some_and(|line| line.trim().is_empty() || indent(line) > column)
+    {
+        end += 1;
+    }
+    for line in lines.get_mut(first..end).unwrap_or_default() {
+        *line = "";
+    }
+    true
 }
 
 /// The parser's error in a rule author's terms: a typed problem where the parser says what it
@@ -281,12 +353,33 @@ fn unexpected_character(words: &str) -> Option<ProblemKind> {
     })
 }
 
+const TAB_IN_INDENTATION: &str = "a tab in the indentation";
+
+/// The first tab in the indentation of a line at or after `line`.
+fn first_tab_indent(text: &str, line: u64) -> Option<Position> {
+    let skip = usize::try_from(line.saturating_sub(1)).ok()?;
+    text.lines().enumerate().skip(skip).find_map(|(i, l)| {
+        let indentation = l.get(..l.len() - l.trim_start().len())?;
+        let column = indentation.chars().position(|c| c == '\t')?;
+        Some(Position {
+            line: u64::try_from(i + 1).ok()?,
+            column: u64::try_from(column + 1).ok()?,
+        })
+    })
+}
+
 /// The parser's phrases (any of them) that mean a mistake authors make, what it is in their
 /// terms, and what to do. The first row that matches is used.
 const SAID_PLAINLY: &[(&[&str], &str, &str)] = &[
     (
+        &["invalid boolean"],
+        "a yes/no value is written `true` or `false`",
+        "write `true` or `false`: `yes`, `no`, `on` and `off` are not accepted, so that a text \
+         such as `no` is never read as a yes/no",
+    ),
+    (
         &["tabs disallowed", "found a tab", "tab character"],
-        "a tab in the indentation",
+        TAB_IN_INDENTATION,
         "indent with spaces: YAML does not allow tabs for indentation",
     ),
     (

@@ -231,6 +231,34 @@ fn a_case_names_actions_by_id_and_an_unknown_id_is_an_error() {
     );
 }
 
+/// An action that does not apply is not shown, so a case expecting it not to apply passes when it
+/// is absent and fails when it is shown.
+#[test]
+fn an_action_expected_not_to_apply_is_one_not_shown() {
+    let expect = |status: &str| {
+        format!(
+            "  recommendations:\n    reduce-risk-of-harm:\n      status: applies\n      \
+             actions:\n        - {{ id: coordinated-network }}\n        - \
+             {{ id: most-effective-models }}\n        - {{ id: structured-delivery, status: {status} }}\n"
+        )
+    };
+    // The family receives universal services: the structured-delivery point is for Family Help.
+    let found = |status: &str| -> Vec<String> {
+        mismatches(&expect(status))
+            .into_iter()
+            .filter(|m| m.contains("reduce-risk-of-harm"))
+            .collect()
+    };
+    assert_eq!(found("does_not_apply"), Vec::<String>::new());
+    assert_eq!(
+        found("applies"),
+        [
+            "case.yaml:7:5: rule `reduce-risk-of-harm`: expected the action \
+          `structured-delivery`, not shown"
+        ]
+    );
+}
+
 /// A rule or action no case names both ways is reported, so that one added to a guide cannot
 /// pass its suite unreviewed.
 #[test]

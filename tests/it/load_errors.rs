@@ -35,6 +35,58 @@ fn an_unknown_key_is_rejected_with_the_keys_allowed() {
 }
 
 #[test]
+fn every_misspelt_key_of_a_rule_is_reported_and_not_the_key_it_was_meant_to_be() {
+    // Two misspelt keys in one rule, the second one a required key: two problems, and no
+    // "missing key `wording`" for the key that is there, misspelt.
+    let text = rec("{ flag: true }")
+        .replace("  when:", "  whn:")
+        .replace("      wording:", "      wordng:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "2 problems:\n\
+         recommendations.yaml:5:3: unknown key `whn` (did you mean `when`? allowed here: id, \
+         title, statement, evidence, outcomes, audiences, principles, when, why, how, sources, \
+         fit)\n\
+         recommendations.yaml:8:7: unknown key `wordng` (did you mean `wording`? allowed here: \
+         url, wording, note, rating)"
+    );
+}
+
+#[test]
+fn a_tab_is_pointed_at_where_it_is() {
+    let text = rec("{ flag: true }").replace("  when:", "\twhen:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:5:1: a tab in the indentation (indent with spaces: YAML does not \
+         allow tabs for indentation)"
+    );
+}
+
+#[test]
+fn not_takes_one_condition() {
+    assert_eq!(
+        error(
+            "recommendations.yaml",
+            &rec("{ not: [{ flag: true }, { level: low }] }")
+        ),
+        "recommendations.yaml:5:16: recommendation `r1`: `not` takes one condition, found a list \
+         (to say that none of several holds, write `not: { any: [...] }`; that not all of them \
+         hold, `not: { all: [...] }`)"
+    );
+}
+
+#[test]
+fn a_folder_with_none_of_a_guides_files_is_one_problem() {
+    let err =
+        practice_guide::Guide::from_files([("family.yaml", "children_ages: [age_3]")]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "this is not a guide folder: it holds none of its files (guide.yaml, facts.yaml, \
+         conditions.yaml, principles.yaml, recommendations.yaml)"
+    );
+}
+
+#[test]
 fn a_duplicate_key_is_rejected() {
     let text = rec("{ flag: true }").replace(
         "  evidence: strong\n",
@@ -360,7 +412,7 @@ fn every_problem_in_every_file_is_reported_at_once() {
 #[test]
 fn a_guide_needs_a_recommendation() {
     assert_eq!(
-        error("recommendations.yaml", ""),
+        error("recommendations.yaml", "[]"),
         "recommendations.yaml: a guide needs at least one recommendation"
     );
 }
