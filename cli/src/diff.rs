@@ -169,7 +169,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         Output::Text => render(&changes, false),
         Output::Markdown => render(&changes, true),
     };
-    print!("{text}");
+    crate::write_out(&text);
     if changes.rules.is_empty() && changes.families.is_empty() {
         Outcome::Clean
     } else {

@@ -179,7 +179,7 @@ fn hidden(kept: &Evaluation<'_>, all: &Evaluation<'_>, format: Output) {
     };
     match format {
         Output::Json => eprintln!("{line}"),
-        Output::Text => println!("\n{line}"),
-        Output::Markdown => println!("\n*{line}*"),
+        Output::Text => outln!("\n{line}"),
+        Output::Markdown => outln!("\n*{line}*"),
     }
 }

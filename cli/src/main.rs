@@ -3,6 +3,14 @@
 //! rules or profiles, failing cases, coverage under the threshold, results that differ), and 2
 //! on a usage or I/O error.
 
+/// Like `println!`, but a standard output closed early (`practice-guide eval ... | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod check;
 mod diagnostics;
 mod diff;
@@ -54,6 +62,12 @@ impl From<Outcome> for ExitCode {
             Outcome::Failed => ExitCode::from(2),
         }
     }
+}
+
+/// Writes `text` to standard output, ignoring a closed pipe (the reader has what it wanted).
+fn write_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn main() -> ExitCode {

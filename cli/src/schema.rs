@@ -51,7 +51,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
             Err(outcome) => return outcome,
         };
         let schema = serde_json::to_string_pretty(&guide.profile_schema()).unwrap_or_default();
-        println!("{schema}");
+        outln!("{schema}");
         return Outcome::Clean;
     }
     for (path, schema) in practice_guide::schema::schemas() {
@@ -65,7 +65,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         if let Err(e) = std::fs::write(&target, text) {
             return failed(&format!("cannot write {}: {e}", target.display()));
         }
-        println!("wrote {}", target.display());
+        outln!("wrote {}", target.display());
     }
     Outcome::Clean
 }

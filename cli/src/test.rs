@@ -99,7 +99,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     }
     if args.format == Output::Json {
         let value = Value::Array(json_out);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
@@ -139,21 +139,21 @@ fn human(
     threshold: Option<f64>,
 ) {
     for case in suite.cases.iter().filter(|c| !c.passed()) {
-        println!("FAIL {}", case.file);
+        outln!("FAIL {}", case.file);
         for mismatch in &case.mismatches {
-            println!("  {mismatch}");
+            outln!("  {mismatch}");
         }
     }
     let failed = suite.cases.iter().filter(|c| !c.passed()).count();
     let count = suite.cases.len();
     let noun = if count == 1 { "case" } else { "cases" };
-    println!(
+    outln!(
         "{}: {count} {noun}, {} passed, {failed} failed",
         dir.display(),
         count - failed
     );
     for unasserted in suite.unasserted() {
-        println!("  not asserted: {unasserted}");
+        outln!("  not asserted: {unasserted}");
     }
     if let Some(args) = coverage {
         human_coverage(suite, args, threshold);
@@ -163,7 +163,7 @@ fn human(
 fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
     let coverage = suite.coverage();
     let (reached, possible) = coverage.counts();
-    println!(
+    outln!(
         "coverage: {:.1}% ({reached} of {possible} outcomes of {} rules and actions and {} tests)",
         coverage.percent(),
         coverage.items.len(),
@@ -178,7 +178,7 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
             .collect();
         if !missing.is_empty() {
             let at = place(&rule_file(args, &item.file), item.position);
-            println!("  {at}: {}: never {}", item.item, missing.join(", never "));
+            outln!("  {at}: {}: never {}", item.item, missing.join(", never "));
         }
     }
     for test in &coverage.tests {
@@ -195,7 +195,7 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
                 .as_ref()
                 .map(|i| format!(" ({i})"))
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "  {at}: `{}`{of}: never {}",
                 test.test,
                 missing.join(", never ")
@@ -208,7 +208,7 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
         } else {
             "meets"
         };
-        println!("coverage {verdict} the threshold of {threshold}%");
+        outln!("coverage {verdict} the threshold of {threshold}%");
     }
 }
 
