@@ -149,6 +149,8 @@ mod load;
 mod eval;
 mod render;
 mod embedded;
+#[cfg(feature = "analysis")]
+pub mod analysis;
 pub mod cases;
 #[cfg(feature = "schema")]
 pub mod schema;

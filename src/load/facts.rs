@@ -66,6 +66,7 @@ pub(crate) fn declare(
             fact_type,
             local,
             stand_in,
+            at,
         };
         if let Err(kind) = layer.push(fact) {
             session.problem(FACTS_FILE, at, item, kind);

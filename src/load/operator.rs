@@ -140,6 +140,7 @@ fn counting(fact: &Fact, max: i64) -> Fact {
         fact_type: FactType::Integer { min: 0, max },
         local: fact.local,
         stand_in: fact.stand_in,
+        at: fact.at,
     }
 }
 

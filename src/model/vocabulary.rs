@@ -13,7 +13,7 @@ use serde::ser::SerializeMap;
 
 pub(crate) use super::value::FactId;
 use super::value::Slot;
-use crate::error::{ProblemKind, shorten};
+use crate::error::{Position, ProblemKind, shorten};
 use crate::language::FactKind;
 use crate::limits;
 use crate::profile::{FactValue, NotAValue};
@@ -35,6 +35,8 @@ pub struct Fact {
     /// checked, lest one mistake in `facts.yaml` be reported again at every rule using the fact.
     /// Only ever true in a load that fails.
     pub(crate) stand_in: bool,
+    /// Where its name is written in its facts file.
+    pub(crate) at: Option<Position>,
 }
 
 impl Fact {

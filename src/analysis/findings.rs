@@ -1,0 +1,465 @@
+//! The checks, each a question about sets of profiles: is it empty, is one inside another, are
+//! two equal. Each finding names its item, file and line.
+
+use std::collections::BTreeSet;
+
+use biodivine_lib_bdd::Bdd;
+
+use super::space::{Space, Truths};
+use super::{Analysis, Check, Finding, Severity, Witnesses};
+use crate::error::{Item, Position};
+use crate::model::condition::{Condition, Test};
+use crate::model::guide::Guide;
+use crate::model::rule::{Rule, RuleKind};
+use crate::model::vocabulary::FactType;
+use crate::profile::FamilyProfile;
+use crate::syntax::{GUIDE_FILE, PRINCIPLES_FILE, RECOMMENDATIONS_FILE};
+
+/// Runs every check on `guide`.
+pub(super) fn analyze(guide: &Guide) -> Analysis {
+    let Some(space) = Space::new(guide) else {
+        let finding = Finding {
+            severity: Severity::Error,
+            check: Check::TooLarge,
+            item: None,
+            file: None,
+            position: None,
+            message: format!(
+                "the guide is too large to analyse exactly (more than {} variables)",
+                super::space::MAX_VARIABLES
+            ),
+            help: None,
+            witness: None,
+            approximate: false,
+        };
+        return Analysis {
+            findings: vec![finding],
+            witnesses: Vec::new(),
+            approximate: false,
+        };
+    };
+    let mut run = Run {
+        guide,
+        approximate: space.approximate(),
+        in_scope: space.mk_false(),
+        space,
+        findings: Vec::new(),
+        witnesses: Vec::new(),
+    };
+    run.scope();
+    run.rules();
+    run.tests();
+    run.unused();
+    run.services();
+    let mut findings = run.findings;
+    findings
+        .sort_by(|a, b| (a.severity, a.file, a.position).cmp(&(b.severity, b.file, b.position)));
+    Analysis {
+        findings,
+        witnesses: run.witnesses,
+        approximate: run.approximate,
+    }
+}
+
+struct Run<'g> {
+    guide: &'g Guide,
+    space: Space,
+    approximate: bool,
+    /// The profiles within the guide's scope.
+    in_scope: Bdd,
+    findings: Vec<Finding>,
+    witnesses: Vec<Witnesses>,
+}
+
+/// Where a rule is written.
+fn rule_file(rule: &Rule) -> &'static str {
+    match rule.kind {
+        RuleKind::Recommendation => RECOMMENDATIONS_FILE,
+        RuleKind::Principle => PRINCIPLES_FILE,
+    }
+}
+
+fn rule_item(rule: &Rule) -> Item {
+    match rule.kind {
+        RuleKind::Recommendation => Item::Recommendation(rule.id.clone()),
+        RuleKind::Principle => Item::Principle(rule.id.clone()),
+    }
+}
+
+/// What a finding is about and where: the item, its file and position.
+type At = (Option<Item>, Option<&'static str>, Option<Position>);
+
+impl<'g> Run<'g> {
+    /// Records a finding of `check`; the caller fills in its message and help.
+    fn find(&mut self, check: Check, at: At) -> &mut Finding {
+        let (item, file, position) = at;
+        self.findings.push(Finding {
+            severity: check.severity(),
+            check,
+            item,
+            file,
+            position,
+            message: String::new(),
+            help: None,
+            witness: None,
+            approximate: self.approximate,
+        });
+        let last = self.findings.len() - 1;
+        // Just pushed: never out of bounds.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.findings[last]
+    }
+
+    fn truths(&self, condition: Option<&Condition>) -> Truths {
+        condition.map_or_else(|| self.space.always(), |c| self.space.truths(c))
+    }
+
+    fn empty(&self, set: &Bdd) -> bool {
+        set.and(self.space.domain()).is_false()
+    }
+
+    fn smallest(&self, set: &Bdd) -> Option<FamilyProfile> {
+        self.space.smallest(set)
+    }
+
+    fn scope(&mut self) {
+        let scope = self.truths(self.guide.core.scope.as_ref().map(|s| &s.condition));
+        self.in_scope = scope.t.and(self.space.domain());
+        if self.in_scope.is_false() {
+            let at = (Some(Item::Scope), Some(GUIDE_FILE), None);
+            let finding = self.find(Check::ScopeEmpty, at);
+            finding.message = "no family can be within the guide's scope".to_owned();
+            finding.help = Some("check the scope's `when:` in guide.yaml".to_owned());
+        }
+    }
+
+    fn rules(&mut self) {
+        let guide: &'g Guide = self.guide;
+        let core = &guide.core;
+        let rules: Vec<&Rule> = core
+            .recommendations
+            .iter()
+            .chain(&core.principles)
+            .collect();
+        let mut conditions: Vec<(Item, &'static str, Option<Position>, Truths)> = Vec::new();
+        for rule in rules {
+            let own = self.truths(rule.condition.as_ref());
+            let at = (Some(rule_item(rule)), Some(rule_file(rule)), rule.at);
+            let applies = self.in_scope.and(&own.t);
+            let outside = self.space.domain().and(&self.scope_false().or(&own.f));
+            if self.empty(&applies) {
+                let witness = self.smallest(&own.t);
+                let finding = self.find(Check::RuleNeverApplies, at);
+                finding.message = match witness {
+                    Some(_) => {
+                        "no family in scope can get it: its condition holds only outside the \
+                                guide's scope (as for the example)"
+                            .to_owned()
+                    }
+                    None => "no family can get it: its condition can never hold".to_owned(),
+                };
+                finding.witness = witness;
+            } else if rule.condition.is_some() && self.empty(&self.in_scope.and_not(&own.t)) {
+                let finding = self.find(Check::AppliesToEveryFamily, at);
+                finding.message =
+                    "it applies to every family in scope: its condition adds nothing \
+                                   to the scope's"
+                        .to_owned();
+            }
+            self.witnesses.push(Witnesses {
+                item: rule_item(rule),
+                id: rule.id.clone(),
+                applies: self.smallest(&applies),
+                does_not_apply: self.smallest(&outside),
+            });
+            self.actions(rule, &applies, &outside);
+            if rule.condition.is_some() {
+                conditions.push((rule_item(rule), rule_file(rule), rule.at, own));
+            }
+        }
+        self.equivalent(&conditions);
+    }
+
+    /// The profiles outside the scope.
+    fn scope_false(&self) -> Bdd {
+        self.truths(self.guide.core.scope.as_ref().map(|s| &s.condition))
+            .f
+    }
+
+    fn actions(&mut self, rule: &Rule, rule_applies: &Bdd, rule_outside: &Bdd) {
+        let mut conditions = Vec::new();
+        for action in &rule.actions {
+            let item = Item::Action {
+                rule: rule.id.clone(),
+                id: action.id.clone(),
+            };
+            let at = (Some(item.clone()), Some(rule_file(rule)), action.at);
+            let own = self.truths(action.condition.as_ref());
+            let applies = rule_applies.and(&own.t);
+            let not = rule_outside.or(&self.space.domain().and(&own.f));
+            if self.empty(&applies) {
+                let witness = self.smallest(&own.t);
+                let finding = self.find(Check::ActionNeverApplies, at);
+                finding.message = match witness {
+                    Some(_) => "it can never apply: its own condition holds only where its rule \
+                                does not apply (as for the example)"
+                        .to_owned(),
+                    None => "it can never apply: its condition can never hold".to_owned(),
+                };
+                finding.witness = witness;
+            } else if action.condition.is_some() && self.empty(&rule_applies.and_not(&own.t)) {
+                let finding = self.find(Check::ActionWhenSaysNothing, at);
+                finding.message =
+                    "its `when:` holds wherever its rule applies, so it decides nothing".to_owned();
+                finding.help = Some("remove the `when:`, or correct it".to_owned());
+            }
+            self.witnesses.push(Witnesses {
+                id: format!("{}#{}", rule.id, action.id),
+                item,
+                applies: self.smallest(&applies),
+                does_not_apply: self.smallest(&not),
+            });
+            if action.condition.is_some() {
+                let item = Item::Action {
+                    rule: rule.id.clone(),
+                    id: action.id.clone(),
+                };
+                conditions.push((item, rule_file(rule), action.at, own));
+            }
+        }
+        self.equivalent(&conditions);
+    }
+
+    /// Pairs of equivalent conditions (true on the same profiles, false on the same profiles).
+    fn equivalent(&mut self, conditions: &[(Item, &'static str, Option<Position>, Truths)]) {
+        let domain = self.space.domain().clone();
+        let same = |a: &Bdd, b: &Bdd| a.xor(b).and(&domain).is_false();
+        for (i, (item, file, at, truths)) in conditions.iter().enumerate() {
+            let earlier = conditions
+                .iter()
+                .take(i)
+                .find(|(.., other)| same(&truths.t, &other.t) && same(&truths.f, &other.f));
+            if let Some((first, ..)) = earlier {
+                let message = format!("its condition is equivalent to that of {first}");
+                let finding = self.find(
+                    Check::EquivalentConditions,
+                    (Some(item.clone()), Some(file), *at),
+                );
+                finding.message = message;
+            }
+        }
+    }
+
+    /// Tests that can never be true or never be false, `known:` tests, unanchored expressions.
+    fn tests(&mut self) {
+        let sites: Vec<_> = self.guide.sites().cloned().collect();
+        for site in &sites {
+            let at = (site.item.clone(), Some(site.file), site.at);
+            if let Test::Known(_) = site.test {
+                let finding = self.find(Check::KnownTest, at.clone());
+                finding.message = format!(
+                    "`{}` asks whether the profile records the fact, not what the family's \
+                     circumstances are: giving more facts can turn it from true to false",
+                    site.text
+                );
+                continue;
+            }
+            let known = self.space.known(site.fact).and(self.space.domain());
+            let holds = self.space.holds(site.fact, &site.test);
+            if known.and(&holds).is_false() {
+                let finding = self.find(Check::TestNeverTrue, at.clone());
+                finding.message = format!(
+                    "`{}` can never be true, whatever value the fact has",
+                    site.text
+                );
+            } else if known.and_not(&holds).is_false() {
+                let finding = self.find(Check::TestNeverFalse, at.clone());
+                finding.message = format!(
+                    "`{}` is true for every value of the fact: it only asks whether the fact is \
+                     known",
+                    site.text
+                );
+                finding.help = Some("to ask that, write `known: true`".to_owned());
+            }
+            if let Some(re) = regex_of(&site.test)
+                && !(re.starts_with('^') && re.ends_with('$'))
+            {
+                let finding = self.find(Check::UnanchoredRegex, at);
+                finding.message =
+                    format!("`{re}` matches anywhere in the text, not the whole text");
+                finding.help = Some(format!(
+                    "to match the whole text, write `^(?:{re})$`; to match anywhere, this is right"
+                ));
+            }
+        }
+    }
+
+    /// Named conditions and facts nothing uses; declared values no test names.
+    fn unused(&mut self) {
+        let guide: &'g Guide = self.guide;
+        let mut used = BTreeSet::new();
+        for condition in every_condition(guide) {
+            named_in(condition, &mut used);
+        }
+        let named = guide
+            .core
+            .named
+            .iter()
+            .chain(guide.overlay().into_iter().flat_map(|o| &o.named));
+        for (index, condition) in named.enumerate() {
+            if used.contains(&index) {
+                continue;
+            }
+            let item = Item::NamedCondition(condition.id.clone());
+            let site = guide.sites().find(|s| s.item.as_ref() == Some(&item));
+            let at = (
+                Some(item.clone()),
+                site.map(|s| s.file),
+                site.and_then(|s| s.at),
+            );
+            let finding = self.find(Check::UnusedNamedCondition, at);
+            finding.message = "no rule, scope, \"how\" point or service uses it".to_owned();
+            finding.help = Some("use it with `condition: NAME`, or remove it".to_owned());
+        }
+        let facts: Vec<_> = guide.vocab().facts().cloned().enumerate().collect();
+        for (id, fact) in &facts {
+            let file = Some(crate::syntax::FACTS_FILE);
+            let item = Some(Item::Fact(fact.name.clone()));
+            let tests: Vec<Test> = guide
+                .sites()
+                .filter(|s| s.fact == *id)
+                .map(|s| s.test.clone())
+                .collect();
+            if tests.is_empty() {
+                let finding = self.find(Check::UnusedFact, (item, file, fact.at));
+                finding.message = "no test reads it".to_owned();
+                finding.help = Some("test it in a rule, or remove it".to_owned());
+                continue;
+            }
+            let names = match &fact.fact_type {
+                FactType::OneOf(values) | FactType::SetOf(values) => values.names(),
+                _ => continue,
+            };
+            let read = tests.iter().fold(0u128, |acc, t| acc | mask_of(t));
+            let unread: Vec<&str> = names
+                .enumerate()
+                .filter(|(bit, _)| read & (1u128 << bit) == 0)
+                .map(|(_, name)| name)
+                .collect();
+            if !unread.is_empty() {
+                let finding = self.find(Check::UnreadValue, (item, file, fact.at));
+                finding.message = format!(
+                    "no test names {}: {}",
+                    if unread.len() == 1 {
+                        "this value"
+                    } else {
+                        "these values"
+                    },
+                    unread.join(", ")
+                );
+            }
+        }
+    }
+
+    /// An overlay's services that no family can be eligible for, or that never apply under a
+    /// rule or "how" point they deliver.
+    fn services(&mut self) {
+        let guide: &'g Guide = self.guide;
+        let Some(overlay) = guide.overlay() else {
+            return;
+        };
+        let core = &guide.core;
+        for service in &overlay.services {
+            let item = Some(Item::Service(service.id.clone()));
+            let at = (item, Some(crate::syntax::SERVICES_FILE), None);
+            let eligible = self
+                .space
+                .truths(&service.ages_condition)
+                .t
+                .and(&self.truths(service.condition.as_ref()).t);
+            if self.empty(&eligible) {
+                let finding = self.find(Check::ServiceNeverEligible, at);
+                finding.message =
+                    "no family can be eligible: its ages and `when:` contradict each other"
+                        .to_owned();
+                continue;
+            }
+            for (index, delivered) in overlay.delivering.iter().enumerate() {
+                let Some(rule) = core.recommendations.get(index) else {
+                    continue;
+                };
+                for d in delivered
+                    .iter()
+                    .filter(|d| overlay.services.get(d.service).map(|s| &s.id) == Some(&service.id))
+                {
+                    let action = d.action.and_then(|i| rule.actions.get(i));
+                    let own = self.truths(rule.condition.as_ref()).t;
+                    let point = self.truths(action.and_then(|a| a.condition.as_ref())).t;
+                    let shown = self.in_scope.and(&own).and(&point).and(&eligible);
+                    if self.empty(&shown) {
+                        let what = match action {
+                            Some(a) => format!("`{}#{}`", rule.id, a.id),
+                            None => format!("`{}`", rule.id),
+                        };
+                        let finding = self.find(Check::ServiceNeverUnderRule, at.clone());
+                        finding.message = format!(
+                            "it delivers {what}, but no family it is for can get {what}: its \
+                             eligibility contradicts the rule's condition or the scope"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every compiled condition of the guide and its overlay: the scope, rules, "how" points and
+/// services (named conditions are inside them).
+fn every_condition(guide: &Guide) -> Vec<&Condition> {
+    let core = &guide.core;
+    let mut all: Vec<&Condition> = core.scope.iter().map(|s| &s.condition).collect();
+    for rule in core.recommendations.iter().chain(&core.principles) {
+        all.extend(rule.condition.as_ref());
+        all.extend(rule.actions.iter().filter_map(|a| a.condition.as_ref()));
+    }
+    if let Some(overlay) = guide.overlay() {
+        for service in &overlay.services {
+            all.push(&service.ages_condition);
+            all.extend(service.condition.as_ref());
+        }
+    }
+    all
+}
+
+/// The named conditions `condition` uses, by number.
+fn named_in(condition: &Condition, used: &mut BTreeSet<usize>) {
+    match condition {
+        Condition::All(items) | Condition::Any(items) => {
+            items.iter().for_each(|c| named_in(c, used));
+        }
+        Condition::Not(inner) => named_in(inner, used),
+        Condition::Named(index, inner) => {
+            used.insert(*index);
+            named_in(inner, used);
+        }
+        Condition::Test(_) => {}
+    }
+}
+
+/// The declared values a test names, as bits.
+fn mask_of(test: &Test) -> u128 {
+    match test {
+        Test::ChoiceIn(mask) | Test::SetContainsAny(mask) | Test::SetContainsAll(mask) => *mask,
+        Test::Negated(inner) => mask_of(inner),
+        _ => 0,
+    }
+}
+
+/// The expression a `matches:` test uses, as written.
+fn regex_of(test: &Test) -> Option<&str> {
+    match test {
+        Test::TextMatches(re) => Some(re.as_str()),
+        Test::Negated(inner) => regex_of(inner),
+        _ => None,
+    }
+}
