@@ -79,7 +79,7 @@ fn rule_file(rule: &Rule) -> &'static str {
     }
 }
 
-fn rule_item(rule: &Rule) -> Item {
+pub(super) fn rule_item(rule: &Rule) -> Item {
     match rule.kind {
         RuleKind::Recommendation => Item::Recommendation(rule.id.clone()),
         RuleKind::Principle => Item::Principle(rule.id.clone()),

@@ -26,6 +26,8 @@
 
 mod space;
 mod findings;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 

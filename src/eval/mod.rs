@@ -77,6 +77,12 @@ pub struct PreparedProfile<'g> {
 }
 
 impl<'g> PreparedProfile<'g> {
+    /// The profile, bound.
+    #[cfg_attr(not(all(test, feature = "analysis")), allow(dead_code))]
+    pub(crate) fn slots(&self) -> &Slots {
+        &self.slots
+    }
+
     /// The guide that prepared the profile.
     pub fn guide(&self) -> &'g Guide {
         self.guide

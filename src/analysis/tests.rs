@@ -1,0 +1,327 @@
+//! The analysis against brute force: on random small guides, every verdict and every witness is
+//! checked against the evaluation of every profile the guide can be given (each fact unknown or
+//! any of its values), and the explaining evaluation against the statuses path.
+
+use std::collections::BTreeMap;
+
+use practice_guide_testkit::{self as testkit, Seeded, Value};
+
+use super::{Analysis, Check};
+use crate::error::Item;
+use crate::model::condition::{Condition, Test};
+use crate::model::guide::Guide;
+use crate::model::truth::Truth;
+use crate::profile::{FactValue, FamilyProfile};
+use crate::result::Status;
+
+/// How many random guides each run checks.
+const GUIDES: u64 = 250;
+/// Guides with more profiles than this are skipped (to keep the run short); few are.
+const MAX_PROFILES: usize = 3_000;
+
+fn family(profile: &[(String, Value)]) -> FamilyProfile {
+    let mut family = FamilyProfile::new();
+    for (name, value) in profile {
+        let value = match value {
+            Value::Bool(b) => FactValue::Bool(*b),
+            Value::Int(i) => FactValue::Integer(*i),
+            Value::Text(t) => FactValue::Text(t.clone()),
+            Value::List(items) => FactValue::List(items.clone()),
+        };
+        family.set(name.clone(), value);
+    }
+    family
+}
+
+/// What every profile of a guide gives one rule or "how" point.
+#[derive(Default)]
+struct Outcomes {
+    /// Its status under each profile, in enumeration order.
+    statuses: Vec<Status>,
+    /// Its own condition's truth under each profile (true without a condition).
+    own: Vec<Truth>,
+    /// The fewest facts known under which it gets each status.
+    fewest: BTreeMap<Status, usize>,
+}
+
+impl Outcomes {
+    fn seen(&mut self, status: Status, own: Truth, known: usize) {
+        self.statuses.push(status);
+        self.own.push(own);
+        let fewest = self.fewest.entry(status).or_insert(known);
+        *fewest = (*fewest).min(known);
+    }
+}
+
+/// Every rule's and action's outcomes, by item, in guide order; and the scope's statuses.
+fn outcomes(guide: &Guide, profiles: &[FamilyProfile]) -> (Vec<(Item, Outcomes)>, Vec<Status>) {
+    let core = &guide.core;
+    let rules: Vec<_> = core
+        .recommendations
+        .iter()
+        .chain(&core.principles)
+        .collect();
+    let mut all: Vec<(Item, Outcomes)> = Vec::new();
+    for rule in &rules {
+        all.push((super::findings::rule_item(rule), Outcomes::default()));
+        for action in &rule.actions {
+            let item = Item::Action {
+                rule: rule.id.clone(),
+                id: action.id.clone(),
+            };
+            all.push((item, Outcomes::default()));
+        }
+    }
+    let mut scope = Vec::new();
+    for profile in profiles {
+        let prepared = guide
+            .prepare(profile)
+            .expect("a generated profile fits its guide");
+        let evaluation = prepared.evaluate();
+        let statuses = prepared.statuses();
+        scope.push(evaluation.scope.status);
+        let truth = |c: Option<&Condition>| c.map_or(Truth::True, |c| c.truth(prepared.slots()));
+        let mut slot = all.iter_mut();
+        for (index, rule) in rules.iter().enumerate() {
+            let result = evaluation
+                .recommendations
+                .iter()
+                .chain(&evaluation.principles)
+                .find(|r| r.id == rule.id)
+                .expect("every rule has a result");
+            // The statuses path agrees with the explaining evaluation.
+            let fast = match rule.kind {
+                crate::model::rule::RuleKind::Recommendation => statuses.recommendation(index),
+                crate::model::rule::RuleKind::Principle => {
+                    statuses.principle(index - core.recommendations.len())
+                }
+            };
+            assert_eq!(fast, Some(result.status), "statuses path, rule {}", rule.id);
+            if let Some((_, o)) = slot.next() {
+                o.seen(result.status, truth(rule.condition.as_ref()), profile.len());
+            }
+            for action in &rule.actions {
+                let shown = result.actions.iter().find(|a| a.id == action.id);
+                let status = shown.map_or(Status::DoesNotApply, |a| a.status);
+                if let Some((_, o)) = slot.next() {
+                    o.seen(status, truth(action.condition.as_ref()), profile.len());
+                }
+            }
+        }
+    }
+    (all, scope)
+}
+
+fn has(analysis: &Analysis, check: Check, item: &Item) -> bool {
+    analysis
+        .findings
+        .iter()
+        .any(|f| f.check == check && f.item.as_ref() == Some(item))
+}
+
+/// The rule an action belongs to, as an item, if `item` is an action.
+fn rule_of(item: &Item, all: &[(Item, Outcomes)]) -> Option<usize> {
+    let Item::Action { rule, .. } = item else {
+        return None;
+    };
+    all.iter().position(|(i, _)| match i {
+        Item::Recommendation(id) | Item::Principle(id) => id == rule,
+        _ => false,
+    })
+}
+
+/// The verdicts about rules and actions: never applies, applies everywhere it can, equivalent.
+fn check_verdicts(guide: &Guide, analysis: &Analysis, all: &[(Item, Outcomes)], scope: &[Status]) {
+    for (index, (item, o)) in all.iter().enumerate() {
+        let applies = o.statuses.contains(&Status::Applies);
+        let never = [Check::RuleNeverApplies, Check::ActionNeverApplies]
+            .into_iter()
+            .any(|c| has(analysis, c, item));
+        assert_eq!(never, !applies, "never applies: {item}");
+        // Where the rule applies (for an action) or the scope does (for a rule).
+        let context: Vec<bool> = match rule_of(item, all) {
+            Some(rule) => all[rule]
+                .1
+                .statuses
+                .iter()
+                .map(|s| *s == Status::Applies)
+                .collect(),
+            None => scope.iter().map(|s| *s == Status::Applies).collect(),
+        };
+        let everywhere = applies
+            && context
+                .iter()
+                .zip(&o.statuses)
+                .all(|(c, s)| !c || *s == Status::Applies);
+        let said = [Check::AppliesToEveryFamily, Check::ActionWhenSaysNothing]
+            .into_iter()
+            .any(|c| has(analysis, c, item));
+        // Only a written `when:` is reported.
+        let written = written_condition(guide, item);
+        assert_eq!(
+            said,
+            everywhere && written,
+            "says nothing / applies to every family: {item}"
+        );
+        let equivalent = all.iter().take(index).any(|(other, p)| {
+            rule_of(other, all) == rule_of(item, all)
+                && written_condition(guide, other)
+                && p.own == o.own
+        });
+        assert_eq!(
+            has(analysis, Check::EquivalentConditions, item),
+            written && equivalent,
+            "equivalent conditions: {item}"
+        );
+    }
+}
+
+/// Whether the rule or action has a `when:`.
+fn written_condition(guide: &Guide, item: &Item) -> bool {
+    let core = &guide.core;
+    let rules = || core.recommendations.iter().chain(&core.principles);
+    match item {
+        Item::Recommendation(id) | Item::Principle(id) => {
+            rules().any(|r| &r.id == id && r.condition.is_some())
+        }
+        Item::Action { rule, id } => rules()
+            .filter(|r| &r.id == rule)
+            .flat_map(|r| &r.actions)
+            .any(|a| &a.id == id && a.condition.is_some()),
+        _ => false,
+    }
+}
+
+/// Every witness gets the status it claims, with the fewest facts any profile needs for it.
+fn check_witnesses(guide: &Guide, analysis: &Analysis, all: &[(Item, Outcomes)]) {
+    assert_eq!(analysis.witnesses.len(), all.len());
+    for (witnesses, (item, o)) in analysis.witnesses.iter().zip(all) {
+        assert_eq!(&witnesses.item, item);
+        for (witness, status) in [
+            (&witnesses.applies, Status::Applies),
+            (&witnesses.does_not_apply, Status::DoesNotApply),
+        ] {
+            assert_eq!(
+                witness.is_some(),
+                o.fewest.contains_key(&status),
+                "{item} {status:?}"
+            );
+            let Some(witness) = witness else { continue };
+            assert_eq!(
+                Some(&witness.len()),
+                o.fewest.get(&status),
+                "smallest: {item}"
+            );
+            let (outcomes, _) = outcomes(guide, std::slice::from_ref(witness));
+            let got = outcomes
+                .iter()
+                .find(|(i, _)| i == item)
+                .and_then(|(_, o)| o.statuses.first().copied());
+            assert_eq!(got, Some(status), "witness of {item}: {witness:?}");
+        }
+    }
+}
+
+/// Tests that no value makes true, or none false.
+fn check_tests(guide: &Guide, analysis: &Analysis, generated: &testkit::Generated) {
+    for site in guide.sites() {
+        if let Test::Known(_) = site.test {
+            continue;
+        }
+        let fact = guide.vocab().fact(site.fact).expect("a declared fact");
+        let spec = generated
+            .facts
+            .iter()
+            .find(|f| f.name == fact.name)
+            .expect("a generated fact");
+        let results: Vec<Option<bool>> = spec
+            .values()
+            .iter()
+            .map(|v| {
+                let value = family(&[(fact.name.clone(), v.clone())]);
+                let slot = fact
+                    .slot(value.get(&fact.name).expect("set"))
+                    .expect("valid");
+                site.test.holds(&slot)
+            })
+            .collect();
+        let found = |check: Check| {
+            analysis
+                .findings
+                .iter()
+                .any(|f| f.check == check && f.file == Some(site.file) && f.position == site.at)
+        };
+        let never_true = !results.contains(&Some(true));
+        let never_false = !never_true && !results.contains(&Some(false));
+        assert_eq!(
+            found(Check::TestNeverTrue),
+            never_true,
+            "never true: {}",
+            site.text
+        );
+        assert_eq!(
+            found(Check::TestNeverFalse),
+            never_false,
+            "never false: {}",
+            site.text
+        );
+    }
+}
+
+#[test]
+fn every_verdict_and_witness_agrees_with_brute_force_on_random_guides() {
+    let mut checked = 0;
+    let mut exercised = std::collections::BTreeSet::new();
+    for seed in 0..GUIDES {
+        let generated = testkit::guide(&mut Seeded::new(seed));
+        let guide = Guide::from_files(generated.files.clone()).unwrap_or_else(|e| {
+            panic!(
+                "seed {seed}: a generated guide loads:\n{e}\n{:#?}",
+                generated.files
+            )
+        });
+        let profiles = generated.profiles();
+        if profiles.len() > MAX_PROFILES {
+            continue;
+        }
+        let profiles: Vec<FamilyProfile> = profiles.iter().map(|p| family(p)).collect();
+        let analysis = guide.analyze();
+        let (all, scope) = outcomes(&guide, &profiles);
+        let context = format!("seed {seed}:\n{:#?}", generated.files);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_verdicts(&guide, &analysis, &all, &scope);
+            check_witnesses(&guide, &analysis, &all);
+            check_tests(&guide, &analysis, &generated);
+        }));
+        if let Err(panic) = run {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            panic!("{message}\n{context}\nfindings: {:#?}", analysis.findings);
+        }
+        checked += 1;
+        exercised.extend(analysis.findings.iter().map(|f| f.check.code()));
+    }
+    assert!(
+        checked > GUIDES * 3 / 4,
+        "only {checked} guides were small enough"
+    );
+    // Not vacuous: each verdict was reached, and so checked both ways.
+    for check in [
+        Check::RuleNeverApplies,
+        Check::ActionNeverApplies,
+        Check::ActionWhenSaysNothing,
+        Check::TestNeverTrue,
+        Check::TestNeverFalse,
+        Check::EquivalentConditions,
+        Check::AppliesToEveryFamily,
+    ] {
+        assert!(
+            exercised.contains(check.code()),
+            "{} never found",
+            check.code()
+        );
+    }
+}
