@@ -110,8 +110,12 @@ fn fact_type(def: &FactFile) -> Result<FactType, Located> {
         }
         FactKind::Text => match &def.pattern {
             Some(p) => compile_regex(&p.value)
-                .map(|re| FactType::Text {
-                    pattern: Some(Pattern(re)),
+                .and_then(|_| compile_regex(&format!("^(?:{})$", p.value)))
+                .map(|whole| FactType::Text {
+                    pattern: Some(Pattern {
+                        written: p.value.clone(),
+                        whole,
+                    }),
                 })
                 .map_err(|k| (k, syntax::position_of(p))),
             None => Ok(FactType::Text { pattern: None }),

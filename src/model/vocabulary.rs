@@ -242,19 +242,26 @@ impl FactType {
     }
 }
 
-/// A text fact's pattern: a regular expression compiled when the guide loads.
+/// A text fact's pattern: a regular expression the whole value must match (a validation of the
+/// value, so `[A-Z][0-9]` accepts `B4` and refuses `AZZ1 lower case x`), compiled when the guide
+/// loads.
 #[derive(Debug, Clone)]
-pub struct Pattern(pub(crate) Regex);
+pub struct Pattern {
+    /// As written in the rule file.
+    pub(crate) written: String,
+    /// Anchored at both ends: `^(?:written)$`.
+    pub(crate) whole: Regex,
+}
 
 impl Pattern {
     /// The pattern as written in the rule file.
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        &self.written
     }
 
-    /// Whether `text` matches it.
+    /// Whether the whole of `text` matches it.
     pub fn is_match(&self, text: &str) -> bool {
-        self.0.is_match(text)
+        self.whole.is_match(text)
     }
 }
 

@@ -45,7 +45,7 @@ tags:
   description: Some tags.
 postcode:
   type: text
-  pattern: '^[A-Z]{1,2}[0-9]'
+  pattern: '[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}'
   description: A postcode.
 note:
   type: text

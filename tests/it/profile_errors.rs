@@ -69,7 +69,32 @@ fn a_value_of_the_wrong_type_is_rejected() {
 fn a_text_must_match_its_pattern() {
     assert_eq!(
         read_error("postcode: sw1a 1aa\n"),
-        "family.yaml:1:11: `postcode` is `sw1a 1aa`, which does not match its pattern `^[A-Z]{1,2}[0-9]`"
+        "family.yaml:1:11: `postcode` is `sw1a 1aa`, which does not match its pattern `[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}`"
+    );
+}
+
+/// A pattern validates the whole value, not a piece of it: `[A-Z][0-9]` accepts `B4` and
+/// refuses a value that merely contains a capital letter followed by a digit.
+#[test]
+fn a_pattern_must_match_the_whole_value() {
+    let facts = crate::fixture::FACTS.replace(
+        "  pattern: '[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}'",
+        "  pattern: '[A-Z][0-9]'",
+    );
+    let guide = practice_guide::Guide::from_files([
+        ("guide.yaml", crate::fixture::GUIDE.to_owned()),
+        ("facts.yaml", facts),
+        ("principles.yaml", crate::fixture::PRINCIPLES.to_owned()),
+        ("recommendations.yaml", one_recommendation("{ flag: true }")),
+    ])
+    .unwrap();
+    assert!(guide.read_profile("f.yaml", "postcode: B4\n").is_ok());
+    assert_eq!(
+        guide
+            .read_profile("f.yaml", "postcode: AZZ1 lower case x\n")
+            .unwrap_err()
+            .to_string(),
+        "f.yaml:1:11: `postcode` is `AZZ1 lower case x`, which does not match its pattern `[A-Z][0-9]`"
     );
 }
 
