@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::ValueEnum;
-use practice_guide::{Error, Input, Item, Problem};
+use practice_guide::{Error, Input, Item, Position, Problem};
 
 use crate::sources::Texts;
 
@@ -39,12 +39,7 @@ pub(crate) fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -
             .collect(),
         Format::Json => serde_json::to_string_pretty(err).unwrap_or_default() + "\n",
         Format::Human => {
-            let colour = styled && std::env::var_os("NO_COLOR").is_none();
-            let renderer = if colour {
-                Renderer::styled()
-            } else {
-                Renderer::plain()
-            };
+            let renderer = renderer(styled);
             let mut out = String::new();
             for problem in err.problems() {
                 out.push_str(&renderer.render(&human(problem, texts)));
@@ -86,20 +81,55 @@ fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
         (None, Input::Options) => format!("options: {}", problem.message()),
         (None, _) => problem.message(),
     };
-    let mut group = Group::with_title(Level::ERROR.primary_title(title).id(problem.code()));
-    let snippet = problem
-        .file()
-        .zip(problem.position())
-        .and_then(|(file, start)| {
+    let located = Located {
+        level: Level::ERROR,
+        code: problem.code(),
+        title,
+        file: problem.file(),
+        start: problem.position(),
+        end: problem.end(),
+        help: problem.help(),
+        notes: problem.note().map(str::to_owned).into_iter().collect(),
+    };
+    vec![located.group(texts)]
+}
+
+/// What a rustc-style report shows: a problem's or a finding's.
+pub(crate) struct Located<'a> {
+    pub(crate) level: Level<'static>,
+    pub(crate) code: &'static str,
+    pub(crate) title: String,
+    pub(crate) file: Option<&'a str>,
+    pub(crate) start: Option<Position>,
+    pub(crate) end: Option<Position>,
+    pub(crate) help: Option<String>,
+    pub(crate) notes: Vec<String>,
+}
+
+impl<'a> Located<'a> {
+    /// The title (with the code), the line with the span underlined (or where it is), then help
+    /// and notes.
+    pub(crate) fn group(self, texts: &'a Texts) -> Group<'a> {
+        let mut group = Group::with_title(self.level.primary_title(self.title).id(self.code));
+        let snippet = self.file.zip(self.start).and_then(|(file, start)| {
             let line = texts
                 .get(file)?
                 .lines()
                 .nth(usize::try_from(start.line).ok()?.checked_sub(1)?)?;
             let from = byte_of(line, start.column);
-            let to = problem
-                .end()
+            // Without an end, the word at the start (a key, a name, a value).
+            let word_end = || {
+                line.get(from..).map_or(from + 1, |rest| {
+                    from + rest
+                        .find(|c: char| c.is_whitespace() || ":,{}[]#".contains(c))
+                        .unwrap_or(rest.len())
+                        .max(1)
+                })
+            };
+            let to = self
+                .end
                 .filter(|end| end.line == start.line && end.column > start.column)
-                .map_or(from + 1, |end| byte_of(line, end.column))
+                .map_or_else(word_end, |end| byte_of(line, end.column))
                 .clamp(from, line.len().max(from));
             let line_start = usize::try_from(start.line).ok()?;
             Some(
@@ -109,30 +139,40 @@ fn human<'a>(problem: &'a Problem, texts: &'a Texts) -> Vec<Group<'a>> {
                     .annotation(AnnotationKind::Primary.span(from..to.max(from))),
             )
         });
-    match (snippet, problem.file()) {
-        (Some(snippet), _) => group = group.element(snippet),
-        (None, Some(file)) => {
-            let origin = match problem.position() {
-                Some(p) => Origin::path(texts.path(file))
-                    .line(usize::try_from(p.line).unwrap_or(0))
-                    .char_column(usize::try_from(p.column).unwrap_or(1).saturating_sub(1)),
-                None => Origin::path(texts.path(file)),
-            };
-            group = group.element(origin);
-        }
-        (None, None) => {
-            if let Some(folder) = texts.folder() {
-                group = group.element(Origin::path(folder));
+        match (snippet, self.file) {
+            (Some(snippet), _) => group = group.element(snippet),
+            (None, Some(file)) => {
+                let origin = match self.start {
+                    Some(p) => Origin::path(texts.path(file))
+                        .line(usize::try_from(p.line).unwrap_or(0))
+                        .char_column(usize::try_from(p.column).unwrap_or(1)),
+                    None => Origin::path(texts.path(file)),
+                };
+                group = group.element(origin);
+            }
+            (None, None) => {
+                if let Some(folder) = texts.folder() {
+                    group = group.element(Origin::path(folder));
+                }
             }
         }
+        if let Some(help) = self.help {
+            group = group.element(Level::HELP.message(help));
+        }
+        for note in self.notes {
+            group = group.element(Level::NOTE.message(note));
+        }
+        group
     }
-    if let Some(help) = problem.help() {
-        group = group.element(Level::HELP.message(help));
+}
+
+/// The renderer for standard error or output: styled on a terminal unless `NO_COLOR` is set.
+pub(crate) fn renderer(styled: bool) -> Renderer {
+    if styled && std::env::var_os("NO_COLOR").is_none() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
     }
-    if let Some(note) = problem.note() {
-        group = group.element(Level::NOTE.message(note.to_owned()));
-    }
-    vec![group]
 }
 
 /// The byte offset in `line` of the 1-based character column `column` (its end if past it).

@@ -15,6 +15,7 @@ mod check;
 mod diagnostics;
 mod diff;
 mod eval;
+mod lint;
 mod schema;
 mod sources;
 mod test;
@@ -40,6 +41,7 @@ enum Verb {
     Check(check::Args),
     Test(test::Args),
     Diff(diff::Args),
+    Lint(lint::Args),
     Schema(schema::Args),
 }
 
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Verb::Check(args) => check::run(&args),
         Verb::Test(args) => test::run(&args),
         Verb::Diff(args) => diff::run(&args),
+        Verb::Lint(args) => lint::run(&args),
         Verb::Schema(args) => schema::run(&args),
     };
     outcome.into()

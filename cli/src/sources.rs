@@ -37,6 +37,32 @@ impl Texts {
         texts
     }
 
+    /// The embedded guide's files, shown by the path they have in the repository.
+    pub(crate) fn embedded() -> Texts {
+        let mut texts = Texts::default();
+        for (name, text) in practice_guide::PARENTING_THROUGH_ADVERSITY_FILES {
+            let path = format!(
+                "rules/{}/{name}",
+                practice_guide::PARENTING_THROUGH_ADVERSITY_ID
+            );
+            texts.files.insert(name.to_owned(), (path, text.to_owned()));
+        }
+        texts
+    }
+
+    /// Remembers an overlay folder's own files (`overlay.yaml`, `services.yaml`), which findings
+    /// name as a guide's files are named. (An overlay's `facts.yaml` and `conditions.yaml` share
+    /// their names with the guide's, so they are shown from the guide's folder.)
+    pub(crate) fn add_overlay(&mut self, dir: &Path) {
+        for name in ["overlay.yaml", "services.yaml"] {
+            let path = dir.join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                self.files
+                    .insert(name.to_owned(), (path.display().to_string(), text));
+            }
+        }
+    }
+
     /// Remembers one text under the name problems give it.
     pub(crate) fn add(&mut self, name: &str, text: &str) {
         self.files

@@ -90,8 +90,9 @@ pub(super) fn rule_item(rule: &Rule) -> Item {
 type At = (Option<Item>, Option<&'static str>, Option<Position>);
 
 impl<'g> Run<'g> {
-    /// Records a finding of `check`; the caller fills in its message and help.
-    fn find(&mut self, check: Check, at: At) -> &mut Finding {
+    /// Records a finding of `check` about the sets of profiles `about` (approximate when they
+    /// depend on a regular expression); the caller fills in its message and help.
+    fn find(&mut self, check: Check, at: At, about: &[&Bdd]) -> &mut Finding {
         let (item, file, position) = at;
         self.findings.push(Finding {
             severity: check.severity(),
@@ -102,7 +103,7 @@ impl<'g> Run<'g> {
             message: String::new(),
             help: None,
             witness: None,
-            approximate: self.approximate,
+            approximate: self.space.depends_on_regex(about),
         });
         let last = self.findings.len() - 1;
         // Just pushed: never out of bounds.
@@ -127,7 +128,7 @@ impl<'g> Run<'g> {
         self.in_scope = scope.t.and(self.space.domain());
         if self.in_scope.is_false() {
             let at = (Some(Item::Scope), Some(GUIDE_FILE), None);
-            let finding = self.find(Check::ScopeEmpty, at);
+            let finding = self.find(Check::ScopeEmpty, at, &[&scope.t]);
             finding.message = "no family can be within the guide's scope".to_owned();
             finding.help = Some("check the scope's `when:` in guide.yaml".to_owned());
         }
@@ -145,11 +146,13 @@ impl<'g> Run<'g> {
         for rule in rules {
             let own = self.truths(rule.condition.as_ref());
             let at = (Some(rule_item(rule)), Some(rule_file(rule)), rule.at);
+            let scope_t = self.in_scope.clone();
+            let mut everywhere = false;
             let applies = self.in_scope.and(&own.t);
             let outside = self.space.domain().and(&self.scope_false().or(&own.f));
             if self.empty(&applies) {
                 let witness = self.smallest(&own.t);
-                let finding = self.find(Check::RuleNeverApplies, at);
+                let finding = self.find(Check::RuleNeverApplies, at, &[&applies]);
                 finding.message = match witness {
                     Some(_) => {
                         "no family in scope can get it: its condition holds only outside the \
@@ -160,11 +163,12 @@ impl<'g> Run<'g> {
                 };
                 finding.witness = witness;
             } else if rule.condition.is_some() && self.empty(&self.in_scope.and_not(&own.t)) {
-                let finding = self.find(Check::AppliesToEveryFamily, at);
-                finding.message =
-                    "it applies to every family in scope: its condition adds nothing \
-                                   to the scope's"
-                        .to_owned();
+                let finding = self.find(Check::AppliesToEveryFamily, at, &[&scope_t, &own.t]);
+                finding.message = "it applies to every family in scope: its condition adds \
+                                   nothing to the scope's"
+                    .to_owned();
+                // Said once: not again as equivalent to every other such rule.
+                everywhere = true;
             }
             self.witnesses.push(Witnesses {
                 item: rule_item(rule),
@@ -173,7 +177,7 @@ impl<'g> Run<'g> {
                 does_not_apply: self.smallest(&outside),
             });
             self.actions(rule, &applies, &outside);
-            if rule.condition.is_some() {
+            if rule.condition.is_some() && !everywhere {
                 conditions.push((rule_item(rule), rule_file(rule), rule.at, own));
             }
         }
@@ -195,11 +199,12 @@ impl<'g> Run<'g> {
             };
             let at = (Some(item.clone()), Some(rule_file(rule)), action.at);
             let own = self.truths(action.condition.as_ref());
+            let mut everywhere = false;
             let applies = rule_applies.and(&own.t);
             let not = rule_outside.or(&self.space.domain().and(&own.f));
             if self.empty(&applies) {
                 let witness = self.smallest(&own.t);
-                let finding = self.find(Check::ActionNeverApplies, at);
+                let finding = self.find(Check::ActionNeverApplies, at, &[&applies]);
                 finding.message = match witness {
                     Some(_) => "it can never apply: its own condition holds only where its rule \
                                 does not apply (as for the example)"
@@ -208,10 +213,11 @@ impl<'g> Run<'g> {
                 };
                 finding.witness = witness;
             } else if action.condition.is_some() && self.empty(&rule_applies.and_not(&own.t)) {
-                let finding = self.find(Check::ActionWhenSaysNothing, at);
+                let finding = self.find(Check::ActionWhenSaysNothing, at, &[rule_applies, &own.t]);
                 finding.message =
                     "its `when:` holds wherever its rule applies, so it decides nothing".to_owned();
                 finding.help = Some("remove the `when:`, or correct it".to_owned());
+                everywhere = true;
             }
             self.witnesses.push(Witnesses {
                 id: format!("{}#{}", rule.id, action.id),
@@ -219,7 +225,7 @@ impl<'g> Run<'g> {
                 applies: self.smallest(&applies),
                 does_not_apply: self.smallest(&not),
             });
-            if action.condition.is_some() {
+            if action.condition.is_some() && !everywhere {
                 let item = Item::Action {
                     rule: rule.id.clone(),
                     id: action.id.clone(),
@@ -230,7 +236,8 @@ impl<'g> Run<'g> {
         self.equivalent(&conditions);
     }
 
-    /// Pairs of equivalent conditions (true on the same profiles, false on the same profiles).
+    /// Pairs of equivalent conditions (true on the same profiles, false on the same profiles),
+    /// among those that do not already hold everywhere they can (reported once, as such).
     fn equivalent(&mut self, conditions: &[(Item, &'static str, Option<Position>, Truths)]) {
         let domain = self.space.domain().clone();
         let same = |a: &Bdd, b: &Bdd| a.xor(b).and(&domain).is_false();
@@ -241,9 +248,11 @@ impl<'g> Run<'g> {
                 .find(|(.., other)| same(&truths.t, &other.t) && same(&truths.f, &other.f));
             if let Some((first, ..)) = earlier {
                 let message = format!("its condition is equivalent to that of {first}");
+                let about = [&truths.t, &truths.f];
                 let finding = self.find(
                     Check::EquivalentConditions,
                     (Some(item.clone()), Some(file), *at),
+                    &about,
                 );
                 finding.message = message;
             }
@@ -256,7 +265,7 @@ impl<'g> Run<'g> {
         for site in &sites {
             let at = (site.item.clone(), Some(site.file), site.at);
             if let Test::Known(_) = site.test {
-                let finding = self.find(Check::KnownTest, at.clone());
+                let finding = self.find(Check::KnownTest, at.clone(), &[]);
                 finding.message = format!(
                     "`{}` asks whether the profile records the fact, not what the family's \
                      circumstances are: giving more facts can turn it from true to false",
@@ -267,13 +276,13 @@ impl<'g> Run<'g> {
             let known = self.space.known(site.fact).and(self.space.domain());
             let holds = self.space.holds(site.fact, &site.test);
             if known.and(&holds).is_false() {
-                let finding = self.find(Check::TestNeverTrue, at.clone());
+                let finding = self.find(Check::TestNeverTrue, at.clone(), &[&holds]);
                 finding.message = format!(
                     "`{}` can never be true, whatever value the fact has",
                     site.text
                 );
             } else if known.and_not(&holds).is_false() {
-                let finding = self.find(Check::TestNeverFalse, at.clone());
+                let finding = self.find(Check::TestNeverFalse, at.clone(), &[&holds]);
                 finding.message = format!(
                     "`{}` is true for every value of the fact: it only asks whether the fact is \
                      known",
@@ -284,7 +293,7 @@ impl<'g> Run<'g> {
             if let Some(re) = regex_of(&site.test)
                 && !(re.starts_with('^') && re.ends_with('$'))
             {
-                let finding = self.find(Check::UnanchoredRegex, at);
+                let finding = self.find(Check::UnanchoredRegex, at, &[]);
                 finding.message =
                     format!("`{re}` matches anywhere in the text, not the whole text");
                 finding.help = Some(format!(
@@ -317,7 +326,7 @@ impl<'g> Run<'g> {
                 site.map(|s| s.file),
                 site.and_then(|s| s.at),
             );
-            let finding = self.find(Check::UnusedNamedCondition, at);
+            let finding = self.find(Check::UnusedNamedCondition, at, &[]);
             finding.message = "no rule, scope, \"how\" point or service uses it".to_owned();
             finding.help = Some("use it with `condition: NAME`, or remove it".to_owned());
         }
@@ -331,7 +340,7 @@ impl<'g> Run<'g> {
                 .map(|s| s.test.clone())
                 .collect();
             if tests.is_empty() {
-                let finding = self.find(Check::UnusedFact, (item, file, fact.at));
+                let finding = self.find(Check::UnusedFact, (item, file, fact.at), &[]);
                 finding.message = "no test reads it".to_owned();
                 finding.help = Some("test it in a rule, or remove it".to_owned());
                 continue;
@@ -347,7 +356,7 @@ impl<'g> Run<'g> {
                 .map(|(_, name)| name)
                 .collect();
             if !unread.is_empty() {
-                let finding = self.find(Check::UnreadValue, (item, file, fact.at));
+                let finding = self.find(Check::UnreadValue, (item, file, fact.at), &[]);
                 finding.message = format!(
                     "no test names {}: {}",
                     if unread.len() == 1 {
@@ -378,7 +387,7 @@ impl<'g> Run<'g> {
                 .t
                 .and(&self.truths(service.condition.as_ref()).t);
             if self.empty(&eligible) {
-                let finding = self.find(Check::ServiceNeverEligible, at);
+                let finding = self.find(Check::ServiceNeverEligible, at, &[&eligible]);
                 finding.message =
                     "no family can be eligible: its ages and `when:` contradict each other"
                         .to_owned();
@@ -401,7 +410,8 @@ impl<'g> Run<'g> {
                             Some(a) => format!("`{}#{}`", rule.id, a.id),
                             None => format!("`{}`", rule.id),
                         };
-                        let finding = self.find(Check::ServiceNeverUnderRule, at.clone());
+                        let finding =
+                            self.find(Check::ServiceNeverUnderRule, at.clone(), &[&shown]);
                         finding.message = format!(
                             "it delivers {what}, but no family it is for can get {what}: its \
                              eligibility contradicts the rule's condition or the scope"

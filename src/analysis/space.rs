@@ -127,6 +127,23 @@ impl Space {
         self.approximate
     }
 
+    /// Whether any of `sets` depends on a regular expression's variable, and so may
+    /// over-approximate.
+    pub(crate) fn depends_on_regex(&self, sets: &[&Bdd]) -> bool {
+        let regexes: Vec<BddVariable> = self
+            .facts
+            .iter()
+            .flat_map(|f| match &f.values {
+                Values::Text { regexes, .. } => regexes.iter().map(|(v, _)| *v).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        !regexes.is_empty()
+            && sets
+                .iter()
+                .any(|set| set.support_set().iter().any(|v| regexes.contains(v)))
+    }
+
     pub(crate) fn mk_true(&self) -> Bdd {
         self.vars.mk_true()
     }

@@ -132,27 +132,16 @@ fn rule_of(item: &Item, all: &[(Item, Outcomes)]) -> Option<usize> {
 
 /// The verdicts about rules and actions: never applies, applies everywhere it can, equivalent.
 fn check_verdicts(guide: &Guide, analysis: &Analysis, all: &[(Item, Outcomes)], scope: &[Status]) {
+    let everywhere: Vec<bool> = all
+        .iter()
+        .map(|(item, o)| everywhere(item, o, all, scope))
+        .collect();
     for (index, (item, o)) in all.iter().enumerate() {
         let applies = o.statuses.contains(&Status::Applies);
         let never = [Check::RuleNeverApplies, Check::ActionNeverApplies]
             .into_iter()
             .any(|c| has(analysis, c, item));
         assert_eq!(never, !applies, "never applies: {item}");
-        // Where the rule applies (for an action) or the scope does (for a rule).
-        let context: Vec<bool> = match rule_of(item, all) {
-            Some(rule) => all[rule]
-                .1
-                .statuses
-                .iter()
-                .map(|s| *s == Status::Applies)
-                .collect(),
-            None => scope.iter().map(|s| *s == Status::Applies).collect(),
-        };
-        let everywhere = applies
-            && context
-                .iter()
-                .zip(&o.statuses)
-                .all(|(c, s)| !c || *s == Status::Applies);
         let said = [Check::AppliesToEveryFamily, Check::ActionWhenSaysNothing]
             .into_iter()
             .any(|c| has(analysis, c, item));
@@ -160,20 +149,39 @@ fn check_verdicts(guide: &Guide, analysis: &Analysis, all: &[(Item, Outcomes)], 
         let written = written_condition(guide, item);
         assert_eq!(
             said,
-            everywhere && written,
+            everywhere[index] && written,
             "says nothing / applies to every family: {item}"
         );
-        let equivalent = all.iter().take(index).any(|(other, p)| {
-            rule_of(other, all) == rule_of(item, all)
-                && written_condition(guide, other)
-                && p.own == o.own
-        });
+        // Rules and actions that hold everywhere they can are reported once, as such.
+        let compared = |i: usize, item: &Item| written_condition(guide, item) && !everywhere[i];
+        let equivalent = compared(index, item)
+            && all.iter().enumerate().take(index).any(|(i, (other, p))| {
+                rule_of(other, all) == rule_of(item, all) && compared(i, other) && p.own == o.own
+            });
         assert_eq!(
             has(analysis, Check::EquivalentConditions, item),
-            written && equivalent,
+            equivalent,
             "equivalent conditions: {item}"
         );
     }
+}
+
+/// Whether the rule (or action) applies wherever the scope (or its rule) does, and somewhere.
+fn everywhere(item: &Item, o: &Outcomes, all: &[(Item, Outcomes)], scope: &[Status]) -> bool {
+    let context: Vec<bool> = match rule_of(item, all) {
+        Some(rule) => all[rule]
+            .1
+            .statuses
+            .iter()
+            .map(|s| *s == Status::Applies)
+            .collect(),
+        None => scope.iter().map(|s| *s == Status::Applies).collect(),
+    };
+    o.statuses.contains(&Status::Applies)
+        && context
+            .iter()
+            .zip(&o.statuses)
+            .all(|(c, s)| !c || *s == Status::Applies)
 }
 
 /// Whether the rule or action has a `when:`.
