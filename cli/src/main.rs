@@ -11,6 +11,7 @@ macro_rules! outln {
     };
 }
 
+mod cases;
 mod check;
 mod diagnostics;
 mod diff;
@@ -42,6 +43,7 @@ enum Verb {
     Test(test::Args),
     Diff(diff::Args),
     Lint(lint::Args),
+    Cases(cases::Args),
     Schema(schema::Args),
 }
 
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Verb::Test(args) => test::run(&args),
         Verb::Diff(args) => diff::run(&args),
         Verb::Lint(args) => lint::run(&args),
+        Verb::Cases(args) => cases::run(&args),
         Verb::Schema(args) => schema::run(&args),
     };
     outcome.into()

@@ -1,0 +1,191 @@
+//! `cases suggest`: case-file drafts from the analysis's witnesses — for every recommendation,
+//! principle and "how" point, a smallest family it applies to and one it does not — with the
+//! results they get today, for a maintainer to review against the guide's text.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use practice_guide::analysis::Witnesses;
+use practice_guide::{Evaluation, FamilyProfile, Guide, RuleResult, Status};
+
+use crate::Outcome;
+use crate::diagnostics::Format;
+use crate::lint::{inline, yaml_value};
+use crate::sources::{self, failed};
+
+/// Work with case suites
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(clap::Subcommand)]
+enum Verb {
+    Suggest(SuggestArgs),
+}
+
+/// Write case-file drafts that reach every rule and "how" point both ways
+///
+/// For every recommendation, principle and "how" point, the analysis finds a family with the
+/// fewest facts known that it applies to, and one it does not apply to. Each distinct family
+/// becomes a draft case file expecting the results the rules give it today, marked as a draft:
+/// review each against the guide's text before keeping it, since a draft only records what the
+/// rules say now. With the drafts, `practice-guide test --coverage` names every rule and action
+/// both ways.
+///
+/// Examples:
+///
+///   practice-guide cases suggest --out drafts/
+///
+///   practice-guide cases suggest --rules rules/my-guide --out my-cases/drafts
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+struct SuggestArgs {
+    /// The folder to write the drafts to (made if needed); without it, they are printed.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// A guide folder to use instead of the embedded guide.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An overlay folder (a local offer) to load with the guide.
+    #[arg(long, value_name = "DIR")]
+    overlay: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    match &args.verb {
+        Verb::Suggest(args) => suggest(args),
+    }
+}
+
+fn suggest(args: &SuggestArgs) -> Outcome {
+    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), Format::Human)
+    {
+        Ok(guide) => guide,
+        Err(outcome) => return outcome,
+    };
+    let analysis = guide.analyze();
+    let drafts = drafts(&guide, analysis.witnesses());
+    let Some(dir) = &args.out else {
+        for (name, text) in &drafts {
+            crate::write_out(&format!("# --- {name}\n{text}\n"));
+        }
+        return Outcome::Clean;
+    };
+    if let Err(err) = std::fs::create_dir_all(dir) {
+        return failed(&format!("cannot make {}: {err}", dir.display()));
+    }
+    for (name, text) in &drafts {
+        let path = dir.join(name);
+        if let Err(err) = std::fs::write(&path, text) {
+            return failed(&format!("cannot write {}: {err}", path.display()));
+        }
+    }
+    crate::write_out(&format!(
+        "wrote {} draft cases to {}: review each against the guide's text before keeping it\n",
+        drafts.len(),
+        dir.display()
+    ));
+    Outcome::Clean
+}
+
+/// Each distinct witness family once, as `(file name, case text)`, in the order of the first
+/// rule or action it witnesses.
+fn drafts(guide: &Guide, witnesses: &[Witnesses]) -> Vec<(String, String)> {
+    // Each family, with what it witnesses.
+    let mut families: Vec<(FamilyProfile, Vec<String>)> = Vec::new();
+    for w in witnesses {
+        for (profile, what) in [(&w.applies, "applies"), (&w.does_not_apply, "does not apply")] {
+            let Some(profile) = profile else { continue };
+            let claim = format!("{} {what}", w.id);
+            match families.iter_mut().find(|(p, _)| p == profile) {
+                Some((_, claims)) => claims.push(claim),
+                None => families.push((profile.clone(), vec![claim])),
+            }
+        }
+    }
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    families
+        .iter()
+        .filter_map(|(profile, claims)| {
+            let evaluation = guide.evaluate(profile).ok()?;
+            let first = claims.first()?;
+            let stem: String = first
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let n = used.entry(stem.clone()).or_insert(0);
+            *n += 1;
+            let name = if *n == 1 {
+                format!("draft-{stem}.yaml")
+            } else {
+                format!("draft-{stem}-{n}.yaml")
+            };
+            Some((name, case_text(profile, claims, &evaluation)))
+        })
+        .collect()
+}
+
+/// A draft case file: a comment saying it is a draft and what it witnesses, the profile, and
+/// the results the rules give it today.
+fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation<'_>) -> String {
+    let mut out = String::from(
+        "# DRAFT written by `practice-guide cases suggest`: the results below are what the rules\n\
+         # give this family today, not what the guide says. Review each against the guide's text\n\
+         # (and cite it here) before keeping this case; correct the rules, not the case, where\n\
+         # they differ.\n# A smallest family for which:\n",
+    );
+    for claim in claims {
+        let _ = writeln!(out, "#   - {claim}");
+    }
+    let description = format!("Draft: {}", inline(profile));
+    let _ = writeln!(
+        out,
+        "description: {}",
+        serde_json::to_string(&description).unwrap_or_default()
+    );
+    out.push_str("profile:");
+    if profile.is_empty() {
+        out.push_str(" {}\n");
+    } else {
+        out.push('\n');
+        for (name, value) in profile.iter() {
+            let _ = writeln!(out, "  {name}: {}", yaml_value(value));
+        }
+    }
+    out.push_str("expect:\n");
+    let _ = writeln!(out, "  scope: {}", evaluation.scope.status.as_str());
+    for (title, results) in [
+        ("recommendations", &evaluation.recommendations),
+        ("principles", &evaluation.principles),
+    ] {
+        if results.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {title}:");
+        for result in results.iter() {
+            out.push_str(&expectation(result));
+        }
+    }
+    out
+}
+
+/// One rule's expected result: its status, and (where it is shown) exactly its actions.
+fn expectation(result: &RuleResult<'_>) -> String {
+    let status = result.status.as_str();
+    if result.status == Status::DoesNotApply || result.actions.is_empty() {
+        return format!("    {}: {status}\n", result.id);
+    }
+    let mut out = format!("    {}:\n      status: {status}\n      actions:\n", result.id);
+    for action in &result.actions {
+        let _ = writeln!(
+            out,
+            "        - {{ id: {}, status: {} }}",
+            action.id,
+            action.status.as_str()
+        );
+    }
+    out
+}
