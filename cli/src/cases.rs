@@ -61,8 +61,11 @@ pub(crate) fn run(args: &Args) -> Outcome {
 }
 
 fn suggest(args: &SuggestArgs) -> Outcome {
-    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), Format::Human)
-    {
+    let guide = match sources::guide(
+        args.rules.as_deref(),
+        args.overlay.as_deref(),
+        Format::Human,
+    ) {
         Ok(guide) => guide,
         Err(outcome) => return outcome,
     };
@@ -97,7 +100,10 @@ fn drafts(guide: &Guide, witnesses: &[Witnesses]) -> Vec<(String, String)> {
     // Each family, with what it witnesses.
     let mut families: Vec<(FamilyProfile, Vec<String>)> = Vec::new();
     for w in witnesses {
-        for (profile, what) in [(&w.applies, "applies"), (&w.does_not_apply, "does not apply")] {
+        for (profile, what) in [
+            (&w.applies, "applies"),
+            (&w.does_not_apply, "does not apply"),
+        ] {
             let Some(profile) = profile else { continue };
             let claim = format!("{} {what}", w.id);
             match families.iter_mut().find(|(p, _)| p == profile) {
@@ -178,7 +184,10 @@ fn expectation(result: &RuleResult<'_>) -> String {
     if result.status == Status::DoesNotApply || result.actions.is_empty() {
         return format!("    {}: {status}\n", result.id);
     }
-    let mut out = format!("    {}:\n      status: {status}\n      actions:\n", result.id);
+    let mut out = format!(
+        "    {}:\n      status: {status}\n      actions:\n",
+        result.id
+    );
     for action in &result.actions {
         let _ = writeln!(
             out,

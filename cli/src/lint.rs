@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use annotate_snippets::Level;
 use practice_guide::analysis::{Analysis, Finding, Severity};
 use practice_guide::{FactValue, FamilyProfile};
-use serde_json::json;
 
 use crate::Outcome;
 use crate::diagnostics::{Format, Located, renderer};
 use crate::sources::{self, Texts};
 
-/// Analyse a guide's rules exactly: what can never apply, what says nothing, what nothing uses
+/// Analyse the rules exactly: what can never apply, says nothing, or goes unused
 ///
 /// Every verdict holds for every profile a family can have, facts unknown included; a finding
 /// that can show it names an example family. Exits with 1 when there is an error (or, with
@@ -62,11 +61,16 @@ pub(crate) fn run(args: &Args) -> Outcome {
             .map(|f| format!("{}\n", plain(f, &texts)))
             .collect(),
         Format::Json => {
-            let value = json!({
-                "findings": analysis.findings(),
-                "approximate": analysis.is_approximate(),
-            });
-            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                findings: &'a [Finding],
+                approximate: bool,
+            }
+            let json = Json {
+                findings: analysis.findings(),
+                approximate: analysis.is_approximate(),
+            };
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
         }
     };
     crate::write_out(&text);

@@ -42,6 +42,7 @@ pub(super) fn analyze(guide: &Guide) -> Analysis {
         guide,
         approximate: space.approximate(),
         in_scope: space.mk_false(),
+        scope: space.always(),
         space,
         findings: Vec::new(),
         witnesses: Vec::new(),
@@ -65,6 +66,8 @@ struct Run<'g> {
     guide: &'g Guide,
     space: Space,
     approximate: bool,
+    /// Where the guide's scope is true and false (not restricted to the domain).
+    scope: Truths,
     /// The profiles within the guide's scope.
     in_scope: Bdd,
     findings: Vec<Finding>,
@@ -119,16 +122,58 @@ impl<'g> Run<'g> {
         set.and(self.space.domain()).is_false()
     }
 
-    fn smallest(&self, set: &Bdd) -> Option<FamilyProfile> {
+    /// A smallest profile in `set`, and whether it is only approximate.
+    fn smallest(&self, set: &Bdd) -> Option<(FamilyProfile, bool)> {
         self.space.smallest(set)
     }
 
+    /// The witnesses of one rule or action: a smallest profile it applies to, and one it does
+    /// not apply to.
+    fn witness(&mut self, item: Item, id: String, applies: &Bdd, not: &Bdd) {
+        let (applies, a) = self
+            .smallest(applies)
+            .map_or((None, false), |(p, a)| (Some(p), a));
+        let (does_not_apply, b) = self
+            .smallest(not)
+            .map_or((None, false), |(p, a)| (Some(p), a));
+        self.witnesses.push(Witnesses {
+            item,
+            id,
+            applies,
+            does_not_apply,
+            approximate: a || b,
+        });
+    }
+
+    /// Records that an item can never apply, with a profile its own condition holds for (if
+    /// any): it holds only where the scope (or the rule) does not.
+    fn never(&mut self, check: Check, at: At, raw: &Bdd, own: &Bdd, outside: &str) {
+        let witness = self.smallest(own);
+        let finding = self.find(check, at, &[raw]);
+        let what = if check == Check::RuleNeverApplies {
+            "no family in scope can get it"
+        } else {
+            "it can never apply"
+        };
+        finding.message = match witness {
+            Some(_) => {
+                format!("{what}: its condition holds only where {outside} (as for the example)")
+            }
+            None => format!("{what}: its condition can never hold"),
+        };
+        if let Some((profile, approximate)) = witness {
+            finding.witness = Some(profile);
+            finding.approximate |= approximate;
+        }
+    }
+
     fn scope(&mut self) {
-        let scope = self.truths(self.guide.core.scope.as_ref().map(|s| &s.condition));
-        self.in_scope = scope.t.and(self.space.domain());
+        self.scope = self.truths(self.guide.core.scope.as_ref().map(|s| &s.condition));
+        self.in_scope = self.scope.t.and(self.space.domain());
         if self.in_scope.is_false() {
             let at = (Some(Item::Scope), Some(GUIDE_FILE), None);
-            let finding = self.find(Check::ScopeEmpty, at, &[&scope.t]);
+            let about = self.scope.t.clone();
+            let finding = self.find(Check::ScopeEmpty, at, &[&about]);
             finding.message = "no family can be within the guide's scope".to_owned();
             finding.help = Some("check the scope's `when:` in guide.yaml".to_owned());
         }
@@ -137,32 +182,20 @@ impl<'g> Run<'g> {
     fn rules(&mut self) {
         let guide: &'g Guide = self.guide;
         let core = &guide.core;
-        let rules: Vec<&Rule> = core
-            .recommendations
-            .iter()
-            .chain(&core.principles)
-            .collect();
         let mut conditions: Vec<(Item, &'static str, Option<Position>, Truths)> = Vec::new();
-        for rule in rules {
+        for rule in core.recommendations.iter().chain(&core.principles) {
             let own = self.truths(rule.condition.as_ref());
             let at = (Some(rule_item(rule)), Some(rule_file(rule)), rule.at);
-            let scope_t = self.in_scope.clone();
-            let mut everywhere = false;
+            // The rule's truth without the domain: what a verdict depends on.
+            let raw = self.scope.t.and(&own.t);
             let applies = self.in_scope.and(&own.t);
-            let outside = self.space.domain().and(&self.scope_false().or(&own.f));
+            let outside = self.space.domain().and(&self.scope.f.or(&own.f));
+            let mut everywhere = false;
             if self.empty(&applies) {
-                let witness = self.smallest(&own.t);
-                let finding = self.find(Check::RuleNeverApplies, at, &[&applies]);
-                finding.message = match witness {
-                    Some(_) => {
-                        "no family in scope can get it: its condition holds only outside the \
-                                guide's scope (as for the example)"
-                            .to_owned()
-                    }
-                    None => "no family can get it: its condition can never hold".to_owned(),
-                };
-                finding.witness = witness;
+                let outside_scope = "the guide's scope does not apply";
+                self.never(Check::RuleNeverApplies, at, &raw, &own.t, outside_scope);
             } else if rule.condition.is_some() && self.empty(&self.in_scope.and_not(&own.t)) {
+                let scope_t = self.scope.t.clone();
                 let finding = self.find(Check::AppliesToEveryFamily, at, &[&scope_t, &own.t]);
                 finding.message = "it applies to every family in scope: its condition adds \
                                    nothing to the scope's"
@@ -170,13 +203,8 @@ impl<'g> Run<'g> {
                 // Said once: not again as equivalent to every other such rule.
                 everywhere = true;
             }
-            self.witnesses.push(Witnesses {
-                item: rule_item(rule),
-                id: rule.id.clone(),
-                applies: self.smallest(&applies),
-                does_not_apply: self.smallest(&outside),
-            });
-            self.actions(rule, &applies, &outside);
+            self.witness(rule_item(rule), rule.id.clone(), &applies, &outside);
+            self.actions(rule, (&raw, &applies, &outside));
             if rule.condition.is_some() && !everywhere {
                 conditions.push((rule_item(rule), rule_file(rule), rule.at, own));
             }
@@ -184,13 +212,9 @@ impl<'g> Run<'g> {
         self.equivalent(&conditions);
     }
 
-    /// The profiles outside the scope.
-    fn scope_false(&self) -> Bdd {
-        self.truths(self.guide.core.scope.as_ref().map(|s| &s.condition))
-            .f
-    }
-
-    fn actions(&mut self, rule: &Rule, rule_applies: &Bdd, rule_outside: &Bdd) {
+    /// The rule's "how" points, given where the rule is true without the domain, where it
+    /// applies, and where it does not.
+    fn actions(&mut self, rule: &Rule, (raw, rule_applies, rule_outside): (&Bdd, &Bdd, &Bdd)) {
         let mut conditions = Vec::new();
         for action in &rule.actions {
             let item = Item::Action {
@@ -203,28 +227,23 @@ impl<'g> Run<'g> {
             let applies = rule_applies.and(&own.t);
             let not = rule_outside.or(&self.space.domain().and(&own.f));
             if self.empty(&applies) {
-                let witness = self.smallest(&own.t);
-                let finding = self.find(Check::ActionNeverApplies, at, &[&applies]);
-                finding.message = match witness {
-                    Some(_) => "it can never apply: its own condition holds only where its rule \
-                                does not apply (as for the example)"
-                        .to_owned(),
-                    None => "it can never apply: its condition can never hold".to_owned(),
-                };
-                finding.witness = witness;
+                let about = raw.and(&own.t);
+                self.never(
+                    Check::ActionNeverApplies,
+                    at,
+                    &about,
+                    &own.t,
+                    "its rule does not apply",
+                );
             } else if action.condition.is_some() && self.empty(&rule_applies.and_not(&own.t)) {
-                let finding = self.find(Check::ActionWhenSaysNothing, at, &[rule_applies, &own.t]);
+                let finding = self.find(Check::ActionWhenSaysNothing, at, &[raw, &own.t]);
                 finding.message =
                     "its `when:` holds wherever its rule applies, so it decides nothing".to_owned();
                 finding.help = Some("remove the `when:`, or correct it".to_owned());
                 everywhere = true;
             }
-            self.witnesses.push(Witnesses {
-                id: format!("{}#{}", rule.id, action.id),
-                item,
-                applies: self.smallest(&applies),
-                does_not_apply: self.smallest(&not),
-            });
+            let id = format!("{}#{}", rule.id, action.id);
+            self.witness(item, id, &applies, &not);
             if action.condition.is_some() && !everywhere {
                 let item = Item::Action {
                     rule: rule.id.clone(),
@@ -320,11 +339,10 @@ impl<'g> Run<'g> {
                 continue;
             }
             let item = Item::NamedCondition(condition.id.clone());
-            let site = guide.sites().find(|s| s.item.as_ref() == Some(&item));
             let at = (
-                Some(item.clone()),
-                site.map(|s| s.file),
-                site.and_then(|s| s.at),
+                Some(item),
+                Some(crate::syntax::CONDITIONS_FILE),
+                condition.at,
             );
             let finding = self.find(Check::UnusedNamedCondition, at, &[]);
             finding.message = "no rule, scope, \"how\" point or service uses it".to_owned();
@@ -380,7 +398,7 @@ impl<'g> Run<'g> {
         let core = &guide.core;
         for service in &overlay.services {
             let item = Some(Item::Service(service.id.clone()));
-            let at = (item, Some(crate::syntax::SERVICES_FILE), None);
+            let at = (item, Some(crate::syntax::SERVICES_FILE), service.at);
             let eligible = self
                 .space
                 .truths(&service.ages_condition)
@@ -404,7 +422,7 @@ impl<'g> Run<'g> {
                     let action = d.action.and_then(|i| rule.actions.get(i));
                     let own = self.truths(rule.condition.as_ref()).t;
                     let point = self.truths(action.and_then(|a| a.condition.as_ref())).t;
-                    let shown = self.in_scope.and(&own).and(&point).and(&eligible);
+                    let shown = self.scope.t.and(&own).and(&point).and(&eligible);
                     if self.empty(&shown) {
                         let what = match action {
                             Some(a) => format!("`{}#{}`", rule.id, a.id),

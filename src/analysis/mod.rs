@@ -238,6 +238,10 @@ pub struct Witnesses {
     pub applies: Option<FamilyProfile>,
     /// A smallest profile under which it does not apply.
     pub does_not_apply: Option<FamilyProfile>,
+    /// Whether a witness could not be made exact: a text fact's value had to stand for a
+    /// regular expression's answer, and no example text gives that answer. Check such a
+    /// witness by evaluating it.
+    pub approximate: bool,
 }
 
 /// What [`Guide::analyze`] found, with the witnesses of every rule and "how" point.

@@ -47,11 +47,13 @@ enum Values {
     Alternatives(Vec<(BddVariable, Slot, FactValue)>),
     /// `set_of`: one membership variable per declared value, in bit order, with its name.
     Set(Vec<(BddVariable, String)>),
-    /// `text`: the texts tests name, any other text, and the regular expressions tested.
+    /// `text`: the texts tests name, any other text, and the regular expressions tested (with
+    /// the fact's pattern, which every value matches).
     Text {
         literals: Vec<(BddVariable, Box<str>)>,
         other: BddVariable,
         regexes: Vec<(BddVariable, Regex)>,
+        pattern: Option<Regex>,
     },
 }
 
@@ -254,6 +256,7 @@ impl Space {
                 literals,
                 other,
                 regexes,
+                ..
             } => {
                 let named = literals
                     .iter()
@@ -344,6 +347,7 @@ impl Space {
                 literals,
                 other,
                 regexes,
+                ..
             } => {
                 let mut classes: Vec<BddVariable> = literals.iter().map(|(v, _)| *v).collect();
                 classes.push(*other);
@@ -370,8 +374,10 @@ impl Space {
         self.count_between(&known, 0, u32::try_from(k).unwrap_or(u32::MAX))
     }
 
-    /// A profile in `set` with the fewest facts known, if `set` (within the domain) has one.
-    pub(crate) fn smallest(&self, set: &Bdd) -> Option<FamilyProfile> {
+    /// A profile in `set` with the fewest facts known, if `set` (within the domain) has one; and
+    /// whether it could not be made exact (a text no test names had to stand for a regular
+    /// expression's answer, and no example text was found that gives it).
+    pub(crate) fn smallest(&self, set: &Bdd) -> Option<(FamilyProfile, bool)> {
         let set = set.and(&self.domain);
         if set.is_false() {
             return None;
@@ -382,15 +388,31 @@ impl Space {
         })
     }
 
-    /// The profile an assignment stands for.
-    fn profile(&self, valuation: &BddValuation) -> FamilyProfile {
+    /// The profile an assignment stands for, and whether a text in it is only a stand-in.
+    fn profile(&self, valuation: &BddValuation) -> (FamilyProfile, bool) {
         let mut profile = FamilyProfile::new();
+        let mut approximate = false;
         for fact in self.facts.iter().filter(|f| valuation.value(f.known)) {
-            if let Some(value) = Space::value(fact, valuation) {
+            let value = match &fact.values {
+                Values::Text {
+                    literals,
+                    regexes,
+                    pattern,
+                    ..
+                } if !literals.iter().any(|(v, _)| valuation.value(*v)) => {
+                    let text = other_text(literals, regexes, pattern.as_ref(), valuation);
+                    approximate |= text.is_none();
+                    Some(FactValue::Text(
+                        text.unwrap_or_else(|| OTHER_TEXT.to_owned()),
+                    ))
+                }
+                _ => Space::value(fact, valuation),
+            };
+            if let Some(value) = value {
                 profile.set(fact.name.clone(), value);
             }
         }
-        profile
+        (profile, approximate)
     }
 
     fn value(fact: &FactVars, valuation: &BddValuation) -> Option<FactValue> {
@@ -450,8 +472,61 @@ fn cuts_of(test: &Test) -> usize {
     }
 }
 
-/// The text a witness gives a text fact for "any text no test names".
+/// The text a witness gives a text fact for "any text no test names", when nothing better is
+/// found.
 pub(crate) const OTHER_TEXT: &str = "any other text";
+
+/// A text no test names that gives each regular expression the answer `valuation` gives it and
+/// matches the fact's pattern: tried from an example of each expression and of the pattern.
+fn other_text(
+    literals: &[(BddVariable, Box<str>)],
+    regexes: &[(BddVariable, Regex)],
+    pattern: Option<&Regex>,
+    valuation: &BddValuation,
+) -> Option<String> {
+    let candidates = regexes
+        .iter()
+        .map(|(_, re)| re)
+        .chain(pattern)
+        .filter_map(|re| example(re.as_str()))
+        .chain([OTHER_TEXT.to_owned()]);
+    candidates.into_iter().find(|text| {
+        !literals.iter().any(|(_, l)| **l == **text)
+            && pattern.is_none_or(|p| p.is_match(text))
+            && regexes
+                .iter()
+                .all(|(v, re)| re.is_match(text) == valuation.value(*v))
+    })
+}
+
+/// A short text `pattern` matches, built from its syntax: each literal, the first character of
+/// each class, each repetition its least number of times, each alternation's first branch.
+fn example(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(hir: &Hir, out: &mut String) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
+            HirKind::Class(Class::Unicode(class)) => out.push(class.ranges().first()?.start()),
+            HirKind::Class(Class::Bytes(class)) => {
+                out.push(char::from(class.ranges().first()?.start()));
+            }
+            HirKind::Repetition(repetition) => {
+                for _ in 0..repetition.min {
+                    walk(&repetition.sub, out)?;
+                }
+            }
+            HirKind::Capture(capture) => walk(&capture.sub, out)?,
+            HirKind::Concat(items) => items.iter().try_for_each(|h| walk(h, out))?,
+            HirKind::Alternation(items) => walk(items.first()?, out)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut out = String::new();
+    walk(&hir, &mut out)?;
+    Some(out)
+}
 
 /// The value variables of one fact.
 fn values(builder: &mut BddVariableSetBuilder, id: FactId, fact: &Fact, tests: &[&Test]) -> Values {
@@ -497,6 +572,10 @@ fn values(builder: &mut BddVariableSetBuilder, id: FactId, fact: &Fact, tests: &
                     .into_iter()
                     .map(|re| (var(&format!("/{}/", re.as_str())), re.clone()))
                     .collect(),
+                pattern: match &fact.fact_type {
+                    FactType::Text { pattern } => pattern.as_ref().map(|p| p.whole.clone()),
+                    _ => None,
+                },
             }
         }
     }

@@ -475,7 +475,7 @@ pub(super) fn register_named<'r>(
     vocab: Vocab<'_>,
     named: &mut NamedTable<'r>,
     file: &'r ConditionsFile,
-) -> Vec<Label> {
+) -> Vec<(Label, Option<Position>)> {
     let mut names = Names::default();
     let mut labels = Vec::new();
     let mut indices = Vec::new();
@@ -494,10 +494,11 @@ pub(super) fn register_named<'r>(
             session.problem(CONDITIONS_FILE, syntax::position_of(name), item, kind);
         }
         indices.push(named.add(&name.value, &def.when));
-        labels.push(Label {
+        let label = Label {
             id: name.value.clone(),
             label: def.description.clone().unwrap_or_default(),
-        });
+        };
+        labels.push((label, syntax::position_of(name)));
     }
     for index in indices {
         named.compile_own(index, vocab, CONDITIONS_FILE, session.problems());

@@ -9,7 +9,7 @@ use super::references;
 use super::references::References;
 use super::rules;
 use super::session::{Folder, Names, Session};
-use crate::error::{Error, Item, ProblemKind, shorten};
+use crate::error::{Error, Item, Position, ProblemKind, shorten};
 use crate::model::condition::NamedCondition;
 use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, Scope};
 use crate::model::program::Program;
@@ -116,16 +116,17 @@ fn without_basics(mut session: Session<'_>) -> Error {
 /// The named conditions numbered from `first`, compiled, with their labels.
 pub(super) fn compiled(
     mut table: NamedTable<'_>,
-    labels: Vec<Label>,
+    labels: Vec<(Label, Option<Position>)>,
     first: usize,
 ) -> Vec<NamedCondition> {
     (first..)
         .zip(labels)
-        .filter_map(|(index, label)| {
+        .filter_map(|(index, (label, at))| {
             let (condition, size) = table.take(index)?;
             Some(NamedCondition {
                 id: label.id,
                 description: label.label,
+                at,
                 condition,
                 size,
             })

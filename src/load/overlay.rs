@@ -209,6 +209,7 @@ impl Services<'_, '_, '_, '_> {
         }
         let service = Service {
             id: id.to_owned(),
+            at: syntax::position_of(&raw.id),
             name: raw.name.clone(),
             description: raw.description.clone(),
             delivery: delivery?,

@@ -33,6 +33,9 @@ pub(crate) enum Condition {
 pub(crate) struct NamedCondition {
     pub(crate) id: String,
     pub(crate) description: String,
+    /// Where its name is written.
+    #[serde(skip)]
+    pub(crate) at: Option<Position>,
     #[serde(skip)]
     pub(crate) condition: Condition,
     #[serde(skip)]

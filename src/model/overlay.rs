@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::condition::{Condition, NamedCondition, Site};
 use super::rule::{Fit, RuleKind};
 use super::vocabulary::Vocabulary;
+use crate::error::Position;
 use crate::language::{Delivery, Format, Structure};
 
 /// A local offer loaded onto a guide: its metadata and services, validated and compiled, with
@@ -89,6 +90,8 @@ pub(crate) struct PossibleFlag {
 #[derive(Debug, Clone)]
 pub struct Service {
     pub(crate) id: String,
+    /// Where its id is written.
+    pub(crate) at: Option<Position>,
     pub(crate) name: String,
     pub(crate) description: String,
     pub(crate) delivery: Delivery,

@@ -8,6 +8,7 @@
     clippy::expect_used
 )]
 
+mod analysis;
 mod architecture;
 mod cases;
 mod embedded;
