@@ -1,5 +1,6 @@
-//! Benchmarks on the embedded guide (Parenting Through Adversity 0-10): loading, one profile
-//! (full results and statuses only), and a caseload of 10,000 varied profiles.
+//! Benchmarks on the embedded guide (Parenting Through Adversity 0-10): loading, the exact
+//! analysis, one profile (full results and statuses only), and a caseload of 10,000 varied
+//! profiles.
 //!
 //! ```sh
 //! cargo bench --bench guide
@@ -108,6 +109,21 @@ fn load_and_validate() -> Guide {
 }
 
 /// One profile, full results (reasons, missing facts, actions, sources), binding included.
+/// The exact analysis of the whole guide (`practice-guide lint`): every finding and every
+/// witness.
+#[divan::bench(sample_count = 20)]
+fn analyze() -> practice_guide::analysis::Analysis {
+    black_box(guide()).analyze()
+}
+
+/// The same with the example overlay's services (and its local facts and regular expression).
+#[divan::bench(sample_count = 20)]
+fn analyze_with_overlay(bencher: Bencher) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/overlays/example-borough");
+    let guide = guide().with_overlay_dir(dir).unwrap();
+    bencher.bench(|| black_box(&guide).analyze());
+}
+
 #[divan::bench]
 fn one_profile_full(bencher: Bencher) {
     let profile = one();
