@@ -119,7 +119,10 @@ fn analyze() -> practice_guide::analysis::Analysis {
 /// The same with the example overlay's services (and its local facts and regular expression).
 #[divan::bench(sample_count = 20)]
 fn analyze_with_overlay(bencher: Bencher) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/overlays/example-borough");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/overlays/example-borough"
+    );
     let guide = guide().with_overlay_dir(dir).unwrap();
     bencher.bench(|| black_box(&guide).analyze());
 }

@@ -1,6 +1,7 @@
-//! Writes the JSON Schemas generated from the crate's types into the repository:
-//! `rules/schema/*.schema.json` (the rule files) and `schema/evaluation.schema.json` (the
-//! results). Run from the repository's root after changing a rule file type or a result type:
+//! Writes the files generated from the crate's types into the repository:
+//! `rules/schema/*.schema.json` (the rule files), `schema/evaluation.schema.json` (the results)
+//! and `rules/REFERENCE.md` (the rule language's reference). Run from the repository's root after
+//! changing a rule file type, a result type or the operator table:
 //!
 //! ```text
 //! cargo run --features schema --example write_schemas
@@ -13,14 +14,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    for (path, schema) in practice_guide::schema::schemas() {
-        let text = match serde_json::to_string_pretty(&schema) {
-            Ok(text) => text + "\n",
-            Err(err) => {
-                eprintln!("cannot write {path}: {err}");
-                return ExitCode::FAILURE;
-            }
-        };
+    for (path, text) in practice_guide::schema::generated_files() {
         let written = std::path::Path::new(path)
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)

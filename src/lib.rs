@@ -155,6 +155,12 @@ pub mod cases;
 #[cfg(feature = "schema")]
 pub mod schema;
 
+/// The rule language's reference for the people who write rule files: every key of every file,
+/// every condition operator, every fact type. Generated from the loader's types and operator
+/// table (`rules/REFERENCE.md` in the repository; a test keeps them equal).
+#[doc = include_str!("../rules/REFERENCE.md")]
+pub mod reference {}
+
 pub use crate::embedded::{
     PARENTING_THROUGH_ADVERSITY_FILES, PARENTING_THROUGH_ADVERSITY_ID, parenting_through_adversity,
 };

@@ -10,8 +10,9 @@ use crate::sources::{self, failed};
 /// Write the JSON Schemas of the rule files and results, or print a profile's
 ///
 /// Writes the JSON Schemas of every kind of rule file and of an evaluation, as the repository
-/// commits them (editors validate rule files against them as you type); or, with `--profile`,
-/// prints the JSON Schema of a family's profile for a guide.
+/// commits them (editors validate rule files against them as you type), and the rule
+/// language's reference (rules/REFERENCE.md); or, with `--profile`, prints the JSON Schema of a
+/// family's profile for a guide.
 ///
 /// Examples:
 ///
@@ -54,14 +55,13 @@ pub(crate) fn run(args: &Args) -> Outcome {
         outln!("{schema}");
         return Outcome::Clean;
     }
-    for (path, schema) in practice_guide::schema::schemas() {
+    for (path, text) in practice_guide::schema::generated_files() {
         let target = args.out.join(path);
         if let Some(parent) = target.parent()
             && let Err(e) = std::fs::create_dir_all(parent)
         {
             return failed(&format!("cannot create {}: {e}", parent.display()));
         }
-        let text = serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
         if let Err(e) = std::fs::write(&target, text) {
             return failed(&format!("cannot write {}: {e}", target.display()));
         }

@@ -41,9 +41,12 @@ pub(crate) const ALL_FILES: [(&str, bool); 5] = [
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GuideFile {
+    /// The guide's id: lower-case letters, digits, `_` and `-` (every evaluation carries it).
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
+    /// The guide's title, as it publishes it.
     pub title: String,
+    /// Who publishes the guide.
     pub publisher: String,
     /// Publication date, `YYYY-MM-DD`.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
@@ -52,6 +55,7 @@ pub(crate) struct GuideFile {
     pub source: String,
     /// Version of this encoding (not of the guide).
     pub version: String,
+    /// What the guide is about, in a few sentences (optional).
     #[serde(default)]
     pub summary: Option<String>,
     /// Audience id → label.
@@ -60,9 +64,11 @@ pub(crate) struct GuideFile {
     /// Outcome id → label.
     #[serde(default)]
     pub outcomes: Ordered<Spanned<String>, String>,
-    /// Strongest first.
+    /// The evidence scale, strongest level first; recommendations name a level by its id.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<EvidenceLevelFile>"))]
     pub evidence: Spanned<Vec<EvidenceLevelFile>>,
+    /// Which families the guide is for (optional). Every rule applies only within it; without
+    /// it, every family is in scope.
     #[serde(default)]
     pub scope: Option<ScopeFile>,
 }
@@ -71,15 +77,19 @@ pub(crate) struct GuideFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EvidenceLevelFile {
+    /// The level's id, as recommendations' `evidence:` and sources' `rating:` name it.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
+    /// What people read, e.g. `Strong evidence`.
     pub label: String,
-    /// `None` where the definition is not known.
+    /// The level's definition, where it is known (`null` where it is not).
     #[serde(default)]
     pub definition: Option<String>,
-    /// Marks the level used where a rating is not known; it sorts below every rated level.
+    /// `true` for the level used where a rating is not known (at most one, the last): it sorts
+    /// below every rated level, and a recommendation at it needs no source giving a rating.
     #[serde(default)]
     pub unrated: bool,
+    /// Where the level and its definition come from.
     #[serde(default)]
     pub sources: Vec<SourceFile>,
 }
@@ -88,7 +98,9 @@ pub(crate) struct EvidenceLevelFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScopeFile {
+    /// The scope in words, as reports show it.
     pub description: String,
+    /// The scope as a condition.
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::syntax::shapes::ConditionSchema")
@@ -103,28 +115,34 @@ pub(crate) type FactsFile = Ordered<Spanned<String>, FactFile>;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FactFile {
+    /// The fact's type: `boolean`, `integer`, `one_of`, `set_of` or `text`.
     #[serde(rename = "type")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::syntax::shapes::FactTypeKeyword")
     )]
     pub fact_type: Spanned<String>,
+    /// What the fact means, written so that a practitioner could fill it in.
     pub description: String,
-    /// For `integer`: `[MIN, MAX]`.
+    /// For `integer` (required): the lowest and highest values, `[MIN, MAX]`, e.g. `[0, 17]`.
+    /// Rules and profiles giving a number outside it are refused.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<[i64; 2]>"))]
     pub range: Option<Spanned<Raw>>,
-    /// For `integer`: the unit, e.g. `years`.
+    /// For `integer` (optional): the unit, e.g. `years`; reports write `age is at least 2
+    /// years`.
     #[serde(default)]
     pub unit: Option<String>,
-    /// For `one_of` and `set_of`: a list of values, or a mapping of value → description.
+    /// For `one_of` and `set_of` (required): a list of values, or a mapping of value →
+    /// description. Values are lower-case letters, digits, `_` and `-`.
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::syntax::shapes::ValuesSchema>")
     )]
     pub values: Option<Spanned<Raw>>,
-    /// For `text`: a regular expression every value must match.
+    /// For `text` (optional): a regular expression the whole of every value must match (it is
+    /// anchored at both ends), e.g. `'[A-Z]{1,2}[0-9]'`.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pattern: Option<Spanned<String>>,
@@ -137,8 +155,10 @@ pub(crate) type ConditionsFile = Ordered<Spanned<String>, NamedConditionFile>;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NamedConditionFile {
+    /// What the condition means, and which reading of the guide it encodes (optional).
     #[serde(default)]
     pub description: Option<String>,
+    /// The condition.
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::syntax::shapes::ConditionSchema")
@@ -151,18 +171,26 @@ pub(crate) struct NamedConditionFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleFile {
+    /// The rule's id, unique among the guide's rules: lower-case letters, digits, `_` and `-`.
+    /// Results, links, overlays and cases name the rule by it.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
+    /// The rule's title.
     pub title: String,
     /// The rule's statement, as the source words it.
     pub statement: String,
-    /// Recommendations only: the evidence level's id.
+    /// Recommendations only (required): the id of a level of guide.yaml's evidence scale. A
+    /// rated level needs a source with that `rating:`; where no source gives one, use the
+    /// unrated level.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub evidence: Option<Spanned<String>>,
+    /// Outcome ids from guide.yaml (optional).
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub outcomes: Vec<Spanned<String>>,
+    /// Audience ids from guide.yaml: who it is written for (optional; leave it out where the
+    /// source does not say).
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub audiences: Vec<Spanned<String>>,
@@ -178,13 +206,16 @@ pub(crate) struct RuleFile {
         schemars(with = "Option<crate::syntax::shapes::ConditionSchema>")
     )]
     pub when: Option<Spanned<Raw>>,
+    /// The guide's reasons, as texts (optional).
     #[serde(default)]
     pub why: Vec<String>,
+    /// The guide's "how" points (optional), each with an id unique within the rule.
     #[serde(default)]
     pub how: Vec<ActionFile>,
+    /// Where the rule's words come from (at least one).
     #[serde(default)]
     pub sources: Vec<SourceFile>,
-    /// What the rule's own statement says of the services that deliver it (see `FitFile`).
+    /// What the rule's own statement says of the services that deliver it (see *Fit*).
     #[serde(default)]
     pub fit: Option<FitFile>,
 }
@@ -199,16 +230,18 @@ pub(crate) struct ActionFile {
     pub id: Spanned<String>,
     /// What to do, as the guide says it.
     pub text: String,
+    /// Audience ids from guide.yaml: who the point is for (optional).
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub audiences: Vec<Spanned<String>>,
+    /// When the point is shown (optional): only to the families it names, within its rule.
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::syntax::shapes::ConditionSchema>")
     )]
     pub when: Option<Spanned<Raw>>,
-    /// What this "how" point says of the services that deliver the rule (see `FitFile`).
+    /// What this "how" point says of the services that deliver the rule (see *Fit*).
     #[serde(default)]
     pub fit: Option<FitFile>,
 }
@@ -238,10 +271,13 @@ pub(crate) struct FitFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceFile {
+    /// The public address where a reader can open the words.
     pub url: String,
     /// `verbatim` (the guide's own words) or `summary` (someone else's wording about it).
     #[cfg_attr(feature = "schema", schemars(with = "crate::language::Wording"))]
     pub wording: Spanned<String>,
+    /// Which part of the page (and, for a summary, whose summary); quotes the rating where the
+    /// source gives one.
     #[serde(default)]
     pub note: Option<String>,
     /// Recommendations only: the evidence level this source gives the recommendation, by id.

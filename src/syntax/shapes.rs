@@ -37,7 +37,12 @@ impl JsonSchema for ConditionSchema {
                     "description": "At least one condition holds.",
                     "type": "array", "minItems": 1, "items": condition.clone(),
                 },
-                "not": condition,
+                "not": {
+                    "description": "The one condition given does not hold (unknown stays unknown). \
+                        Takes one condition, not a list: for none of several, write \
+                        `not: { any: [...] }`.",
+                    "allOf": [condition],
+                },
                 "condition": {
                     "description": "The name of a named condition (conditions.yaml).",
                     "type": "string",

@@ -11,17 +11,17 @@ const REGENERATE: &str = "cargo run --features schema --example write_schemas";
 #[test]
 fn committed_schemas_are_current() {
     let mut stale = Vec::new();
-    for (path, schema) in practice_guide::schema::schemas() {
-        let expected = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    for (path, expected) in practice_guide::schema::generated_files() {
         match std::fs::read_to_string(path) {
             Ok(committed) if committed == expected => {}
-            Ok(_) => stale.push(format!("{path} differs from the types")),
+            Ok(_) => stale.push(format!("{path} differs from what the crate generates")),
             Err(err) => stale.push(format!("{path}: {err}")),
         }
     }
     assert!(
         stale.is_empty(),
-        "the committed JSON Schemas are not current:\n  {}\nregenerate them with `{REGENERATE}` \
+        "the committed JSON Schemas or rule-language reference are not current:\n  {}\n\
+         regenerate them with `{REGENERATE}` \
          and commit the result",
         stale.join("\n  ")
     );
@@ -254,4 +254,46 @@ fn the_condition_schema_offers_exactly_the_operators_the_loader_accepts() {
     let not_counting = "{ tags: { count: { contains: a } } }";
     assert!(crate::fixture::try_guide(&crate::fixture::one_recommendation(not_counting)).is_err());
     assert_eq!(count.len(), 6, "{count:?}");
+}
+
+/// Every key of every rule file says what it means, so that the reference (generated from the
+/// schemas) leaves no key unexplained.
+#[test]
+fn every_key_of_every_rule_file_is_described() {
+    fn walk(path: &str, value: &Value, missing: &mut Vec<String>) {
+        if let Some(properties) = value.get("properties").and_then(Value::as_object) {
+            for (key, property) in properties {
+                if property.get("description").is_none() {
+                    missing.push(format!("{path}: `{key}`"));
+                }
+            }
+        }
+        if let Value::Object(map) = value {
+            for (key, child) in map {
+                walk(&format!("{path}/{key}"), child, missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for (path, schema) in practice_guide::schema::rule_file_schemas() {
+        walk(path, &schema, &mut missing);
+    }
+    assert!(
+        missing.is_empty(),
+        "keys without a description: {missing:#?}"
+    );
+    let reference = practice_guide::schema::language_reference();
+    for operator in [
+        "is_not",
+        "contains_none",
+        "count",
+        "matches",
+        "known",
+        "between",
+    ] {
+        assert!(
+            reference.contains(&format!("| `{operator}` |")),
+            "{operator}"
+        );
+    }
 }

@@ -4,8 +4,10 @@
 //!
 //! The repository commits them: `rules/schema/*.schema.json` for the rule files (editors read
 //! them through each file's first line, `# yaml-language-server: $schema=...`), and
-//! `schema/evaluation.schema.json` for the results. A test fails when a committed schema no
-//! longer matches the types; `cargo run --features schema --example write_schemas` rewrites them.
+//! `schema/evaluation.schema.json` for the results; with them, the rule language's reference for
+//! authors, `rules/REFERENCE.md`, generated from the same types and the operator table. A test
+//! fails when a committed file no longer matches; `cargo run --features schema --example
+//! write_schemas` rewrites them all ([`generated_files`]).
 //!
 //! ```
 //! let schemas = practice_guide::schema::schemas();
@@ -14,12 +16,31 @@
 //! assert_eq!(guide["title"], "guide.yaml");
 //! ```
 
+mod reference;
+
+pub use reference::language_reference;
+
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
 use crate::result::Evaluation;
 use crate::syntax::{ConditionsFile, FactsFile, GuideFile, OverlayFile, RuleFile, ServiceFile};
+
+/// Every file the repository commits that this module generates, as `(path relative to the
+/// repository's root, text)`: each schema of [`schemas`] (pretty JSON), and the rule
+/// language's reference, `rules/REFERENCE.md` ([`language_reference`]).
+pub fn generated_files() -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&'static str, String)> = schemas()
+        .into_iter()
+        .map(|(path, schema)| {
+            let text = serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
+            (path, text)
+        })
+        .collect();
+    files.push(("rules/REFERENCE.md", language_reference()));
+    files
+}
 
 /// Every schema, as `(path relative to the repository's root, schema)`, in a fixed order: the
 /// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`).
