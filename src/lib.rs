@@ -37,6 +37,11 @@
 //! - [`Error`]: every problem in rule files, a profile or options, each with file, line, column,
 //!   the item it is about, a stable code and help; serializable for a service's responses.
 //!
+//! Two optional features serve the people who write rules: `analysis` (`Guide::analyze`: what
+//! can never apply, what says nothing, what nothing uses, exactly, with a smallest example family
+//! for every rule), and `schema` (the JSON Schemas of the rule files and results). The rule
+//! language itself is documented in [the `reference` module](mod@reference).
+//!
 //! Evaluation uses three-valued (Kleene) logic: each rule [`Status::Applies`],
 //! [`Status::DoesNotApply`], or is [`Status::Undetermined`] with the facts that would decide it.
 //!
