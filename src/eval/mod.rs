@@ -14,9 +14,13 @@ mod bind;
 mod filter;
 mod reasons;
 mod services;
+#[cfg(test)]
+mod walk;
 mod explain;
 mod statuses;
 mod profile_schema;
+#[cfg(test)]
+mod differential;
 
 pub use filter::{EvaluationOptions, Filter};
 pub use statuses::{RuleIndices, Statuses};
@@ -107,6 +111,34 @@ impl<'g> PreparedProfile<'g> {
     /// ```
     pub fn evaluate_filtered(&self, filter: &Filter) -> Evaluation<'g> {
         explain::evaluate(self.guide, &self.slots, Some(filter))
+    }
+
+    /// Evaluates the profile into `evaluation`, a result of an earlier evaluation (of any
+    /// profile, by this guide), reusing its lists: the same result as
+    /// [`PreparedProfile::evaluate`], but a caseload evaluated into one result allocates nothing
+    /// once its lists have grown (as [`PreparedProfile::statuses_into`] reuses a [`Statuses`]).
+    ///
+    /// ```
+    /// use practice_guide::FamilyProfile;
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let caseload = [2, 7, 12].map(|age| FamilyProfile::new().with("children_ages", [format!("age_{age}")]));
+    /// let prepared = caseload.iter().map(|f| guide.prepare(f)).collect::<Result<Vec<_>, _>>()?;
+    /// let mut evaluation = prepared[0].evaluate();
+    /// for family in &prepared {
+    ///     family.evaluate_into(&mut evaluation);
+    ///     assert_eq!(evaluation, family.evaluate());
+    ///     // ... serialize it, count it, send it ...
+    /// }
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn evaluate_into(&self, evaluation: &mut Evaluation<'g>) {
+        explain::evaluate_into(self.guide, &self.slots, None, evaluation);
+    }
+
+    /// [`PreparedProfile::evaluate_filtered`] into an earlier result, as
+    /// [`PreparedProfile::evaluate_into`].
+    pub fn evaluate_filtered_into(&self, filter: &Filter, evaluation: &mut Evaluation<'g>) {
+        explain::evaluate_into(self.guide, &self.slots, Some(filter), evaluation);
     }
 
     /// The statuses of every rule, in a new [`Statuses`]. To evaluate many profiles, reuse one

@@ -48,7 +48,7 @@ pub(super) fn explain<'g>(
     (truth, reasons, missing)
 }
 
-fn seen<'g>(guide: &'g Guide, fact: FactId, slot: &Slot) -> Option<SeenValue<'g>> {
+pub(super) fn seen<'g>(guide: &'g Guide, fact: FactId, slot: &Slot) -> Option<SeenValue<'g>> {
     let fact_type = &guide.vocab().fact(fact)?.fact_type;
     Some(match (slot, fact_type) {
         (Slot::Unknown, _) => return None,

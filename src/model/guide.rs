@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::condition::{Condition, NamedCondition, Site};
 use super::overlay::Overlay;
+use super::plan::{PlanBuilder, Plans, RulePlans};
 use super::program::Program;
 use super::rule::{Rule, Source};
 use super::vocabulary::{Fact, Vocab, Vocabulary};
@@ -50,6 +51,31 @@ pub(crate) struct Core {
     pub(crate) program: Program,
     /// Every test the guide's files write, once each, where it is written.
     pub(crate) sites: Vec<Site>,
+}
+
+impl Core {
+    /// Every condition of the guide laid out for explaining: made once, the first time a full
+    /// result is asked for, and shared by every clone of the guide.
+    pub(crate) fn plans(&self) -> &Plans {
+        self.program.plans.get_or_init(|| {
+            let mut builder = PlanBuilder::default();
+            let scope = builder.add(self.scope.as_ref().map(|s| &s.condition));
+            let rules = self
+                .recommendations
+                .iter()
+                .chain(&self.principles)
+                .map(|rule| RulePlans {
+                    condition: builder.add(rule.condition.as_ref()),
+                    actions: rule
+                        .actions
+                        .iter()
+                        .map(|a| builder.add(a.condition.as_ref()))
+                        .collect(),
+                })
+                .collect();
+            builder.finish(scope, rules)
+        })
+    }
 }
 
 /// What a guide is: its identity, where it comes from, and which encoding of it this is.

@@ -6,33 +6,29 @@
 //! - **Distinct tests.** Every test (fact id + compiled test) is interned: two rules testing
 //!   `youngest_child_age is at most 10` share one entry, evaluated once per profile.
 //! - **Literals.** A literal is a test or its negation (`2 * test + negated`). Per profile the
-//!   evaluator fills a table with the truth of every literal (`False = 0`, `Unknown = 1`,
+//!   evaluator fills a table with the truth of the literals it reads (`False = 0`, `Unknown = 1`,
 //!   `True = 2`, so that Kleene's `and` is `min`, `or` is `max` and `not` is `2 - x`).
 //! - **Codes.** Each rule's condition is rewritten in negation normal form (`not` pushed down to
 //!   the tests by De Morgan's laws, which hold in Kleene logic; nested `all` in `all` and `any` in
 //!   `any` flattened; named conditions inlined) and stored as a constant, a single literal, a flat
 //!   `all` / `any` over a run of literals, or, for anything more deeply nested, a post-order
 //!   program for a small stack machine.
-//! - **An index.** Rules whose code is a flat `all` are grouped under the literal most likely to
-//!   be false (estimated from the vocabulary); when that literal is false for a profile, the
-//!   whole group is skipped without being evaluated (its rules do not apply). Only groups of at
-//!   least [`MIN_GROUP`] rules are formed: a smaller group costs more to check than it saves.
+//! - **An index.** Every rule whose code is flat (a constant, a literal, a flat `all` or `any`)
+//!   is decided for all rules at once, 64 per machine word, by the bit-parallel
+//!   [`Index`](super::index): a profile adds one precomputed row per fact rather than evaluating
+//!   rule by rule. Only the other rules run their codes, one by one.
 //!
 //! Evaluating a profile reads only integer tables: no strings, no allocation once the scratch
 //! buffers have grown to the guide's size.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::condition::{Condition, Test};
+use super::index::{FALSE, Flat, Index, Sets, TRUE, UNKNOWN, set_bit, to_u32};
+use super::plan::Plans;
 use super::value::{FactId, Slot, Slots};
-use super::vocabulary::{FactType, Vocab};
-
-const FALSE: u8 = 0;
-const UNKNOWN: u8 = 1;
-const TRUE: u8 = 2;
-
-/// The smallest group of rules worth guarding by one literal.
-const MIN_GROUP: usize = 4;
+use super::vocabulary::Vocab;
 
 /// One rule's condition, compiled.
 #[derive(Debug, Clone, Copy)]
@@ -60,14 +56,6 @@ enum Op {
     Any(u32),
 }
 
-/// A group of rules that are all false when `guard` is false.
-#[derive(Debug, Clone)]
-struct Group {
-    guard: u32,
-    /// Rule numbers, ascending, with their codes.
-    rules: Box<[(u32, Code)]>,
-}
-
 /// A guide's conditions, compiled for statuses. See the module docs.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Program {
@@ -77,19 +65,29 @@ pub(crate) struct Program {
     /// Number of rules (recommendations, then principles).
     rules: usize,
     scope: Option<Code>,
-    /// Rules not in any group, ascending, with their codes.
-    ungrouped: Box<[(u32, Code)]>,
-    groups: Box<[Group]>,
+    /// The flat rules, decided together.
+    index: Index,
+    /// The other rules, ascending, with their codes.
+    others: Box<[(u32, Code)]>,
+    /// The tests whose truth a profile needs: those of the scope, of the other rules, and those
+    /// the index reads.
+    needed: Box<[u32]>,
     /// Deepest stack any `Ops` code needs.
     stack_depth: usize,
+    /// Every condition laid out for explaining, made the first time a full result needs it (so
+    /// that a caseload computing statuses only never pays for it).
+    pub(crate) plans: OnceLock<Plans>,
 }
 
 /// Buffers reused from one evaluation to the next.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
-    /// Truth of every literal.
+    /// Truth of every literal the program reads.
     truths: Vec<u8>,
     stack: Vec<u8>,
+    /// The index's accumulators.
+    decided: Vec<u64>,
+    unknown: Vec<u64>,
 }
 
 /// Where one evaluation's statuses go: one bit per rule in each of two bit sets.
@@ -107,24 +105,84 @@ impl Program {
     ) -> Program {
         let mut builder = Builder::default();
         let scope = scope.map(|c| builder.code(c));
-        let rules: Vec<Code> = rules
+        let codes: Vec<Code> = rules
             .into_iter()
             .map(|c| c.map_or(Code::Const(TRUE), |c| builder.code(c)))
             .collect();
         let mut program = builder.program;
         program.scope = scope;
-        program.index(vocabulary, rules);
+        program.rules = codes.len();
+        program.index(vocabulary, &codes);
         program
+    }
+
+    /// Splits the rules into the flat ones, which the index decides, and the others.
+    fn index(&mut self, vocabulary: Vocab<'_>, codes: &[Code]) {
+        let mut others = Vec::new();
+        // (rule, `any`, the run of `lits` that is its literals)
+        let mut flat: Vec<(u32, bool, u32, u32)> = Vec::new();
+        for (rule, code) in (0u32..).zip(codes) {
+            match *code {
+                Code::Const(TRUE) => flat.push((rule, false, 0, 0)),
+                Code::Const(FALSE) => flat.push((rule, true, 0, 0)),
+                Code::Lit(l) => {
+                    // A run of one literal, for the index.
+                    let at = to_u32(self.lits.len());
+                    self.lits.push(l);
+                    flat.push((rule, false, at, at + 1));
+                }
+                Code::All(start, end) => flat.push((rule, false, start, end)),
+                Code::Any(start, end) => flat.push((rule, true, start, end)),
+                Code::Const(_) | Code::Ops(..) => others.push((rule, *code)),
+            }
+        }
+        let lits = &self.lits;
+        let flat = flat.iter().map(|&(rule, any, start, end)| Flat {
+            rule,
+            any,
+            lits: lits.get(start as usize..end as usize).unwrap_or_default(),
+        });
+        self.index = Index::build(vocabulary, &self.tests, self.rules, flat);
+        let mut needed: Vec<u32> = self.index.tests().collect();
+        let mut read = |code: &Code| match *code {
+            Code::Lit(l) => needed.push(l / 2),
+            Code::All(start, end) | Code::Any(start, end) => {
+                let run = self.lits.get(start as usize..end as usize);
+                needed.extend(run.unwrap_or_default().iter().map(|l| l / 2));
+            }
+            Code::Ops(start, end) => {
+                let ops = self.ops.get(start as usize..end as usize);
+                needed.extend(ops.unwrap_or_default().iter().filter_map(|op| match op {
+                    Op::Lit(l) => Some(l / 2),
+                    _ => None,
+                }));
+            }
+            Code::Const(_) => {}
+        };
+        self.scope
+            .iter()
+            .chain(others.iter().map(|(_, c)| c))
+            .for_each(&mut read);
+        needed.sort_unstable();
+        needed.dedup();
+        self.needed = needed.into_boxed_slice();
+        self.others = others.into_boxed_slice();
     }
 
     /// Evaluates every rule on `facts`: fills `out` with one bit per rule (`applies` and
     /// `undetermined`; a rule in neither does not apply) and returns the scope's truth.
-    pub(crate) fn run(&self, facts: &Slots, scratch: &mut Scratch, mut out: Output<'_>) -> u8 {
+    pub(crate) fn run(&self, facts: &Slots, scratch: &mut Scratch, out: Output<'_>) -> u8 {
+        let words = self.rules.div_ceil(64);
+        reset(out.applies, words);
+        reset(out.undetermined, words);
         let truths = &mut scratch.truths;
         truths.resize(self.tests.len() * 2, UNKNOWN);
-        for ((fact, test), pair) in self.tests.iter().zip(truths.chunks_exact_mut(2)) {
-            let t = truth_of(test, facts.get(*fact));
-            if let [positive, negative] = pair {
+        for &test in self.needed.iter() {
+            let at = test as usize * 2;
+            if let (Some((fact, test)), Some([positive, negative])) =
+                (self.tests.get(test as usize), truths.get_mut(at..at + 2))
+            {
+                let t = truth_of(test, facts.get(*fact));
                 *positive = t;
                 *negative = TRUE - t;
             }
@@ -132,53 +190,32 @@ impl Program {
         let truths = scratch.truths.as_slice();
         let stack = &mut scratch.stack;
         let scope = self.scope.map_or(TRUE, |c| self.eval(c, truths, stack));
-        let words = self.rules.div_ceil(64);
-        out.applies.clear();
-        out.applies.resize(words, 0);
-        out.undetermined.clear();
-        out.undetermined.resize(words, 0);
         if scope == FALSE {
             return scope;
         }
-        self.fill(&self.ungrouped, truths, stack, scope, &mut out);
-        for group in self.groups.iter() {
-            if lit(truths, group.guard) != FALSE {
-                self.fill(&group.rules, truths, stack, scope, &mut out);
+        reset(&mut scratch.decided, words);
+        reset(&mut scratch.unknown, words);
+        let mut sets = Sets {
+            decided: &mut scratch.decided,
+            unknown: &mut scratch.unknown,
+        };
+        self.index.decide(facts, truths, &mut sets);
+        self.index.finish(&sets, out.applies, out.undetermined);
+        for &(rule, code) in self.others.iter() {
+            match self.eval(code, truths, stack) {
+                TRUE => set_bit(out.applies, rule),
+                UNKNOWN => set_bit(out.undetermined, rule),
+                _ => {}
+            }
+        }
+        if scope == UNKNOWN {
+            // Every rule holds only within the scope: what would apply is undetermined.
+            for (a, u) in out.applies.iter_mut().zip(out.undetermined.iter_mut()) {
+                *u |= *a;
+                *a = 0;
             }
         }
         scope
-    }
-
-    /// Evaluates `rules` (ascending numbers with their codes) and sets their bits, one word at a
-    /// time.
-    #[inline]
-    fn fill(
-        &self,
-        rules: &[(u32, Code)],
-        truths: &[u8],
-        stack: &mut Vec<u8>,
-        scope: u8,
-        out: &mut Output<'_>,
-    ) {
-        let mut flush = |word: u32, a: u64, u: u64| {
-            if let Some(w) = out.applies.get_mut(word as usize) {
-                *w |= a;
-            }
-            if let Some(w) = out.undetermined.get_mut(word as usize) {
-                *w |= u;
-            }
-        };
-        let (mut word, mut a, mut u) = (0u32, 0u64, 0u64);
-        for &(rule, code) in rules {
-            if rule / 64 != word {
-                flush(word, a, u);
-                (word, a, u) = (rule / 64, 0, 0);
-            }
-            let t = self.eval(code, truths, stack).min(scope);
-            a |= u64::from(t >> 1) << (rule % 64);
-            u |= u64::from(t & 1) << (rule % 64);
-        }
-        flush(word, a, u);
     }
 
     #[inline]
@@ -228,102 +265,13 @@ impl Program {
             }
         }
     }
-
-    /// Builds the index: flat `all` rules grouped under their most selective literal.
-    fn index(&mut self, vocabulary: Vocab<'_>, rules: Vec<Code>) {
-        let mut by_guard: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut guard_of = Vec::with_capacity(rules.len());
-        for code in &rules {
-            let guard = match *code {
-                Code::All(start, end) => self
-                    .lits
-                    .get(start as usize..end as usize)
-                    .unwrap_or_default()
-                    .iter()
-                    .copied()
-                    .min_by(|a, b| {
-                        let pa = self.estimate(vocabulary, *a);
-                        let pb = self.estimate(vocabulary, *b);
-                        pa.total_cmp(&pb)
-                    }),
-                _ => None,
-            };
-            guard_of.push(guard);
-        }
-        for (rule, guard) in (0u32..).zip(&guard_of) {
-            if let Some(g) = guard {
-                by_guard.entry(*g).or_default().push(rule);
-            }
-        }
-        let mut groups: Vec<Group> = Vec::new();
-        let mut ungrouped = Vec::new();
-        let code_of = |rule: &u32| {
-            (
-                *rule,
-                rules
-                    .get(*rule as usize)
-                    .copied()
-                    .unwrap_or(Code::Const(UNKNOWN)),
-            )
-        };
-        for ((rule, guard), code) in (0u32..).zip(&guard_of).zip(&rules) {
-            let members = guard.and_then(|g| by_guard.get(&g).map(|m| (g, m)));
-            match members {
-                Some((g, m)) if m.len() >= MIN_GROUP => {
-                    // Groups in the order of their first rule, so the layout is deterministic.
-                    if m.first() == Some(&rule) {
-                        groups.push(Group {
-                            guard: g,
-                            rules: m.iter().map(code_of).collect(),
-                        });
-                    }
-                }
-                _ => ungrouped.push((rule, *code)),
-            }
-        }
-        self.rules = rules.len();
-        self.ungrouped = ungrouped.into_boxed_slice();
-        self.groups = groups.into_boxed_slice();
-    }
-
-    /// A rough, profile-independent estimate of how often a literal holds, from the share of the
-    /// fact's declared values (or range) it admits. Only used to choose guards; any answer is
-    /// correct, a better one is faster.
-    fn estimate(&self, vocabulary: Vocab<'_>, literal: u32) -> f64 {
-        let Some((fact, test)) = self.tests.get((literal / 2) as usize) else {
-            return 1.0;
-        };
-        let fact_type = vocabulary.fact(*fact).map(|f| &f.fact_type);
-        let p = estimate_test(test, fact_type);
-        if literal % 2 == 1 { 1.0 - p } else { p }
-    }
 }
 
-fn estimate_test(test: &Test, fact_type: Option<&FactType>) -> f64 {
-    let values = |t: Option<&FactType>| match t {
-        Some(FactType::OneOf(v) | FactType::SetOf(v)) => v.names().len().max(1) as f64,
-        _ => 2.0,
-    };
-    match test {
-        Test::Known(_) => 0.9,
-        Test::BoolIs(_) => 0.5,
-        Test::IntBetween(lo, hi) => match fact_type {
-            Some(FactType::Integer { min, max }) => {
-                let lo = (*lo).max(*min) as f64;
-                let hi = (*hi).min(*max) as f64;
-                let span = (*max as f64 - *min as f64 + 1.0).max(1.0);
-                ((hi - lo + 1.0) / span).clamp(0.0, 1.0)
-            }
-            _ => 0.5,
-        },
-        Test::IntIn(set) => (set.len() as f64 / 10.0).min(1.0),
-        Test::ChoiceIn(mask) => f64::from(mask.count_ones()) / values(fact_type),
-        // A family has a few of a set's values: each one listed adds about a quarter.
-        Test::SetContainsAny(mask) => (f64::from(mask.count_ones()) * 0.25).min(0.95),
-        Test::SetContainsAll(mask) => 0.25f64.powf(f64::from(mask.count_ones())),
-        Test::SetCountBetween(..) | Test::TextIn(_) | Test::TextMatches(_) => 0.5,
-        Test::Negated(inner) => 1.0 - estimate_test(inner, fact_type),
-    }
+/// Empties `words` and gives it `len` zero words, keeping its allocation.
+#[inline]
+fn reset(words: &mut Vec<u64>, len: usize) {
+    words.clear();
+    words.resize(len, 0);
 }
 
 #[inline]
@@ -454,9 +402,4 @@ impl Builder {
             }
         }
     }
-}
-
-/// Sizes here are bounded far below `u32::MAX` by [`crate::limits`] (rules × nodes per rule).
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }

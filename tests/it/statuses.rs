@@ -205,3 +205,66 @@ fn every_operator_and_shape_agrees_with_full_evaluation() {
     profiles.push(FamilyProfile::new());
     check_many(&guide, &profiles);
 }
+
+/// A guide of 700 rules over facts that take every path of the statuses index: facts with a
+/// table of classes (boolean, one-of, small sets, integers with few thresholds), an integer with
+/// too many thresholds for a table and a set too large for one (their tests get masks), and text
+/// tests so rare that their masks are lists of rules; rules in 11 words, flat and nested.
+fn wide_guide() -> Guide {
+    let facts = format!(
+        "{}wide:\n  type: integer\n  range: [0, 1000]\n  description: A wide range.\n\
+         many:\n  type: set_of\n  values: [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9]\n  \
+         description: A large set.\n",
+        fixture::FACTS
+    );
+    let mut rng = Rng(99);
+    let mut rules = String::new();
+    for i in 0..700 {
+        let mut parts: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| match rng.below(6) {
+                0 => format!("{{ wide: {{ at_least: {} }} }}", rng.below(1000)),
+                1 => format!(
+                    "{{ wide: {{ between: [{}, {}] }} }}",
+                    rng.below(500),
+                    500 + rng.below(500)
+                ),
+                2 => format!(
+                    "{{ many: {{ contains_any: [v{}, v{}] }} }}",
+                    rng.below(10),
+                    rng.below(10)
+                ),
+                3 => format!("{{ many: {{ contains_all: [v{}] }} }}", rng.below(10)),
+                _ => PIECES[rng.below(PIECES.len() as u64) as usize].to_owned(),
+            })
+            .collect();
+        if i % 97 == 0 {
+            // A test no other rule makes: its mask is a list of one rule.
+            parts.push(format!(
+                "{{ note: {{ in: [{}] }} }}",
+                ["N1", "AB12", "hello"][i % 3]
+            ));
+        }
+        let combinator = ["all", "any", "all", "all"][rng.below(4) as usize];
+        let when = if i % 11 == 0 {
+            format!("{{ not: {{ {combinator}: [{}] }} }}", parts.join(", "))
+        } else {
+            format!("{{ {combinator}: [{}] }}", parts.join(", "))
+        };
+        rules.push_str(&fixture::one_recommendation(&when).replace("r1", &format!("r{i}")));
+    }
+    Guide::from_files([
+        ("guide.yaml", fixture::GUIDE.to_owned()),
+        ("facts.yaml", facts),
+        ("principles.yaml", fixture::PRINCIPLES.to_owned()),
+        ("recommendations.yaml", rules),
+    ])
+    .unwrap_or_else(|e| panic!("the wide guide loads:\n{e}"))
+}
+
+#[test]
+fn a_wide_guide_with_rare_tests_agrees_with_full_evaluation() {
+    let guide = wide_guide();
+    let mut profiles = generated(&guide, 11, 600);
+    profiles.push(FamilyProfile::new());
+    check_many(&guide, &profiles);
+}
