@@ -2,16 +2,22 @@
 //! in `../shared/perf` (see its `PEERS.md`), printing the same line format.
 //!
 //! ```sh
-//! cargo bench --bench neutral_workload -- DIR [N ...]   # DIR holds rules-N.json, profiles.json
+//! cargo bench --bench neutral_workload -- DIR [N ...]         # DIR holds rules-N.json, profiles.json
+//! cargo bench --bench neutral_workload -- generated [N ...]   # the same workload, generated here
+//! cargo bench --bench neutral_workload -- generated 20 200 --quick --check   # what CI runs
 //! ```
 //!
 //! Per N: profiles are read and prepared ([`Guide::prepare`]) once, outside every timing;
-//! `load_ms` = read + parse `rules-N.json`, translate every rule to this crate's rule files,
-//! load (validate + compile) them; a probe (first 100 profiles, once to warm up, once timed);
-//! one warm-up pass over all profiles yielding `matches` and `fp`; five timed passes, each
-//! computing every rule's status for every profile into a reused [`Statuses`] and counting the
-//! rules that apply; `ns_per_eval` = median pass / profiles. Without DIR it prints its usage and
-//! exits successfully, so that a plain `cargo bench` does not fail on it.
+//! `load_ms` = read + parse `rules-N.json` (with `generated`: generate the rules), translate every
+//! rule to this crate's rule files, load (validate + compile) them; a probe (first 100 profiles,
+//! once to warm up, once timed); one warm-up pass over all profiles yielding `matches` and `fp`;
+//! five timed passes, each computing every rule's status for every profile into a reused
+//! [`Statuses`] and counting the rules that apply; `ns_per_eval` = median pass / profiles.
+//!
+//! `--quick` times one pass instead of five and skips the probe; `--check` compares `matches` and
+//! `fp` with what every peer engine computes on the workload (the hand-written function's for
+//! N = 20) and fails on a difference. Without DIR it prints its usage and exits successfully, so
+//! that a plain `cargo bench` does not fail on it.
 
 // A benchmark program: it prints its results, and stops on a broken workload.
 #![allow(
@@ -26,8 +32,10 @@
 mod common;
 
 use std::hint::black_box;
+use std::process::ExitCode;
 use std::time::Instant;
 
+use common::neutral;
 use practice_guide::{FamilyProfile, Guide, PreparedProfile, Status, Statuses};
 use serde_json::Value;
 
@@ -36,21 +44,40 @@ const FP_MOD: u64 = 1_000_000_007;
 const PROBE: usize = 100;
 const MAX_PASS_S: f64 = 60.0;
 
-fn main() {
-    // `cargo bench` adds `--bench` (and may add other flags); everything else is DIR and N.
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let Some((dir, sizes)) = args.split_first() else {
-        eprintln!(
-            "usage: cargo bench --bench neutral_workload -- DIR [N ...]\n\
-             DIR: the neutral workload (rules-N.json, profiles.json), e.g. ../shared/perf/workload\n\
-             N:   rule-set sizes (default 20 200 2000 20000)"
-        );
-        return;
+/// Where the rules and profiles come from.
+enum Source {
+    Dir(String),
+    Generated,
+}
+
+struct Options {
+    quick: bool,
+    check: bool,
+}
+
+fn main() -> ExitCode {
+    // `cargo bench` adds `--bench`; everything else is DIR, N and our flags.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = Options {
+        quick: args.iter().any(|a| a == "--quick"),
+        check: args.iter().any(|a| a == "--check"),
     };
-    let sizes: Vec<usize> = if sizes.is_empty() {
+    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let Some((dir, sizes)) = positional.split_first() else {
+        eprintln!(
+            "usage: cargo bench --bench neutral_workload -- DIR|generated [N ...] [--quick] [--check]\n\
+             DIR:       the neutral workload (rules-N.json, profiles.json), e.g. ../shared/perf/workload\n\
+             generated: the same workload, generated in this process\n\
+             N:         rule-set sizes (default 20 200 2000 20000)"
+        );
+        return ExitCode::SUCCESS;
+    };
+    let source = if dir.as_str() == "generated" {
+        Source::Generated
+    } else {
+        Source::Dir((*dir).clone())
+    };
+    let mut sizes: Vec<usize> = if sizes.is_empty() {
         vec![20, 200, 2000, 20000]
     } else {
         sizes
@@ -58,24 +85,69 @@ fn main() {
             .map(|n| n.parse().expect("N is a number"))
             .collect()
     };
+    sizes.sort_unstable();
     // Outside every timing: the profiles, converted once (the JSON is dropped, as the peers do).
-    let profiles_json: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/profiles.json")).unwrap())
-            .unwrap();
+    let profiles_json: Vec<Value> = match &source {
+        Source::Dir(dir) => {
+            let text = std::fs::read_to_string(format!("{dir}/profiles.json")).unwrap();
+            serde_json::from_str(&text).unwrap()
+        }
+        Source::Generated => neutral::profiles(),
+    };
     let profiles: Vec<FamilyProfile> = profiles_json.iter().map(common::profile_of).collect();
     drop(profiles_json);
+    let mut failed = false;
     for n in sizes {
-        run(dir, n, &profiles);
+        let Some((matches, fp)) = run(&source, n, &profiles, &options) else {
+            continue;
+        };
+        let expected = neutral::EXPECTED.iter().find(|(size, ..)| *size == n);
+        if let (true, Some(&(_, m, f))) = (options.check, expected) {
+            if (matches, fp) == (m, f) {
+                eprintln!("# check n={n} ok: matches={matches} fp={fp}, as every peer engine");
+            } else {
+                eprintln!("# check n={n} FAILED: matches={matches} fp={fp}, expected {m} {f}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
+/// The rules of size `n`, read (and parsed) or generated.
+fn rules(source: &Source, n: usize) -> Vec<common::Rule> {
+    match source {
+        Source::Dir(dir) => {
+            let text = std::fs::read_to_string(format!("{dir}/rules-{n}.json")).unwrap();
+            serde_json::from_str(&text).unwrap()
+        }
+        Source::Generated => {
+            let mut sets = neutral::rules(&[n]);
+            assert_eq!(
+                sets.len(),
+                1,
+                "the workload has 20, 200, 2000 or 20000 rules"
+            );
+            sets.remove(0).1
+        }
+    }
+}
+
+/// Runs size `n`; returns `matches` and `fp`, or `None` when skipped.
+fn run(
+    source: &Source,
+    n: usize,
+    profiles: &[FamilyProfile],
+    options: &Options,
+) -> Option<(u64, u64)> {
     let vocabulary = common::Vocabulary::from_profiles(profiles);
 
     let t = Instant::now();
-    let text = std::fs::read_to_string(format!("{dir}/rules-{n}.json")).unwrap();
-    let rules: Vec<common::Rule> = serde_json::from_str(&text).unwrap();
-    drop(text);
+    let rules = rules(source, n);
     let read_ms = t.elapsed().as_secs_f64() * 1e3;
     let files = common::guide_files(&rules, vocabulary);
     drop(rules);
@@ -93,17 +165,19 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
         profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
     let mut statuses = Statuses::new();
 
-    // Probe: would one pass take too long?
-    let probe = &prepared[..PROBE.min(prepared.len())];
-    pass(probe, &mut statuses);
-    let t = Instant::now();
-    pass(probe, &mut statuses);
-    let est_pass_s = t.elapsed().as_secs_f64() * prepared.len() as f64 / probe.len() as f64;
-    if est_pass_s > MAX_PASS_S && std::env::var_os("PEER_NO_SKIP").is_none() {
-        println!(
-            "engine=practice-guide n={n} load_ms={load_ms:.3} skipped=1 est_pass_s={est_pass_s:.1}"
-        );
-        return;
+    if !options.quick {
+        // Probe: would one pass take too long?
+        let probe = &prepared[..PROBE.min(prepared.len())];
+        pass(probe, &mut statuses);
+        let t = Instant::now();
+        pass(probe, &mut statuses);
+        let est_pass_s = t.elapsed().as_secs_f64() * prepared.len() as f64 / probe.len() as f64;
+        if est_pass_s > MAX_PASS_S && std::env::var_os("PEER_NO_SKIP").is_none() {
+            println!(
+                "engine=practice-guide n={n} load_ms={load_ms:.3} skipped=1 est_pass_s={est_pass_s:.1}"
+            );
+            return None;
+        }
     }
 
     // Warm-up pass, with the fingerprint of which (profile, rule) pairs match.
@@ -117,8 +191,9 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
         }
     }
 
-    let mut times = Vec::with_capacity(REPEATS);
-    for _ in 0..REPEATS {
+    let repeats = if options.quick { 1 } else { REPEATS };
+    let mut times = Vec::with_capacity(repeats);
+    for _ in 0..repeats {
         let t = Instant::now();
         let m = pass(black_box(&prepared), &mut statuses);
         times.push(t.elapsed().as_nanos() as f64);
@@ -129,12 +204,13 @@ fn run(dir: &str, n: usize, profiles: &[FamilyProfile]) {
     sorted.sort_by(f64::total_cmp);
     println!(
         "engine=practice-guide n={n} load_ms={load_ms:.3} ns_per_eval={:.1} matches={matches} fp={fp} pass_ms={}",
-        sorted[REPEATS / 2] / prepared.len() as f64,
+        sorted[repeats / 2] / prepared.len() as f64,
         pass_ms.join(",")
     );
     if let Some(hwm) = peak_rss_kb() {
         eprintln!("# practice-guide n={n}: peak RSS of the bench process itself {hwm} kB");
     }
+    Some((matches, fp))
 }
 
 /// One pass: every rule's status for every profile; returns the number of (profile, rule)

@@ -178,6 +178,8 @@ pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{
-    ActionResult, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Reason, RuleResult,
-    ScopeResult, SeenValue, ServiceResult, Status, TestResult, Texts,
+    ActionResult, CompactAction, CompactEvaluation, CompactFlag, CompactOverlay, CompactRule,
+    CompactScope, CompactService, CompactStamp, Evaluation, EvidenceRef, FitFlag, GuideStamp,
+    Names, OverlayStamp, Reason, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
+    TestResult, Texts,
 };

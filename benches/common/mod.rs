@@ -6,6 +6,8 @@
 // Each bench uses part of this module.
 #![allow(dead_code)]
 
+pub mod neutral;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use practice_guide::{FactValue, FamilyProfile};

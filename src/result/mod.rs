@@ -14,7 +14,13 @@ use crate::model::overlay::{FitAspect, Referral};
 use crate::model::rule::{RuleKind, Source};
 use crate::model::truth::Truth;
 
+mod compact;
 mod owned;
+
+pub use compact::{
+    CompactAction, CompactEvaluation, CompactFlag, CompactOverlay, CompactRule, CompactScope,
+    CompactService, CompactStamp, Names,
+};
 
 /// A list of ids or texts in a result: borrowed from the guide when evaluating (so evaluating
 /// copies none of them), owned when read back from JSON. Serialized as a plain list of strings.

@@ -24,7 +24,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
-use crate::result::Evaluation;
+use crate::result::{CompactEvaluation, Evaluation};
 use crate::syntax::{ConditionsFile, FactsFile, GuideFile, OverlayFile, RuleFile, ServiceFile};
 
 /// Every file the repository commits that this module generates, as `(path relative to the
@@ -43,10 +43,15 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
 }
 
 /// Every schema, as `(path relative to the repository's root, schema)`, in a fixed order: the
-/// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`).
+/// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`) and its
+/// compact form's (`schema/compact-evaluation.schema.json`).
 pub fn schemas() -> Vec<(&'static str, Value)> {
     let mut all = rule_file_schemas();
     all.push(("schema/evaluation.schema.json", evaluation_schema()));
+    all.push((
+        "schema/compact-evaluation.schema.json",
+        compact_evaluation_schema(),
+    ));
     all
 }
 
@@ -117,6 +122,23 @@ pub fn evaluation_schema() -> Value {
         "evaluation",
         "The result of evaluating a family's profile against a practice guide (and a local \
          overlay), as practice-guide writes it in JSON. Stable: fields are only ever added.",
+    )
+}
+
+/// The schema of a [`CompactEvaluation`] (what `serde_json::to_string(&evaluation.compact())`
+/// writes).
+pub fn compact_evaluation_schema() -> Value {
+    let schema = SchemaSettings::draft07()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<CompactEvaluation<'static>>();
+    titled(
+        schema,
+        "compact evaluation",
+        "The result of evaluating a family's profile against a practice guide in compact form: \
+         ids, statuses, evidence level ids, reasons, missing facts, \"how\" points and services by \
+         id, without the guide's texts (fetched once from the guide and joined by id). Stable: \
+         fields are only ever added.",
     )
 }
 

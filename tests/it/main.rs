@@ -11,6 +11,7 @@
 mod analysis;
 mod architecture;
 mod cases;
+mod compact;
 mod embedded;
 mod fixture;
 mod guide_content;

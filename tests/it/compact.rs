@@ -1,0 +1,148 @@
+//! The compact form of a result: valid against the committed
+//! `schema/compact-evaluation.schema.json`, read back unchanged, the full result's ids,
+//! statuses, evidence, reasons and missing facts in the same order, and a fraction of its size.
+
+use std::collections::HashMap;
+
+use practice_guide::{CompactEvaluation, Evaluation, Guide, RuleResult};
+use serde_json::Value;
+
+fn validator() -> (boon::Schemas, boon::SchemaIndex) {
+    let path = std::path::Path::new("schema/compact-evaluation.schema.json")
+        .canonicalize()
+        .unwrap();
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let url = format!("file:///{}", path.display());
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(&url, schema).unwrap();
+    let index = compiler.compile(&url, &mut schemas).unwrap();
+    (schemas, index)
+}
+
+/// Every sample family of `dir`, evaluated by `guide`.
+fn sample_results<'g>(guide: &'g Guide, dir: &str) -> Vec<(String, Evaluation<'g>)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "{dir}");
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                name.clone(),
+                guide.read_profile(&name, &text).unwrap().evaluate(),
+            )
+        })
+        .collect()
+}
+
+/// The compact rule agrees with the full one on everything it keeps.
+fn same_rule(full: &RuleResult<'_>, compact: &practice_guide::CompactRule<'_>) {
+    assert_eq!(compact.id, full.id);
+    assert_eq!(compact.status, full.status);
+    assert_eq!(
+        compact.evidence.as_deref(),
+        full.evidence.as_ref().map(|e| &*e.id)
+    );
+    assert_eq!(*compact.reasons, *full.reasons);
+    assert_eq!(*compact.missing, *full.missing);
+    let actions: Vec<_> = full.actions.iter().map(|a| (&a.id, a.status)).collect();
+    let compact_actions: Vec<_> = compact.actions.iter().map(|a| (&a.id, a.status)).collect();
+    assert_eq!(actions, compact_actions);
+    let services: Vec<_> = full
+        .services
+        .iter()
+        .map(|s| (&s.id, s.flags.len()))
+        .collect();
+    let compact_services: Vec<_> = compact
+        .services
+        .iter()
+        .map(|s| (&s.id, s.flags.len()))
+        .collect();
+    assert_eq!(services, compact_services);
+}
+
+#[test]
+fn every_compact_sample_result_is_valid_reads_back_and_keeps_what_the_full_one_says() {
+    let (schemas, index) = validator();
+    let national = practice_guide::parenting_through_adversity();
+    let local = national
+        .with_overlay_dir("rules/overlays/example-borough")
+        .unwrap();
+    for (guide, dir) in [
+        (national, "examples/profiles"),
+        (&local, "examples/profiles/overlay"),
+    ] {
+        for (name, evaluation) in sample_results(guide, dir) {
+            let compact = evaluation.compact();
+            let text = serde_json::to_string(&compact).unwrap();
+            let json: Value = serde_json::from_str(&text).unwrap();
+            if let Err(err) = schemas.validate(&json, index) {
+                panic!("{name}: the compact result is not valid against the schema:\n{err:#}");
+            }
+            let back: CompactEvaluation<'static> = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_string(&back).unwrap(), text, "{name}");
+            assert_eq!(compact.scope.status, evaluation.scope.status);
+            assert_eq!(*compact.scope.reasons, *evaluation.scope.reasons);
+            let pairs = evaluation
+                .recommendations
+                .iter()
+                .zip(&compact.recommendations)
+                .chain(evaluation.principles.iter().zip(&compact.principles));
+            for (full, compact) in pairs {
+                same_rule(full, compact);
+            }
+            assert_eq!(
+                compact.recommendations.len(),
+                evaluation.recommendations.len()
+            );
+            assert_eq!(compact.overlay.is_some(), evaluation.overlay.is_some());
+            let full = serde_json::to_string(&evaluation).unwrap();
+            assert!(
+                text.len() * 3 < full.len(),
+                "{name}: {} of {}",
+                text.len(),
+                full.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_texts_a_compact_result_leaves_out_are_the_guides_by_id() {
+    let guide = practice_guide::parenting_through_adversity();
+    let text = std::fs::read_to_string("examples/profiles/family-help.yaml").unwrap();
+    let evaluation = guide
+        .read_profile("family-help.yaml", &text)
+        .unwrap()
+        .evaluate();
+    let by_id: HashMap<&str, &practice_guide::Rule> = guide
+        .recommendations()
+        .chain(guide.principles())
+        .map(|r| (r.id(), r))
+        .collect();
+    let compact = evaluation.compact();
+    for (full, compact) in evaluation
+        .recommendations
+        .iter()
+        .zip(&compact.recommendations)
+    {
+        let rule = by_id[&*compact.id];
+        assert_eq!(rule.title(), full.title);
+        assert_eq!(rule.statement(), full.statement);
+        for (action, id) in full
+            .actions
+            .iter()
+            .zip(compact.actions.iter().map(|a| &a.id))
+        {
+            let point = rule.actions().iter().find(|a| a.id() == id).unwrap();
+            assert_eq!(point.text(), action.text);
+        }
+    }
+}
