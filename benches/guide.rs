@@ -1,9 +1,10 @@
 //! Benchmarks on the embedded guide (Parenting Through Adversity 0-10): loading, the exact
-//! analysis, one profile (full results and statuses only), and a caseload of 10,000 varied
-//! profiles.
+//! analysis, one profile (full results, into a reused result, and statuses only; its JSON, full
+//! and compact), and caseloads of 10,000 varied profiles (1,000 for JSON).
 //!
 //! ```sh
 //! cargo bench --bench guide
+//! cargo bench --bench guide -- --sample-count 2 --sample-size 1   # CI's quick run
 //! ```
 //!
 //! Profiles come from `examples/profiles/*` and from a generator driven by the guide's own
@@ -21,8 +22,8 @@ mod common;
 
 use divan::{Bencher, black_box};
 use practice_guide::{
-    FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Status,
-    Statuses,
+    Evaluation, FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile,
+    Status, Statuses,
 };
 
 fn main() {
@@ -102,13 +103,29 @@ fn caseload(n: usize) -> Vec<FamilyProfile> {
     profiles
 }
 
+/// `n` varied profiles, prepared.
+fn prepared_caseload(n: usize) -> Vec<PreparedProfile<'static>> {
+    caseload(n)
+        .iter()
+        .map(|p| guide().prepare(p).unwrap())
+        .collect()
+}
+
+/// The number of recommendations that apply, read from a full result.
+fn applies(evaluation: &Evaluation<'_>) -> usize {
+    evaluation
+        .recommendations
+        .iter()
+        .filter(|r| r.status == Status::Applies)
+        .count()
+}
+
 /// Parse, validate and compile the embedded guide's rule files.
 #[divan::bench]
 fn load_and_validate() -> Guide {
     Guide::from_files(black_box(PARENTING_THROUGH_ADVERSITY_FILES)).unwrap()
 }
 
-/// One profile, full results (reasons, missing facts, actions, sources), binding included.
 /// The exact analysis of the whole guide (`practice-guide lint`): every finding and every
 /// witness.
 #[divan::bench(sample_count = 20)]
@@ -127,6 +144,7 @@ fn analyze_with_overlay(bencher: Bencher) {
     bencher.bench(|| black_box(&guide).analyze());
 }
 
+/// One profile, full results (reasons, missing facts, actions, sources), binding included.
 #[divan::bench]
 fn one_profile_full(bencher: Bencher) {
     let profile = one();
@@ -138,6 +156,42 @@ fn one_profile_full(bencher: Bencher) {
 fn one_prepared_full(bencher: Bencher) {
     let prepared = guide().prepare(&one()).unwrap();
     bencher.bench(|| black_box(&prepared).evaluate());
+}
+
+/// One prepared profile, full results, into a reused result (`evaluate_into`).
+#[divan::bench]
+fn one_prepared_full_into(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    let mut evaluation = prepared.evaluate();
+    bencher.bench_local(|| black_box(&prepared).evaluate_into(&mut evaluation));
+}
+
+/// One full result as JSON, into a reused buffer (the result computed outside the timing).
+#[divan::bench]
+fn one_json_full(bencher: Bencher) {
+    let evaluation = guide().prepare(&one()).unwrap().evaluate();
+    let mut out = Vec::new();
+    let bytes = serde_json::to_vec(&evaluation).unwrap().len();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench_local(|| {
+            out.clear();
+            serde_json::to_writer(&mut out, black_box(&evaluation)).unwrap();
+        });
+}
+
+/// The same result in compact form as JSON (`Evaluation::compact`, included in the timing).
+#[divan::bench]
+fn one_json_compact(bencher: Bencher) {
+    let evaluation = guide().prepare(&one()).unwrap().evaluate();
+    let mut out = Vec::new();
+    let bytes = serde_json::to_vec(&evaluation.compact()).unwrap().len();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench_local(|| {
+            out.clear();
+            serde_json::to_writer(&mut out, &black_box(&evaluation).compact()).unwrap();
+        });
 }
 
 /// One prepared profile, statuses only, into a reused `Statuses`.
@@ -167,14 +221,78 @@ fn caseload_10k_full(bencher: Bencher) {
     });
 }
 
+/// 10,000 prepared profiles, full results: each evaluated, read (its applying recommendations
+/// counted) and dropped before the next, as a caseload service would.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_10k_prepared_full(bencher: Bencher) {
+    let prepared = prepared_caseload(CASELOAD);
+    bencher.bench_local(|| {
+        let mut applying = 0;
+        for family in black_box(&prepared) {
+            let evaluation = family.evaluate();
+            applying += applies(&evaluation);
+        }
+        applying
+    });
+}
+
+/// 10,000 prepared profiles, full results into one reused result (`evaluate_into`).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_10k_prepared_full_into(bencher: Bencher) {
+    let prepared = prepared_caseload(CASELOAD);
+    let mut evaluation = prepared[0].evaluate();
+    bencher.bench_local(|| {
+        let mut applying = 0;
+        for family in black_box(&prepared) {
+            family.evaluate_into(&mut evaluation);
+            applying += applies(&evaluation);
+        }
+        applying
+    });
+}
+
+/// 1,000 prepared profiles, each result written as JSON into a reused buffer (computing it into a
+/// reused result included): what a service answering with full results does.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_1k_json_full(bencher: Bencher) {
+    let prepared = prepared_caseload(1_000);
+    let mut evaluation = prepared[0].evaluate();
+    let mut out = Vec::new();
+    bencher.bench_local(|| {
+        let mut bytes = 0;
+        for family in black_box(&prepared) {
+            family.evaluate_into(&mut evaluation);
+            out.clear();
+            serde_json::to_writer(&mut out, &evaluation).unwrap();
+            bytes += out.len();
+        }
+        bytes
+    });
+}
+
+/// The same in compact form.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_1k_json_compact(bencher: Bencher) {
+    let prepared = prepared_caseload(1_000);
+    let mut evaluation = prepared[0].evaluate();
+    let mut out = Vec::new();
+    bencher.bench_local(|| {
+        let mut bytes = 0;
+        for family in black_box(&prepared) {
+            family.evaluate_into(&mut evaluation);
+            out.clear();
+            serde_json::to_writer(&mut out, &evaluation.compact()).unwrap();
+            bytes += out.len();
+        }
+        bytes
+    });
+}
+
 /// 10,000 prepared profiles, statuses only: a loop reusing one `Statuses`, as a caseload service
 /// would, each profile's statuses read (counted) before the next.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_10k_statuses(bencher: Bencher) {
-    let prepared: Vec<PreparedProfile> = caseload(CASELOAD)
-        .iter()
-        .map(|p| guide().prepare(p).unwrap())
-        .collect();
+    let prepared = prepared_caseload(CASELOAD);
     let mut statuses = Statuses::new();
     bencher.bench_local(|| {
         let mut applying = 0;

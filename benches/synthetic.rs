@@ -3,6 +3,7 @@
 //!
 //! ```sh
 //! cargo bench --bench synthetic
+//! cargo bench --bench synthetic -- --sample-count 2 --sample-size 1   # CI's quick run
 //! ```
 
 // A benchmark program: it stops on a broken fixture.
@@ -60,7 +61,7 @@ fn statuses_per_profile(bencher: Bencher, n: usize) {
 }
 
 /// Full results (reasons included) for one profile; each iteration takes the next profile.
-#[divan::bench(args = [20, 200, 2_000])]
+#[divan::bench(args = SIZES, sample_count = 50)]
 fn full_per_profile(bencher: Bencher, n: usize) {
     let profiles = profiles();
     let guide = Guide::from_files(files(n, &profiles)).unwrap();
@@ -70,5 +71,21 @@ fn full_per_profile(bencher: Bencher, n: usize) {
     bencher.bench_local(|| {
         next = (next + 1) % prepared.len();
         black_box(&prepared[next]).evaluate()
+    });
+}
+
+/// Full results for one profile into a reused result (`evaluate_into`); each iteration takes the
+/// next profile.
+#[divan::bench(args = SIZES, sample_count = 50)]
+fn full_into_per_profile(bencher: Bencher, n: usize) {
+    let profiles = profiles();
+    let guide = Guide::from_files(files(n, &profiles)).unwrap();
+    let prepared: Vec<PreparedProfile> =
+        profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
+    let mut evaluation = prepared[0].evaluate();
+    let mut next = 0;
+    bencher.bench_local(|| {
+        next = (next + 1) % prepared.len();
+        black_box(&prepared[next]).evaluate_into(&mut evaluation);
     });
 }

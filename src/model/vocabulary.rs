@@ -318,11 +318,18 @@ impl Values {
 
     /// Names of the bits set in `mask`, in declaration order.
     pub(crate) fn names_in(&self, mask: u128) -> impl Iterator<Item = &str> {
-        self.names
-            .iter()
-            .enumerate()
-            .filter(move |(bit, _)| mask & (1u128 << bit) != 0)
-            .map(|(_, name)| name.as_str())
+        // One step per set bit, lowest first (declaration order).
+        let mut rest = mask;
+        std::iter::from_fn(move || {
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if let Some(name) = self.names.get(bit) {
+                    return Some(name.as_str());
+                }
+            }
+            None
+        })
     }
 
     pub(crate) fn unknown_value(&self, value: &str, fact: &str) -> ProblemKind {
