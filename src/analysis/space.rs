@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use biodivine_lib_bdd::{Bdd, BddValuation, BddVariable, BddVariableSet, BddVariableSetBuilder};
 use regex::Regex;
 
-use crate::model::condition::{Condition, Test};
+use crate::model::condition::{Condition, Test, intervals};
 use crate::model::guide::Guide;
 use crate::model::value::{FactId, Slot};
 use crate::model::vocabulary::{Fact, FactType};
@@ -554,7 +554,7 @@ fn values(builder: &mut BddVariableSetBuilder, id: FactId, fact: &Fact, tests: &
                 .collect(),
         ),
         FactType::Integer { min, max } => Values::Alternatives(
-            intervals(*min, *max, tests)
+            intervals(*min, *max, tests.iter().copied())
                 .into_iter()
                 .map(|lo| (var(&lo.to_string()), Slot::Int(lo), FactValue::Integer(lo)))
                 .collect(),
@@ -589,38 +589,6 @@ fn texts_of<'t>(test: &'t Test, literals: &mut BTreeSet<Box<str>>, regexes: &mut
             regexes.push(re);
         }
         Test::Negated(inner) => texts_of(inner, literals, regexes),
-        _ => {}
-    }
-}
-
-/// The lower ends of the intervals of `[min, max]` on which every test is constant: the range
-/// cut at each threshold the tests use.
-fn intervals(min: i64, max: i64, tests: &[&Test]) -> Vec<i64> {
-    let mut cuts = BTreeSet::from([min]);
-    let mut cut = |at: i64| {
-        if min < at && at <= max {
-            cuts.insert(at);
-        }
-    };
-    for test in tests {
-        cut_points(test, &mut cut);
-    }
-    cuts.into_iter().collect()
-}
-
-fn cut_points(test: &Test, cut: &mut impl FnMut(i64)) {
-    match test {
-        Test::IntBetween(lo, hi) => {
-            cut(*lo);
-            cut(hi.saturating_add(1));
-        }
-        Test::IntIn(values) => {
-            for v in values.iter() {
-                cut(*v);
-                cut(v.saturating_add(1));
-            }
-        }
-        Test::Negated(inner) => cut_points(inner, cut),
         _ => {}
     }
 }

@@ -14,6 +14,7 @@ mod bind;
 mod filter;
 mod reasons;
 mod services;
+mod open;
 mod explain;
 mod statuses;
 mod profile_schema;
