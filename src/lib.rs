@@ -146,6 +146,8 @@ pub mod limits;
 mod suggest;
 mod error;
 mod profile;
+#[cfg(test)]
+mod testing;
 mod language;
 mod syntax;
 mod model;
@@ -178,6 +180,7 @@ pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{
-    ActionResult, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Reason, RuleResult,
-    ScopeResult, SeenValue, ServiceResult, Status, TestResult, Texts,
+    ActionResult, Deciding, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Question,
+    Reason, Residual, ResidualTest, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
+    TestResult, Texts,
 };

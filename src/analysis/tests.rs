@@ -4,34 +4,21 @@
 
 use std::collections::BTreeMap;
 
-use practice_guide_testkit::{self as testkit, Seeded, Value};
+use practice_guide_testkit::{self as testkit, Seeded};
 
 use super::{Analysis, Check};
 use crate::error::Item;
 use crate::model::condition::{Condition, Test};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
-use crate::profile::{FactValue, FamilyProfile};
+use crate::profile::FamilyProfile;
 use crate::result::Status;
+use crate::testing::family;
 
 /// How many random guides each run checks.
 const GUIDES: u64 = 250;
 /// Guides with more profiles than this are skipped (to keep the run short); few are.
 const MAX_PROFILES: usize = 3_000;
-
-fn family(profile: &[(String, Value)]) -> FamilyProfile {
-    let mut family = FamilyProfile::new();
-    for (name, value) in profile {
-        let value = match value {
-            Value::Bool(b) => FactValue::Bool(*b),
-            Value::Int(i) => FactValue::Integer(*i),
-            Value::Text(t) => FactValue::Text(t.clone()),
-            Value::List(items) => FactValue::List(items.clone()),
-        };
-        family.set(name.clone(), value);
-    }
-    family
-}
 
 /// What every profile of a guide gives one rule or "how" point.
 #[derive(Default)]

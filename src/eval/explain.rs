@@ -39,7 +39,7 @@ pub(super) fn evaluate<'g>(
     };
     let recommendations = context.results(&guide.core.recommendations);
     let principles = context.results(&guide.core.principles);
-    let questions = open::questions(guide, &context.open.borrow());
+    let questions = open::questions(guide, &context.open.borrow(), slots);
     let metadata = &guide.core.metadata;
     Evaluation {
         guide: GuideStamp {
@@ -84,7 +84,14 @@ fn scope<'g>(guide: &'g Guide, slots: &Slots) -> (ScopeResult<'g>, Option<Open<'
                 residual: remains.as_ref().map(|o| o.residual(guide, false)),
                 deciding: remains
                     .as_ref()
-                    .map(|o| open::deciding(guide, o))
+                    .map(|_| {
+                        let item = OpenItem {
+                            id: Cow::Borrowed("scope"),
+                            evidence: None,
+                            conditions: vec![&scope.condition],
+                        };
+                        open::deciding(guide, &item, slots)
+                    })
                     .unwrap_or_default(),
             };
             (result, remains)
@@ -165,7 +172,9 @@ impl<'g> Context<'g, '_> {
         } else {
             self.actions(rule, truth, remains.as_ref())
         };
-        let (residual, deciding) = self.note_open(noted_at, &rule.id, rule.evidence, remains);
+        let conditions = self.conditions(rule.condition.as_ref(), None);
+        let (residual, deciding) =
+            self.note_open(noted_at, (&rule.id, rule.evidence, conditions), remains);
         let evidence = rule.evidence.and_then(|rank| {
             let level = self.guide.core.evidence.get(rank)?;
             Some(EvidenceRef {
@@ -215,26 +224,34 @@ impl<'g> Context<'g, '_> {
     fn note_open(
         &self,
         at: usize,
-        id: &str,
-        evidence: Option<usize>,
+        (id, evidence, conditions): (&str, Option<usize>, Vec<&'g Condition>),
         remains: Option<Open<'g>>,
     ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
         let Some(open) = remains else {
             return (None, Vec::new());
         };
         let residual = open.residual(self.guide, false);
-        let deciding = open::deciding(self.guide, &open);
+        let item = OpenItem {
+            id: Cow::Owned(id.to_owned()),
+            evidence,
+            conditions,
+        };
+        let deciding = open::deciding(self.guide, &item, self.slots);
         let mut noted = self.open.borrow_mut();
         let at = at.min(noted.len());
-        noted.insert(
-            at,
-            OpenItem {
-                id: Cow::Owned(id.to_owned()),
-                evidence,
-                open,
-            },
-        );
+        noted.insert(at, item);
         (Some(residual), deciding)
+    }
+
+    /// The conditions that together decide a rule (and one of its actions): the scope's, the
+    /// rule's, the action's, as there are.
+    fn conditions(
+        &self,
+        rule: Option<&'g Condition>,
+        action: Option<&'g Condition>,
+    ) -> Vec<&'g Condition> {
+        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
+        scope.into_iter().chain(rule).chain(action).collect()
     }
 
     /// The rule's "how" points that apply or are undetermined, given the rule's truth and what
@@ -264,7 +281,10 @@ impl<'g> Context<'g, '_> {
                 };
                 let id = format!("{}#{}", rule.id, action.id);
                 let at = self.open.borrow().len();
-                let (residual, deciding) = self.note_open(at, &id, rule.evidence, remains);
+                let conditions =
+                    self.conditions(rule.condition.as_ref(), action.condition.as_ref());
+                let (residual, deciding) =
+                    self.note_open(at, (&id, rule.evidence, conditions), remains);
                 Some(ActionResult {
                     id: Cow::Borrowed(&action.id),
                     text: Cow::Borrowed(&action.text),

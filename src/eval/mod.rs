@@ -18,6 +18,8 @@ mod open;
 mod explain;
 mod statuses;
 mod profile_schema;
+#[cfg(test)]
+mod tests;
 
 pub use filter::{EvaluationOptions, Filter};
 pub use statuses::{RuleIndices, Statuses};

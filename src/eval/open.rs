@@ -2,13 +2,14 @@
 //! once the known facts are substituted (its *residual*), the values of a missing fact that
 //! would decide it, and which unknown facts are worth asking about next.
 //!
-//! A residual holds only tests of unknown facts. Setting one fact to a value decides a residual
-//! exactly when Kleene evaluation of the residual, with that fact known and the others unknown,
-//! gives true or false; each fact's values are tried from a finite set that gives every test of
-//! it each answer it can have (each declared value; one value per interval the tests' thresholds
-//! cut an integer range into; the subsets of the values a set's tests name, with other members
-//! added for counts; each text the tests name and one they do not). So what this module says an
-//! answer decides, it decides: the values it lists are evaluated, not guessed.
+//! A residual holds only tests of unknown facts. Whether answering one fact decides a result is
+//! found by evaluating the result's conditions (the scope's, the rule's, the action's) with that
+//! answer added to the profile, for each value of a finite set that gives every test of the fact
+//! each answer it can have (each declared value; one value per interval the tests' thresholds cut
+//! an integer range into; the subsets of the values a set's tests name, with other members added
+//! for counts; each text the tests name and one they do not). So what this module says an answer
+//! decides, it decides: the values it lists are evaluated, not guessed — `known:` tests included,
+//! which answering a fact turns from true to false.
 
 use std::borrow::Cow;
 
@@ -76,24 +77,6 @@ pub(super) fn combine(mut parts: Vec<Open<'_>>, all: bool) -> Option<Open<'_>> {
 }
 
 impl<'g> Open<'g> {
-    /// Its truth with `fact` set to `slot` and every other fact of it still unknown.
-    fn truth_with(&self, fact: FactId, slot: &Slot) -> Truth {
-        match self {
-            Open::All(items) => items
-                .iter()
-                .fold(Truth::True, |t, o| t.min(o.truth_with(fact, slot))),
-            Open::Any(items) => items
-                .iter()
-                .fold(Truth::False, |t, o| t.max(o.truth_with(fact, slot))),
-            Open::Not(inner) => inner.truth_with(fact, slot).negate(),
-            Open::Test(leaf) if leaf.fact == fact => match leaf.test.holds(slot) {
-                Some(b) => Truth::from_bool(b),
-                None => Truth::Unknown,
-            },
-            Open::Test(_) => Truth::Unknown,
-        }
-    }
-
     /// As results show it: `not` pushed down to the tests (De Morgan's laws hold in Kleene
     /// logic), each test as the rule states it.
     pub(super) fn residual(&self, guide: &'g Guide, negated: bool) -> Residual<'g> {
@@ -114,48 +97,70 @@ impl<'g> Open<'g> {
             }),
         }
     }
-
-    /// Its leaves, in order.
-    fn leaves(&self, out: &mut Vec<&'g Leaf>) {
-        match self {
-            Open::All(items) | Open::Any(items) => items.iter().for_each(|o| o.leaves(out)),
-            Open::Not(inner) => inner.leaves(out),
-            Open::Test(leaf) => out.push(leaf),
-        }
-    }
-
-    /// The facts it tests, ascending, once each.
-    fn facts(&self) -> Vec<FactId> {
-        let mut leaves = Vec::new();
-        self.leaves(&mut leaves);
-        let mut facts: Vec<FactId> = leaves.iter().map(|l| l.fact).collect();
-        facts.sort_unstable();
-        facts.dedup();
-        facts
-    }
 }
 
-/// An undetermined rule or action and what remains of it, for the questions.
+/// An undetermined rule, action or scope: the conditions whose conjunction decides it.
 pub(super) struct OpenItem<'g> {
     /// `RULE` or `RULE#ACTION`.
     pub(super) id: Cow<'g, str>,
     /// The evidence rank of its recommendation (none for a principle's).
     pub(super) evidence: Option<usize>,
-    pub(super) open: Open<'g>,
+    /// The scope's, the rule's and the action's conditions, as apply.
+    pub(super) conditions: Vec<&'g Condition>,
 }
 
-/// The values of each missing fact of `open` that decide it: making it apply, ruling it out.
-pub(super) fn deciding<'g>(guide: &'g Guide, open: &Open<'g>) -> Vec<Deciding<'g>> {
-    let mut leaves = Vec::new();
-    open.leaves(&mut leaves);
-    open.facts()
+impl<'g> OpenItem<'g> {
+    /// The tests of its conditions, and the unknown facts they test (ascending, once each):
+    /// those an answer could decide it by (through a residual's test, or a `known:` test).
+    fn tests(&self, slots: &Slots) -> (Vec<&'g Leaf>, Vec<FactId>) {
+        fn walk<'g>(c: &'g Condition, out: &mut Vec<&'g Leaf>) {
+            match c {
+                Condition::All(items) | Condition::Any(items) => {
+                    items.iter().for_each(|i| walk(i, out));
+                }
+                Condition::Not(inner) | Condition::Named(_, inner) => walk(inner, out),
+                Condition::Test(leaf) => out.push(leaf),
+            }
+        }
+        let mut leaves = Vec::new();
+        for condition in &self.conditions {
+            walk(condition, &mut leaves);
+        }
+        let mut facts: Vec<FactId> = leaves
+            .iter()
+            .map(|l| l.fact)
+            .filter(|f| *slots.get(*f) == Slot::Unknown)
+            .collect();
+        facts.sort_unstable();
+        facts.dedup();
+        (leaves, facts)
+    }
+
+    /// Its truth with `fact` answered as `slot`.
+    fn truth_with(&self, slots: &Slots, fact: FactId, slot: &Slot) -> Truth {
+        let mut answered = slots.clone();
+        answered.set(fact, slot.clone());
+        self.conditions
+            .iter()
+            .fold(Truth::True, |t, c| t.min(c.truth(&answered)))
+    }
+}
+
+/// The values of each missing fact of `item` that decide it: making it apply, ruling it out.
+pub(super) fn deciding<'g>(
+    guide: &'g Guide,
+    item: &OpenItem<'g>,
+    slots: &Slots,
+) -> Vec<Deciding<'g>> {
+    let (leaves, facts) = item.tests(slots);
+    facts
         .into_iter()
         .filter_map(|fact| {
             let spec = guide.vocab().fact(fact)?;
             let mut applies_if = Vec::new();
             let mut not_if = Vec::new();
             for slot in candidates(spec, leaves.iter().filter(|l| l.fact == fact)) {
-                let list = match open.truth_with(fact, &slot) {
+                let list = match item.truth_with(slots, fact, &slot) {
                     Truth::True => &mut applies_if,
                     Truth::False => &mut not_if,
                     Truth::Unknown => continue,
@@ -173,25 +178,31 @@ pub(super) fn deciding<'g>(guide: &'g Guide, open: &Open<'g>) -> Vec<Deciding<'g
 }
 
 /// The unknown facts of the open items, ranked by what answering each could decide.
-pub(super) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Question<'g>> {
+pub(super) fn questions<'g>(
+    guide: &'g Guide,
+    items: &[OpenItem<'g>],
+    slots: &Slots,
+) -> Vec<Question<'g>> {
     let mut leaves = Vec::new();
+    let mut facts = Vec::new();
     for item in items {
-        item.open.leaves(&mut leaves);
+        let (l, f) = item.tests(slots);
+        leaves.extend(l);
+        facts.extend(f);
     }
-    let mut facts: Vec<FactId> = leaves.iter().map(|l| l.fact).collect();
     facts.sort_unstable();
     facts.dedup();
     let mut ranked: Vec<(usize, usize, FactId, Question<'g>)> = facts
         .into_iter()
         .filter_map(|fact| {
             let spec = guide.vocab().fact(fact)?;
-            let slots = candidates(spec, leaves.iter().filter(|l| l.fact == fact));
+            let answers = candidates(spec, leaves.iter().filter(|l| l.fact == fact));
             let settled: Vec<&OpenItem<'g>> = items
                 .iter()
                 .filter(|item| {
-                    slots
+                    answers
                         .iter()
-                        .any(|slot| item.open.truth_with(fact, slot) != Truth::Unknown)
+                        .any(|slot| item.truth_with(slots, fact, slot) != Truth::Unknown)
                 })
                 .collect();
             let strongest = settled.iter().filter_map(|i| i.evidence).min();
