@@ -180,7 +180,7 @@ pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{
-    ActionResult, Deciding, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Question,
-    Reason, Residual, ResidualTest, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
-    TestResult, Texts,
+    ActionResult, Change, ChangedValue, Deciding, Evaluation, EvidenceRef, FactChange, FitFlag,
+    GuideStamp, MAX_ALTERNATIVES, OverlayStamp, Question, Reason, Residual, ResidualTest,
+    RuleResult, ScopeResult, SeenValue, ServiceResult, Status, TestResult, Texts,
 };

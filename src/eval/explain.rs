@@ -52,6 +52,7 @@ pub(super) fn evaluate<'g>(
         recommendations,
         principles,
         questions,
+        changes: Vec::new(),
         overlay: guide.overlay().map(|overlay| {
             let m = overlay.metadata();
             OverlayStamp {

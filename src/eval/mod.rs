@@ -81,7 +81,7 @@ pub struct PreparedProfile<'g> {
 
 impl<'g> PreparedProfile<'g> {
     /// The profile, bound.
-    #[cfg_attr(not(all(test, feature = "analysis")), allow(dead_code))]
+    #[cfg_attr(not(any(test, feature = "analysis")), allow(dead_code))]
     pub(crate) fn slots(&self) -> &Slots {
         &self.slots
     }

@@ -198,6 +198,26 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
     if !e.questions.is_empty() {
         body.push(questions(&e.questions));
     }
+    if !e.changes.is_empty() {
+        let items = e
+            .changes
+            .iter()
+            .map(|c| {
+                let words = if c.never {
+                    " can apply under no change of this profile".to_owned()
+                } else {
+                    format!(" would apply if {}", c.words())
+                };
+                item(vec![Inline::Code(&c.id), text(words)])
+            })
+            .collect();
+        let list = Block::List { label: None, items };
+        body.push(section(
+            2,
+            vec![text("What would change the results")],
+            vec![list],
+        ));
+    }
     vec![section(1, vec![text(&*e.guide.title)], body)]
 }
 

@@ -17,7 +17,9 @@ use crate::model::truth::Truth;
 mod open;
 mod owned;
 
-pub use open::{Deciding, Question, Residual, ResidualTest};
+pub use open::{
+    Change, ChangedValue, Deciding, FactChange, MAX_ALTERNATIVES, Question, Residual, ResidualTest,
+};
 
 /// A list of ids or texts in a result: borrowed from the guide when evaluating (so evaluating
 /// copies none of them), owned when read back from JSON. Serialized as a plain list of strings.
@@ -93,6 +95,12 @@ pub struct Evaluation<'g> {
     /// decide among the undetermined results. Absent from the JSON when nothing is open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<Question<'g>>,
+    /// For each recommendation, principle and action that does not apply (actions of rules that
+    /// apply or are undetermined), the smallest changes of the profile under which it would.
+    /// Filled in only by the exact analysis (`Guide::counterfactuals`, feature `analysis`);
+    /// absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change<'g>>,
 }
 
 impl Evaluation<'_> {
@@ -129,6 +137,7 @@ impl Evaluation<'_> {
                 .into_iter()
                 .map(Question::into_owned)
                 .collect(),
+            changes: self.changes.into_iter().map(Change::into_owned).collect(),
         }
     }
 }

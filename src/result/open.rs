@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::{EvidenceRef, SeenValue};
+use crate::profile::FactValue;
 
 /// What remains of an undetermined rule's or action's condition (with the guide's scope) once
 /// the profile's known facts are substituted and the result simplified: only tests of unknown
@@ -168,6 +169,155 @@ impl Question<'_> {
                 .map(|s| Cow::Owned(s.into_owned()))
                 .collect(),
             strongest: self.strongest.map(EvidenceRef::into_owned),
+        }
+    }
+}
+
+/// For a recommendation, principle or action that does not apply: the smallest changes of the
+/// profile under which it would (fewest facts changed). Each alternative sets its facts to its
+/// values and leaves the rest of the profile as it is; every one works, and no change of fewer
+/// facts does. Made by the exact analysis (feature `analysis`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Change<'g> {
+    /// `RULE` or `RULE#ACTION`.
+    pub id: Cow<'g, str>,
+    /// No change makes it apply: no profile at all does, or only profiles that leave some of
+    /// this profile's facts unknown (through a `known:` test).
+    pub never: bool,
+    /// The smallest changes, each a list of facts and the values to give them; at most
+    /// [`MAX_ALTERNATIVES`](crate::result::MAX_ALTERNATIVES) of them, with `more` saying whether
+    /// there are others.
+    pub alternatives: Vec<Vec<FactChange<'g>>>,
+    /// Whether there are more alternatives than listed.
+    pub more: bool,
+}
+
+/// The most alternatives a [`Change`] lists.
+pub const MAX_ALTERNATIVES: usize = 16;
+
+/// One fact of a change, and the value to give it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FactChange<'g> {
+    /// The fact.
+    pub fact: Cow<'g, str>,
+    /// The value.
+    pub value: ChangedValue,
+}
+
+/// A value a change gives a fact: a value, or (for an integer) any number in a range the rules
+/// do not tell apart.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ChangedValue {
+    /// Any whole number from `from` to `to`, both included.
+    Between {
+        /// The lowest.
+        from: i64,
+        /// The highest.
+        to: i64,
+    },
+    /// Any text but these (the texts the rules name), for a text fact.
+    OtherText {
+        /// The texts it is not.
+        except: Vec<String>,
+    },
+    /// This value.
+    Value(#[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))] FactValue),
+}
+
+impl ChangedValue {
+    /// As reports write it: `family_help`, `[poverty, couple_conflict]`, `2 to 4`.
+    pub fn words(&self) -> String {
+        match self {
+            ChangedValue::Between { from, to } if from == to => from.to_string(),
+            ChangedValue::Between { from, to } => format!("{from} to {to}"),
+            ChangedValue::OtherText { except } if except.is_empty() => "any text".to_owned(),
+            ChangedValue::OtherText { except } => {
+                format!("a text other than {}", except.join(", "))
+            }
+            ChangedValue::Value(FactValue::Bool(b)) => b.to_string(),
+            ChangedValue::Value(FactValue::Integer(i)) => i.to_string(),
+            ChangedValue::Value(FactValue::Text(t)) => t.clone(),
+            ChangedValue::Value(FactValue::List(items)) if items.is_empty() => "none".to_owned(),
+            ChangedValue::Value(FactValue::List(items)) => format!("[{}]", items.join(", ")),
+        }
+    }
+}
+
+impl Change<'_> {
+    /// The change in words: `service_level were family_help or edge_of_care`; alternatives of
+    /// several facts joined by "or".
+    pub fn words(&self) -> String {
+        if self.never {
+            return "no profile makes it apply".to_owned();
+        }
+        let single: Option<&str> = self
+            .alternatives
+            .iter()
+            .map(|a| match a.as_slice() {
+                [one] => Some(one.fact.as_ref()),
+                _ => None,
+            })
+            .try_fold(None, |same: Option<&str>, fact| match (same, fact) {
+                (_, None) => None,
+                (None, Some(f)) => Some(Some(f)),
+                (Some(s), Some(f)) if s == f => Some(Some(s)),
+                _ => None,
+            })
+            .flatten();
+        let mut text = match single {
+            Some(fact) => {
+                let values: Vec<String> = self
+                    .alternatives
+                    .iter()
+                    .filter_map(|a| a.first().map(|c| c.value.words()))
+                    .collect();
+                format!("{fact} were {}", values.join(" or "))
+            }
+            None => {
+                let each: Vec<String> = self
+                    .alternatives
+                    .iter()
+                    .map(|a| {
+                        let parts: Vec<String> = a
+                            .iter()
+                            .map(|c| format!("{} were {}", c.fact, c.value.words()))
+                            .collect();
+                        parts.join(" and ")
+                    })
+                    .collect();
+                each.join("; or ")
+            }
+        };
+        if self.more {
+            text.push_str(" (or other values)");
+        }
+        text
+    }
+
+    pub(crate) fn into_owned(self) -> Change<'static> {
+        Change {
+            id: Cow::Owned(self.id.into_owned()),
+            never: self.never,
+            alternatives: self
+                .alternatives
+                .into_iter()
+                .map(|a| {
+                    a.into_iter()
+                        .map(|c| FactChange {
+                            fact: Cow::Owned(c.fact.into_owned()),
+                            value: c.value,
+                        })
+                        .collect()
+                })
+                .collect(),
+            more: self.more,
         }
     }
 }
