@@ -64,10 +64,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     let mut skipped: Vec<String> = Vec::new();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    loop {
-        let Ok(prepared) = guide.prepare(&profile) else {
-            break;
-        };
+    while let Ok(prepared) = guide.prepare(&profile) {
         let evaluation = prepared.evaluate();
         let Some(question) = evaluation
             .questions
