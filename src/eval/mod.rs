@@ -6,6 +6,7 @@
 //! - [`filter`]: evaluation options resolved once into a [`Filter`].
 //! - [`reasons`]: one condition explained: its truth, the tests that decided it, what is missing.
 //! - [`services`]: an overlay's services under the recommendations they deliver, with fit flags.
+//! - [`open`]: what is still open: residuals, the values that would decide a result, questions.
 //! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
 //! - [`statuses`]: statuses only, from the guide's compiled program, into a reused [`Statuses`].
 //! - [`profile_schema`]: the JSON Schema of a profile for a guide, from its vocabulary.
