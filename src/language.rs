@@ -172,6 +172,30 @@ impl Operator {
         OperatorSpec { name, operand, applies_to, words, meaning }
     }
 
+    /// How the test's negation reads in a report (for a test under `not:`), between the fact's
+    /// name and the operand: `at_least 2` negated is "is less than 2".
+    pub(crate) fn negated_words(self) -> &'static str {
+        match self {
+            Operator::Is => "is not",
+            Operator::IsNot => "is",
+            Operator::In => "is none of",
+            Operator::NotIn => "is one of",
+            Operator::AtLeast => "is less than",
+            Operator::AtMost => "is more than",
+            Operator::MoreThan => "is at most",
+            Operator::LessThan => "is at least",
+            Operator::Between => "is not between",
+            Operator::Contains => "does not include",
+            Operator::ContainsAny => "includes none of",
+            Operator::ContainsAll => "does not include all of",
+            Operator::ContainsNone => "includes any of",
+            Operator::IsEmpty => "is not empty",
+            Operator::Count => "the number of",
+            Operator::Matches => "does not match the pattern",
+            Operator::Known => "is not known",
+        }
+    }
+
     /// The operator named `name`, if there is one.
     pub(crate) fn parse(name: &str) -> Option<Operator> {
         OPERATORS.into_iter().find(|o| o.name() == name)

@@ -146,6 +146,8 @@ pub mod limits;
 mod suggest;
 mod error;
 mod profile;
+#[cfg(test)]
+mod testing;
 mod language;
 mod syntax;
 mod model;
@@ -178,8 +180,9 @@ pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{
-    ActionResult, CompactAction, CompactEvaluation, CompactFlag, CompactOverlay, CompactRule,
-    CompactScope, CompactService, CompactStamp, Evaluation, EvidenceRef, FitFlag, GuideStamp,
-    Names, OverlayStamp, Reason, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
+    ActionResult, Change, ChangedValue, CompactAction, CompactEvaluation, CompactFlag,
+    CompactOverlay, CompactRule, CompactScope, CompactService, CompactStamp, Deciding, Evaluation,
+    EvidenceRef, FactChange, FitFlag, GuideStamp, MAX_ALTERNATIVES, Names, OverlayStamp, Question,
+    Reason, Residual, ResidualTest, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
     TestResult, Texts,
 };

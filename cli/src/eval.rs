@@ -78,6 +78,8 @@ pub(crate) fn run(args: &Args) -> Outcome {
     };
     let mut outcome = Outcome::Clean;
     let several = args.profiles.len() > 1;
+    // The guide's profile space, built once for every profile: what would change each result.
+    let counterfactuals = guide.counterfactuals();
     for (index, path) in args.profiles.iter().enumerate() {
         let (name, text) = match sources::profile_text(path) {
             Ok(read) => read,
@@ -93,8 +95,9 @@ pub(crate) fn run(args: &Args) -> Outcome {
                 continue;
             }
         };
-        let evaluation = family.evaluate_filtered(&filter);
+        let mut evaluation = family.evaluate_filtered(&filter);
         let all = family.evaluate();
+        evaluation.changes = counterfactuals.changes(&family, &evaluation);
         write(args.format, &evaluation, several, index > 0);
         if filtered {
             hidden(&evaluation, &all, args.format);

@@ -16,6 +16,7 @@ mod check;
 mod diagnostics;
 mod diff;
 mod eval;
+mod interview;
 mod lint;
 mod schema;
 mod sources;
@@ -43,6 +44,7 @@ enum Verb {
     Test(test::Args),
     Diff(diff::Args),
     Lint(lint::Args),
+    Interview(interview::Args),
     Cases(cases::Args),
     Schema(schema::Args),
 }
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Verb::Test(args) => test::run(&args),
         Verb::Diff(args) => diff::run(&args),
         Verb::Lint(args) => lint::run(&args),
+        Verb::Interview(args) => interview::run(&args),
         Verb::Cases(args) => cases::run(&args),
         Verb::Schema(args) => schema::run(&args),
     };

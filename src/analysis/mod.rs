@@ -26,6 +26,9 @@
 
 mod space;
 mod findings;
+mod changes;
+
+pub use changes::Counterfactuals;
 #[cfg(test)]
 mod tests;
 

@@ -26,11 +26,12 @@ use std::collections::BTreeSet;
 use biodivine_lib_bdd::{Bdd, BddValuation, BddVariable, BddVariableSet, BddVariableSetBuilder};
 use regex::Regex;
 
-use crate::model::condition::{Condition, Test};
+use crate::model::condition::{Condition, Test, intervals};
 use crate::model::guide::Guide;
 use crate::model::value::{FactId, Slot};
 use crate::model::vocabulary::{Fact, FactType};
 use crate::profile::{FactValue, FamilyProfile};
+use crate::result::ChangedValue;
 
 /// The variables of one fact.
 struct FactVars {
@@ -74,6 +75,8 @@ pub(crate) struct Space {
     domain: Bdd,
     /// Whether some regular expression is tested on an open text value.
     approximate: bool,
+    /// The top of each integer fact's range, by fact id.
+    int_max: Vec<Option<i64>>,
 }
 
 impl Space {
@@ -105,11 +108,19 @@ impl Space {
             });
         }
         let vars = builder.build();
+        let int_max = vocab
+            .facts()
+            .map(|f| match f.fact_type {
+                FactType::Integer { max, .. } => Some(max),
+                _ => None,
+            })
+            .collect();
         let mut space = Space {
             domain: vars.mk_true(),
             vars,
             facts,
             approximate,
+            int_max,
         };
         space.domain = space
             .facts
@@ -415,6 +426,171 @@ impl Space {
         (profile, approximate)
     }
 
+    /// How many facts the space has.
+    pub(crate) fn fact_count(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// What a change of `fact` from `slot` costs, as indicators whose count is the cost: for a
+    /// `set_of` fact, each member added or removed (and becoming known, if it was not); for any
+    /// other, being changed (`changed`).
+    pub(crate) fn change_costs(&self, fact: FactId, slot: &Slot, changed: &Bdd) -> Vec<Bdd> {
+        let Some(FactVars {
+            known,
+            values: Values::Set(members),
+            ..
+        }) = self.facts.get(fact)
+        else {
+            return vec![changed.clone()];
+        };
+        let known = self.vars.mk_var(*known);
+        let current = match slot {
+            Slot::Set(mask) => *mask,
+            _ => 0,
+        };
+        let mut costs: Vec<Bdd> = members
+            .iter()
+            .enumerate()
+            .map(|(bit, (var, _))| {
+                let v = self.vars.mk_var(*var);
+                let toggled = if current & (1u128 << bit) != 0 {
+                    v.not()
+                } else {
+                    v
+                };
+                known.and(&toggled)
+            })
+            .collect();
+        if *slot == Slot::Unknown {
+            costs.push(known);
+        }
+        costs
+    }
+
+    /// A fact's name.
+    pub(crate) fn fact_name(&self, fact: FactId) -> &str {
+        self.facts.get(fact).map_or("", |f| f.name.as_str())
+    }
+
+    /// The assignments that give `fact`'s variables the values `valuation` gives them.
+    pub(crate) fn same_class(&self, fact: FactId, valuation: &BddValuation) -> Bdd {
+        let Some(vars) = self.facts.get(fact) else {
+            return self.mk_false();
+        };
+        let mut all = vec![vars.known];
+        match &vars.values {
+            Values::Bool(var) => all.push(*var),
+            Values::Alternatives(alternatives) => all.extend(alternatives.iter().map(|(v, ..)| *v)),
+            Values::Set(members) => all.extend(members.iter().map(|(v, _)| *v)),
+            Values::Text {
+                literals,
+                other,
+                regexes,
+                ..
+            } => {
+                all.extend(literals.iter().map(|(v, _)| *v));
+                all.push(*other);
+                all.extend(regexes.iter().map(|(v, _)| *v));
+            }
+        }
+        all.into_iter().fold(self.mk_true(), |acc, var| {
+            let v = self.vars.mk_var(var);
+            acc.and(&if valuation.value(var) { v } else { v.not() })
+        })
+    }
+
+    /// The profiles that give `fact` the value `slot` (unknown for [`Slot::Unknown`]), as far as
+    /// the tests tell values apart: the same interval of an integer, the same text or "any
+    /// other text".
+    pub(crate) fn equals(&self, fact: FactId, slot: &Slot) -> Bdd {
+        let Some(vars) = self.facts.get(fact) else {
+            return self.mk_false();
+        };
+        let known = self.vars.mk_var(vars.known);
+        if *slot == Slot::Unknown {
+            return known.not().and(&self.fact_domain(vars));
+        }
+        let is = |var: BddVariable, value: bool| {
+            let v = self.vars.mk_var(var);
+            if value { v } else { v.not() }
+        };
+        let value = match (&vars.values, slot) {
+            (Values::Bool(var), Slot::Bool(b)) => is(*var, *b),
+            (Values::Alternatives(alternatives), slot) => {
+                // The alternative whose value stands for `slot`: the same choice, or the last
+                // interval starting at or below the number.
+                let chosen = alternatives.iter().rposition(|(_, s, _)| match (s, slot) {
+                    (Slot::Int(lo), Slot::Int(v)) => lo <= v,
+                    (s, slot) => s == slot,
+                });
+                alternatives
+                    .iter()
+                    .enumerate()
+                    .fold(self.mk_true(), |acc, (i, (var, ..))| {
+                        acc.and(&is(*var, Some(i) == chosen))
+                    })
+            }
+            (Values::Set(members), Slot::Set(mask)) => members
+                .iter()
+                .enumerate()
+                .fold(self.mk_true(), |acc, (bit, (var, _))| {
+                    acc.and(&is(*var, mask & (1u128 << bit) != 0))
+                }),
+            (
+                Values::Text {
+                    literals,
+                    other,
+                    regexes,
+                    ..
+                },
+                Slot::Text(text),
+            ) => {
+                let named = literals.iter().position(|(_, l)| **l == **text);
+                let classes = literals
+                    .iter()
+                    .enumerate()
+                    .fold(self.mk_true(), |acc, (i, (var, _))| {
+                        acc.and(&is(*var, Some(i) == named))
+                    })
+                    .and(&is(*other, named.is_none()));
+                regexes.iter().fold(classes, |acc, (var, re)| {
+                    acc.and(&is(*var, named.is_none() && re.is_match(text)))
+                })
+            }
+            _ => self.mk_false(),
+        };
+        known.and(&value)
+    }
+
+    /// A fact's value in an assignment, as a change names it: an integer as the interval of
+    /// values the rules do not tell apart.
+    pub(crate) fn changed_value(
+        &self,
+        fact: FactId,
+        valuation: &BddValuation,
+    ) -> Option<ChangedValue> {
+        let vars = self.facts.get(fact)?;
+        if let Values::Alternatives(alternatives) = &vars.values {
+            let i = alternatives
+                .iter()
+                .position(|(v, ..)| valuation.value(*v))?;
+            if let Some((_, Slot::Int(lo), _)) = alternatives.get(i) {
+                let hi = match alternatives.get(i + 1) {
+                    Some((_, Slot::Int(next), _)) => next - 1,
+                    _ => self.int_max.get(fact).copied().flatten().unwrap_or(*lo),
+                };
+                return Some(ChangedValue::Between { from: *lo, to: hi });
+            }
+        }
+        if let Values::Text { literals, .. } = &vars.values
+            && !literals.iter().any(|(v, _)| valuation.value(*v))
+        {
+            let except = literals.iter().map(|(_, t)| t.to_string()).collect();
+            return Some(ChangedValue::OtherText { except });
+        }
+        Space::value(vars, valuation).map(ChangedValue::Value)
+    }
+
     fn value(fact: &FactVars, valuation: &BddValuation) -> Option<FactValue> {
         match &fact.values {
             Values::Bool(var) => Some(FactValue::Bool(valuation.value(*var))),
@@ -554,7 +730,7 @@ fn values(builder: &mut BddVariableSetBuilder, id: FactId, fact: &Fact, tests: &
                 .collect(),
         ),
         FactType::Integer { min, max } => Values::Alternatives(
-            intervals(*min, *max, tests)
+            intervals(*min, *max, tests.iter().copied())
                 .into_iter()
                 .map(|lo| (var(&lo.to_string()), Slot::Int(lo), FactValue::Integer(lo)))
                 .collect(),
@@ -589,38 +765,6 @@ fn texts_of<'t>(test: &'t Test, literals: &mut BTreeSet<Box<str>>, regexes: &mut
             regexes.push(re);
         }
         Test::Negated(inner) => texts_of(inner, literals, regexes),
-        _ => {}
-    }
-}
-
-/// The lower ends of the intervals of `[min, max]` on which every test is constant: the range
-/// cut at each threshold the tests use.
-fn intervals(min: i64, max: i64, tests: &[&Test]) -> Vec<i64> {
-    let mut cuts = BTreeSet::from([min]);
-    let mut cut = |at: i64| {
-        if min < at && at <= max {
-            cuts.insert(at);
-        }
-    };
-    for test in tests {
-        cut_points(test, &mut cut);
-    }
-    cuts.into_iter().collect()
-}
-
-fn cut_points(test: &Test, cut: &mut impl FnMut(i64)) {
-    match test {
-        Test::IntBetween(lo, hi) => {
-            cut(*lo);
-            cut(hi.saturating_add(1));
-        }
-        Test::IntIn(values) => {
-            for v in values.iter() {
-                cut(*v);
-                cut(v.saturating_add(1));
-            }
-        }
-        Test::Negated(inner) => cut_points(inner, cut),
         _ => {}
     }
 }

@@ -4,34 +4,21 @@
 
 use std::collections::BTreeMap;
 
-use practice_guide_testkit::{self as testkit, Seeded, Value};
+use practice_guide_testkit::{self as testkit, Seeded};
 
 use super::{Analysis, Check};
 use crate::error::Item;
 use crate::model::condition::{Condition, Test};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
-use crate::profile::{FactValue, FamilyProfile};
+use crate::profile::FamilyProfile;
 use crate::result::Status;
+use crate::testing::family;
 
 /// How many random guides each run checks.
 const GUIDES: u64 = 250;
 /// Guides with more profiles than this are skipped (to keep the run short); few are.
 const MAX_PROFILES: usize = 3_000;
-
-fn family(profile: &[(String, Value)]) -> FamilyProfile {
-    let mut family = FamilyProfile::new();
-    for (name, value) in profile {
-        let value = match value {
-            Value::Bool(b) => FactValue::Bool(*b),
-            Value::Int(i) => FactValue::Integer(*i),
-            Value::Text(t) => FactValue::Text(t.clone()),
-            Value::List(items) => FactValue::List(items.clone()),
-        };
-        family.set(name.clone(), value);
-    }
-    family
-}
 
 /// What every profile of a guide gives one rule or "how" point.
 #[derive(Default)]
@@ -332,4 +319,155 @@ fn every_verdict_and_witness_agrees_with_brute_force_on_random_guides() {
             check.code()
         );
     }
+}
+
+/// An item's status in an evaluation: a rule's, or an action's (`RULE#ACTION`; not shown: does
+/// not apply).
+fn status_in(e: &crate::result::Evaluation<'_>, id: &str) -> Status {
+    let (rule, action) = id.split_once('#').map_or((id, None), |(r, a)| (r, Some(a)));
+    let result = e
+        .recommendations
+        .iter()
+        .chain(&e.principles)
+        .find(|r| r.id == rule)
+        .expect("a result");
+    match action {
+        None => result.status,
+        Some(a) => result
+            .actions
+            .iter()
+            .find(|x| x.id == a)
+            .map_or(Status::DoesNotApply, |x| x.status),
+    }
+}
+
+/// `profile` with `change` made: each value of an integer range tried by `each`.
+fn changed(
+    profile: &FamilyProfile,
+    change: &[crate::result::FactChange<'_>],
+    pick_high: bool,
+) -> FamilyProfile {
+    let mut out = profile.clone();
+    for c in change {
+        let value = match &c.value {
+            crate::result::ChangedValue::Between { from, to } => {
+                crate::profile::FactValue::Integer(if pick_high { *to } else { *from })
+            }
+            crate::result::ChangedValue::Value(v) => v.clone(),
+            // The generator's one text that no test names.
+            crate::result::ChangedValue::OtherText { .. } => {
+                crate::profile::FactValue::Text("zz-other".to_owned())
+            }
+        };
+        out.set(c.fact.to_string(), value);
+    }
+    out
+}
+
+/// How far `q` is from `p`: the facts it changes (to a known value), then the values it touches
+/// (members added or removed for a set, and one for becoming known; one for any other fact).
+fn distance(p: &FamilyProfile, q: &FamilyProfile) -> Option<(usize, usize)> {
+    use crate::profile::FactValue::List;
+    let mut facts = 0;
+    let mut values = 0;
+    for (fact, value) in q.iter() {
+        let before = p.get(fact);
+        if before == Some(value) {
+            continue;
+        }
+        facts += 1;
+        values += match (before, value) {
+            (Some(List(a)), List(b)) => {
+                a.iter().filter(|x| !b.contains(x)).count()
+                    + b.iter().filter(|x| !a.contains(x)).count()
+            }
+            (None, List(b)) => b.len() + 1,
+            _ => 1,
+        };
+    }
+    // Made unknown: not a change the analysis proposes.
+    p.iter()
+        .all(|(f, _)| q.get(f).is_some())
+        .then_some((facts, values))
+}
+
+#[test]
+fn every_change_makes_its_item_apply_and_none_smaller_does() {
+    let mut checked = 0;
+    for seed in 0..150 {
+        let generated = testkit::guide(&mut Seeded::new(seed));
+        let guide = Guide::from_files(generated.files.clone()).expect("loads");
+        let all: Vec<FamilyProfile> = generated.profiles().iter().map(|p| family(p)).collect();
+        if all.len() > 1_500 {
+            continue;
+        }
+        let counterfactuals = guide.counterfactuals();
+        let evaluations: Vec<_> = all
+            .iter()
+            .map(|p| guide.evaluate(p).expect("fits"))
+            .collect();
+        for (p, e) in all.iter().zip(&evaluations).step_by(11) {
+            let prepared = guide.prepare(p).expect("fits");
+            for change in counterfactuals.changes(&prepared, e) {
+                let applying: Vec<((usize, usize), &FamilyProfile)> = all
+                    .iter()
+                    .zip(&evaluations)
+                    .filter(|(_, q)| status_in(q, &change.id) == Status::Applies)
+                    .filter_map(|(q, _)| Some((distance(p, q)?, q)))
+                    .collect();
+                let least = applying.iter().map(|(d, _)| *d).min();
+                assert_eq!(
+                    change.never,
+                    least.is_none(),
+                    "seed {seed} {}: never",
+                    change.id
+                );
+                for alternative in &change.alternatives {
+                    assert_eq!(
+                        Some(alternative.len()),
+                        least.map(|l| l.0),
+                        "seed {seed} {}: size",
+                        change.id
+                    );
+                    for high in [false, true] {
+                        let q = changed(p, alternative, high);
+                        assert_eq!(
+                            distance(p, &q),
+                            least,
+                            "seed {seed} {}: {q:?} is not least",
+                            change.id
+                        );
+                        let status = status_in(&guide.evaluate(&q).expect("fits"), &change.id);
+                        assert_eq!(status, Status::Applies, "seed {seed} {}: {q:?}", change.id);
+                    }
+                }
+                if !change.more {
+                    // Every smallest change is among the alternatives.
+                    for (_, q) in applying.iter().filter(|(d, _)| Some(*d) == least) {
+                        let found = change.alternatives.iter().any(|a| {
+                            a.iter().all(|c| match (&c.value, q.get(&c.fact)) {
+                                (
+                                    crate::result::ChangedValue::Between { from, to },
+                                    Some(crate::profile::FactValue::Integer(i)),
+                                ) => from <= i && i <= to,
+                                (crate::result::ChangedValue::Value(v), Some(w)) => v == w,
+                                (
+                                    crate::result::ChangedValue::OtherText { except },
+                                    Some(crate::profile::FactValue::Text(t)),
+                                ) => !except.contains(t),
+                                _ => false,
+                            })
+                        });
+                        assert!(
+                            found,
+                            "seed {seed} {}: {q:?} is not among {:?}",
+                            change.id, change.alternatives
+                        );
+                    }
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 75, "only {checked}");
 }

@@ -8,13 +8,18 @@
 //! down its flat plan. Every result is built once, in its place; the buffers this needs are kept
 //! per thread and reused, so an evaluation allocates only what it returns, and evaluating into an
 //! earlier result ([`evaluate_into`]) reuses its lists too.
+//!
+//! What remains of an undetermined result (its residual, the values that would decide it, the
+//! questions) comes from [`super::open`], only for the results that are undetermined.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::filter::{Filter, Resolved};
+use super::open::{self, Open, OpenItem, Partial};
 use super::reasons::seen;
 use super::services;
+use crate::model::condition::Condition;
 use crate::model::guide::Guide;
 use crate::model::index::UNKNOWN;
 use crate::model::plan::{Plan, Plans, RulePlans, Visit};
@@ -23,8 +28,8 @@ use crate::model::truth::Truth;
 use crate::model::value::{FactId, Slot, Slots};
 use crate::model::vocabulary::FactType;
 use crate::result::{
-    ActionResult, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Reason, RuleResult,
-    ScopeResult, SeenValue, Status, TestResult,
+    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Reason, Residual,
+    RuleResult, ScopeResult, SeenValue, Status, TestResult,
 };
 
 /// The buffers of one evaluation, reused by the next on the same thread.
@@ -58,10 +63,14 @@ pub(super) fn evaluate<'g>(
             description: Cow::Borrowed(""),
             reasons: Vec::new(),
             missing: Vec::new(),
+            residual: None,
+            deciding: Vec::new(),
         },
         recommendations: Vec::new(),
         principles: Vec::new(),
         overlay: None,
+        questions: Vec::new(),
+        changes: Vec::new(),
     };
     evaluate_into(guide, slots, filter, &mut evaluation);
     evaluation
@@ -106,15 +115,23 @@ fn fill<'g>(
         slots,
         scope: Truth::True,
         scope_missing: &[],
+        scope_open: None,
         filter,
+        open: RefCell::new(Vec::new()),
     };
-    context.scope(ws, &mut out.scope);
+    context.scope_open = context.scope(ws, &mut out.scope);
     context.scope = out.scope.status.truth();
     context.scope_missing = &out.scope.missing;
     let core = &guide.core;
     context.results(&core.recommendations, 0, ws, &mut out.recommendations);
     let first = core.recommendations.len();
     context.results(&core.principles, first, ws, &mut out.principles);
+    // The questions read the open results in guide order, each rule before its actions.
+    let mut noted = context.open.into_inner();
+    noted.sort_by_key(|(key, _)| *key);
+    let items: Vec<OpenItem<'g>> = noted.into_iter().map(|(_, item)| item).collect();
+    out.questions = open::questions(guide, &items, slots);
+    out.changes.clear();
     out.guide = stamp(guide);
     out.overlay = guide.overlay().map(|overlay| {
         let m = overlay.metadata();
@@ -147,23 +164,49 @@ struct Context<'g, 'a> {
     slots: &'a Slots,
     scope: Truth,
     scope_missing: &'a [Cow<'g, str>],
+    /// What remains of the scope, when it is undetermined.
+    scope_open: Option<Open<'g>>,
     filter: Resolved,
+    /// Every undetermined rule and action, keyed by (rule number, 0 for the rule or the action's
+    /// position from 1), for the questions.
+    open: RefCell<Vec<((usize, usize), OpenItem<'g>)>>,
 }
 
 impl<'g> Context<'g, '_> {
-    fn scope(&self, ws: &mut Workspace, out: &mut ScopeResult<'g>) {
+    /// The scope's result into `out`, and what remains of it when it is undetermined.
+    fn scope(&self, ws: &mut Workspace, out: &mut ScopeResult<'g>) -> Option<Open<'g>> {
         match (&self.guide.core.scope, self.plans.scope) {
             (Some(scope), Some(plan)) => {
                 let truth = self.walk(plan, ws);
                 self.reasons(truth, ws, &mut out.reasons, &mut out.missing);
                 out.status = Status::from_truth(truth);
                 out.description = Cow::Borrowed(&scope.description);
+                let remains = match open::partial(&scope.condition, self.slots) {
+                    Partial::Open(o) if truth == Truth::Unknown => Some(o),
+                    _ => None,
+                };
+                out.residual = remains.as_ref().map(|o| o.residual(self.guide, false));
+                out.deciding = match &remains {
+                    Some(_) => {
+                        let item = OpenItem {
+                            id: Cow::Borrowed("scope"),
+                            evidence: None,
+                            conditions: vec![&scope.condition],
+                        };
+                        open::deciding(self.guide, &item, self.slots)
+                    }
+                    None => Vec::new(),
+                };
+                remains
             }
             _ => {
                 out.status = Status::Applies;
                 out.description = Cow::Borrowed("every family");
                 out.reasons.clear();
                 out.missing.clear();
+                out.residual = None;
+                out.deciding = Vec::new();
+                None
             }
         }
     }
@@ -214,7 +257,7 @@ impl<'g> Context<'g, '_> {
                     result
                 }
             };
-            self.rule(rule, plans, ws, result);
+            self.rule(rule, (first + index, plans), ws, result);
             result.services = if rule.kind == RuleKind::Recommendation {
                 services::under(self.guide, self.slots, self.scope, index, result)
             } else {
@@ -224,11 +267,11 @@ impl<'g> Context<'g, '_> {
         ws.order = order;
     }
 
-    /// The result of `rule`, written over `out`.
+    /// The result of `rule` (its number and plans), written over `out`.
     fn rule(
         &self,
         rule: &'g Rule,
-        plans: Option<&RulePlans>,
+        (number, plans): (usize, Option<&RulePlans>),
         ws: &mut Workspace,
         out: &mut RuleResult<'g>,
     ) {
@@ -256,11 +299,20 @@ impl<'g> Context<'g, '_> {
         if truth != Truth::Unknown {
             out.missing.clear();
         }
+        let remains = if truth == Truth::Unknown {
+            self.remains(rule.condition.as_ref(), self.scope_open.as_ref())
+        } else {
+            None
+        };
         if truth == Truth::False {
             out.actions.clear();
         } else {
-            self.actions(rule, plans, truth, ws, &mut out.actions);
+            let rule_at = (number, plans, truth, remains.as_ref());
+            self.actions(rule, rule_at, ws, &mut out.actions);
         }
+        let conditions = || self.conditions(rule.condition.as_ref(), None);
+        (out.residual, out.deciding) =
+            self.note_open((number, 0), (&rule.id, rule.evidence, conditions), remains);
         out.evidence = rule.evidence.and_then(|rank| {
             let level = self.guide.core.evidence.get(rank)?;
             Some(EvidenceRef {
@@ -287,8 +339,12 @@ impl<'g> Context<'g, '_> {
     fn actions(
         &self,
         rule: &'g Rule,
-        plans: Option<&RulePlans>,
-        rule_truth: Truth,
+        (number, plans, rule_truth, rule_open): (
+            usize,
+            Option<&RulePlans>,
+            Truth,
+            Option<&Open<'g>>,
+        ),
         ws: &mut Workspace,
         out: &mut Vec<ActionResult<'g>>,
     ) {
@@ -313,6 +369,8 @@ impl<'g> Context<'g, '_> {
                     status,
                     reasons: Vec::new(),
                     missing: Vec::new(),
+                    residual: None,
+                    deciding: Vec::new(),
                 });
             }
             let Some(result) = out.get_mut(kept) else {
@@ -329,8 +387,64 @@ impl<'g> Context<'g, '_> {
             result.text = Cow::Borrowed(&action.text);
             result.audiences = Cow::Borrowed(&action.audience_ids);
             result.status = status;
+            let remains = if status == Status::Undetermined {
+                self.remains(action.condition.as_ref(), rule_open)
+            } else {
+                None
+            };
+            let id = || format!("{}#{}", rule.id, action.id);
+            let conditions = || self.conditions(rule.condition.as_ref(), action.condition.as_ref());
+            (result.residual, result.deciding) =
+                self.note_open((number, i + 1), (&id(), rule.evidence, conditions), remains);
         }
         out.truncate(kept);
+    }
+
+    /// What remains of `condition` together with `context` (what remains of the scope, or of
+    /// the rule), for a result that is undetermined.
+    fn remains(
+        &self,
+        condition: Option<&'g Condition>,
+        context: Option<&Open<'g>>,
+    ) -> Option<Open<'g>> {
+        let own = match condition.map(|c| open::partial(c, self.slots)) {
+            Some(Partial::Open(o)) => Some(o),
+            _ => None,
+        };
+        open::combine(context.cloned().into_iter().chain(own).collect(), true)
+    }
+
+    /// Records an undetermined rule or action (`id`) for the questions (under `key`), and gives
+    /// its residual and the values that would decide it; nothing for a decided one.
+    fn note_open(
+        &self,
+        key: (usize, usize),
+        (id, evidence, conditions): (&str, Option<usize>, impl FnOnce() -> Vec<&'g Condition>),
+        remains: Option<Open<'g>>,
+    ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
+        let Some(open) = remains else {
+            return (None, Vec::new());
+        };
+        let residual = open.residual(self.guide, false);
+        let item = OpenItem {
+            id: Cow::Owned(id.to_owned()),
+            evidence,
+            conditions: conditions(),
+        };
+        let deciding = open::deciding(self.guide, &item, self.slots);
+        self.open.borrow_mut().push((key, item));
+        (Some(residual), deciding)
+    }
+
+    /// The conditions that together decide a rule (and one of its actions): the scope's, the
+    /// rule's, the action's, as there are.
+    fn conditions(
+        &self,
+        rule: Option<&'g Condition>,
+        action: Option<&'g Condition>,
+    ) -> Vec<&'g Condition> {
+        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
+        scope.into_iter().chain(rule).chain(action).collect()
     }
 
     /// A condition's truth, leaving the tests that decided it in `ws.visits`.
@@ -361,8 +475,15 @@ impl<'g> Context<'g, '_> {
                 ws.unknown.push(leaf.fact);
             }
             let fact = Cow::Borrowed(vocab.fact_name(leaf.fact));
-            let test = Cow::Borrowed(&*leaf.text);
-            let result = TestResult::from_truth(self::truth(visit.truth));
+            // A test under `not:` is shown as the rule states it: its negation, and whether that
+            // holds.
+            let (text, t) = if visit.negated {
+                (&leaf.negated_text, self::truth(visit.truth).negate())
+            } else {
+                (&leaf.text, self::truth(visit.truth))
+            };
+            let test = Cow::Borrowed(&**text);
+            let result = TestResult::from_truth(t);
             let via = visit
                 .via
                 .and_then(|i| self.guide.named_condition_id(i as usize))
@@ -421,6 +542,8 @@ fn empty_result(rule: &Rule) -> RuleResult<'_> {
         evidence: None,
         reasons: Vec::new(),
         missing: Vec::new(),
+        residual: None,
+        deciding: Vec::new(),
         actions: Vec::new(),
         links: Cow::Borrowed(&[]),
         outcomes: Cow::Borrowed(&[]),

@@ -6,6 +6,7 @@
 //! - [`filter`]: evaluation options resolved once into a [`Filter`].
 //! - [`reasons`]: one condition explained: its truth, the tests that decided it, what is missing.
 //! - [`services`]: an overlay's services under the recommendations they deliver, with fit flags.
+//! - [`open`]: what is still open: residuals, the values that would decide a result, questions.
 //! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
 //! - [`statuses`]: statuses only, from the guide's compiled program, into a reused [`Statuses`].
 //! - [`profile_schema`]: the JSON Schema of a profile for a guide, from its vocabulary.
@@ -14,6 +15,7 @@ mod bind;
 mod filter;
 mod reasons;
 mod services;
+mod open;
 #[cfg(test)]
 mod walk;
 mod explain;
@@ -21,6 +23,8 @@ mod statuses;
 mod profile_schema;
 #[cfg(test)]
 mod differential;
+#[cfg(test)]
+mod tests;
 
 pub use filter::{EvaluationOptions, Filter};
 pub use statuses::{RuleIndices, Statuses};
@@ -82,7 +86,7 @@ pub struct PreparedProfile<'g> {
 
 impl<'g> PreparedProfile<'g> {
     /// The profile, bound.
-    #[cfg_attr(not(all(test, feature = "analysis")), allow(dead_code))]
+    #[cfg_attr(not(any(test, feature = "analysis")), allow(dead_code))]
     pub(crate) fn slots(&self) -> &Slots {
         &self.slots
     }

@@ -19,13 +19,20 @@ pub(super) fn explain<'g>(
     let vocab = guide.vocab();
     let mut reasons = Vec::new();
     let mut unknown: Vec<FactId> = Vec::new();
-    let truth = condition.explain(slots, &mut |leaf: &'g Leaf, t, via| {
+    let truth = condition.explain(slots, &mut |leaf: &'g Leaf, t, via, negated| {
         if t == Truth::Unknown {
             unknown.push(leaf.fact);
         }
+        // A test under `not:` is shown as the rule states it: its negation, and whether that
+        // holds.
+        let (text, t) = if negated {
+            (&leaf.negated_text, t.negate())
+        } else {
+            (&leaf.text, t)
+        };
         reasons.push(Reason {
             fact: Cow::Borrowed(vocab.fact_name(leaf.fact)),
-            test: Cow::Borrowed(&leaf.text),
+            test: Cow::Borrowed(text),
             value: seen(guide, leaf.fact, slots.get(leaf.fact)),
             result: TestResult::from_truth(t),
             via: via

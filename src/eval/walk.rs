@@ -3,17 +3,20 @@
 //! differential tests check that [`super::explain`] gives the same results, byte for byte in JSON.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::filter::{Filter, Resolved};
+use super::open::{self, Open, OpenItem, Partial};
 use super::reasons::explain;
 use super::services;
+use crate::model::condition::Condition;
 use crate::model::guide::Guide;
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
 use crate::result::{
-    ActionResult, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, RuleResult, ScopeResult,
-    Status,
+    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Residual,
+    RuleResult, ScopeResult, Status,
 };
 
 /// Evaluates bound `slots` against `guide`, keeping what `filter` keeps.
@@ -23,17 +26,20 @@ pub(super) fn evaluate<'g>(
     filter: Option<&Filter>,
 ) -> Evaluation<'g> {
     let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
-    let scope = scope(guide, slots);
+    let (scope, scope_open) = scope(guide, slots);
     let scope_truth = scope.status.truth();
     let context = Context {
         guide,
         slots,
         scope: scope_truth,
         scope_missing: &scope.missing,
+        scope_open,
         filter,
+        open: RefCell::new(Vec::new()),
     };
     let recommendations = context.results(&guide.core.recommendations);
     let principles = context.results(&guide.core.principles);
+    let questions = open::questions(guide, &context.open.borrow(), slots);
     let metadata = &guide.core.metadata;
     Evaluation {
         guide: GuideStamp {
@@ -45,6 +51,8 @@ pub(super) fn evaluate<'g>(
         scope,
         recommendations,
         principles,
+        questions,
+        changes: Vec::new(),
         overlay: guide.overlay().map(|overlay| {
             let m = overlay.metadata();
             OverlayStamp {
@@ -60,23 +68,46 @@ pub(super) fn evaluate<'g>(
     }
 }
 
-fn scope<'g>(guide: &'g Guide, slots: &Slots) -> ScopeResult<'g> {
+/// The scope's result, and what remains of it when it is undetermined.
+fn scope<'g>(guide: &'g Guide, slots: &Slots) -> (ScopeResult<'g>, Option<Open<'g>>) {
     match &guide.core.scope {
         Some(scope) => {
             let (truth, reasons, missing) = explain(guide, &scope.condition, slots);
-            ScopeResult {
+            let remains = match open::partial(&scope.condition, slots) {
+                Partial::Open(o) if truth == Truth::Unknown => Some(o),
+                _ => None,
+            };
+            let result = ScopeResult {
                 status: Status::from_truth(truth),
                 description: Cow::Borrowed(&scope.description),
                 reasons,
                 missing,
-            }
+                residual: remains.as_ref().map(|o| o.residual(guide, false)),
+                deciding: remains
+                    .as_ref()
+                    .map(|_| {
+                        let item = OpenItem {
+                            id: Cow::Borrowed("scope"),
+                            evidence: None,
+                            conditions: vec![&scope.condition],
+                        };
+                        open::deciding(guide, &item, slots)
+                    })
+                    .unwrap_or_default(),
+            };
+            (result, remains)
         }
-        None => ScopeResult {
-            status: Status::Applies,
-            description: Cow::Borrowed("every family"),
-            reasons: Vec::new(),
-            missing: Vec::new(),
-        },
+        None => {
+            let result = ScopeResult {
+                status: Status::Applies,
+                description: Cow::Borrowed("every family"),
+                reasons: Vec::new(),
+                missing: Vec::new(),
+                residual: None,
+                deciding: Vec::new(),
+            };
+            (result, None)
+        }
     }
 }
 
@@ -86,7 +117,11 @@ struct Context<'g, 'a> {
     slots: &'a Slots,
     scope: Truth,
     scope_missing: &'a [Cow<'g, str>],
+    /// What remains of the scope, when it is undetermined.
+    scope_open: Option<Open<'g>>,
     filter: Resolved,
+    /// Every undetermined rule and action, in guide order, for the questions.
+    open: RefCell<Vec<OpenItem<'g>>>,
 }
 
 impl<'g> Context<'g, '_> {
@@ -126,11 +161,21 @@ impl<'g> Context<'g, '_> {
         if truth != Truth::Unknown {
             missing.clear();
         }
+        let remains = if truth == Truth::Unknown {
+            self.remains(rule.condition.as_ref(), self.scope_open.as_ref())
+        } else {
+            None
+        };
+        // The rule is noted before its actions, for the questions' guide order.
+        let noted_at = self.open.borrow().len();
         let actions = if truth == Truth::False {
             Vec::new()
         } else {
-            self.actions(rule, truth)
+            self.actions(rule, truth, remains.as_ref())
         };
+        let conditions = self.conditions(rule.condition.as_ref(), None);
+        let (residual, deciding) =
+            self.note_open(noted_at, (&rule.id, rule.evidence, conditions), remains);
         let evidence = rule.evidence.and_then(|rank| {
             let level = self.guide.core.evidence.get(rank)?;
             Some(EvidenceRef {
@@ -149,6 +194,8 @@ impl<'g> Context<'g, '_> {
             evidence,
             reasons,
             missing,
+            residual,
+            deciding,
             actions,
             links: Cow::Borrowed(&rule.shown.links),
             outcomes: Cow::Borrowed(&rule.shown.outcomes),
@@ -159,8 +206,63 @@ impl<'g> Context<'g, '_> {
         }
     }
 
-    /// The rule's "how" points that apply or are undetermined, given the rule's truth.
-    fn actions(&self, rule: &'g Rule, rule_truth: Truth) -> Vec<ActionResult<'g>> {
+    /// What remains of `condition` together with `context` (what remains of the scope, or of
+    /// the rule), for a result that is undetermined.
+    fn remains(
+        &self,
+        condition: Option<&'g Condition>,
+        context: Option<&Open<'g>>,
+    ) -> Option<Open<'g>> {
+        let own = match condition.map(|c| open::partial(c, self.slots)) {
+            Some(Partial::Open(o)) => Some(o),
+            _ => None,
+        };
+        open::combine(context.cloned().into_iter().chain(own).collect(), true)
+    }
+
+    /// Records an undetermined rule or action (`id`) for the questions (at position `at`), and
+    /// gives its residual and the values that would decide it.
+    fn note_open(
+        &self,
+        at: usize,
+        (id, evidence, conditions): (&str, Option<usize>, Vec<&'g Condition>),
+        remains: Option<Open<'g>>,
+    ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
+        let Some(open) = remains else {
+            return (None, Vec::new());
+        };
+        let residual = open.residual(self.guide, false);
+        let item = OpenItem {
+            id: Cow::Owned(id.to_owned()),
+            evidence,
+            conditions,
+        };
+        let deciding = open::deciding(self.guide, &item, self.slots);
+        let mut noted = self.open.borrow_mut();
+        let at = at.min(noted.len());
+        noted.insert(at, item);
+        (Some(residual), deciding)
+    }
+
+    /// The conditions that together decide a rule (and one of its actions): the scope's, the
+    /// rule's, the action's, as there are.
+    fn conditions(
+        &self,
+        rule: Option<&'g Condition>,
+        action: Option<&'g Condition>,
+    ) -> Vec<&'g Condition> {
+        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
+        scope.into_iter().chain(rule).chain(action).collect()
+    }
+
+    /// The rule's "how" points that apply or are undetermined, given the rule's truth and what
+    /// remains of it.
+    fn actions(
+        &self,
+        rule: &'g Rule,
+        rule_truth: Truth,
+        rule_open: Option<&Open<'g>>,
+    ) -> Vec<ActionResult<'g>> {
         rule.actions
             .iter()
             .filter(|a| self.filter.keeps_audiences(&a.audiences))
@@ -170,13 +272,29 @@ impl<'g> Context<'g, '_> {
                     None => (Truth::True, Vec::new(), Vec::new()),
                 };
                 let status = Status::from_truth(own.min(rule_truth));
-                (status != Status::DoesNotApply).then(|| ActionResult {
+                if status == Status::DoesNotApply {
+                    return None;
+                }
+                let remains = if status == Status::Undetermined {
+                    self.remains(action.condition.as_ref(), rule_open)
+                } else {
+                    None
+                };
+                let id = format!("{}#{}", rule.id, action.id);
+                let at = self.open.borrow().len();
+                let conditions =
+                    self.conditions(rule.condition.as_ref(), action.condition.as_ref());
+                let (residual, deciding) =
+                    self.note_open(at, (&id, rule.evidence, conditions), remains);
+                Some(ActionResult {
                     id: Cow::Borrowed(&action.id),
                     text: Cow::Borrowed(&action.text),
                     audiences: Cow::Borrowed(&action.audience_ids),
                     status,
                     reasons,
                     missing,
+                    residual,
+                    deciding,
                 })
             })
             .collect()

@@ -381,27 +381,33 @@ impl<'c, 'r> Compiler<'c, 'r> {
             return None;
         }
         let (file, item) = (self.file, self.item.clone());
-        let leaf = |test: Test, text: String, at: Option<Position>, sites: &mut Vec<Site>| {
-            let text: Box<str> = text.into();
-            sites.push(Site {
-                file,
-                at,
-                item: item.clone(),
-                fact: fact_id,
-                test: test.clone(),
-                text: text.clone(),
-            });
-            Condition::Test(Box::new(Leaf {
-                fact: fact_id,
-                test,
-                text,
-            }))
-        };
+        let leaf =
+            |test: Test, texts: (String, String), at: Option<Position>, sites: &mut Vec<Site>| {
+                let (text, negated_text) = texts;
+                let text: Box<str> = text.into();
+                sites.push(Site {
+                    file,
+                    at,
+                    item: item.clone(),
+                    fact: fact_id,
+                    test: test.clone(),
+                    text: text.clone(),
+                });
+                Condition::Test(Box::new(Leaf {
+                    fact: fact_id,
+                    test,
+                    text,
+                    negated_text: negated_text.into(),
+                }))
+            };
         let Raw::Map(operators) = &body.value else {
             // `fact: value` is shorthand for `fact: { is: value }`.
             let test = self.operator(fact, Operator::Is, body)?;
-            let text = describe(Operator::Is, &body.value, fact);
-            return Some(leaf(test, text, key_at, &mut self.named.sites));
+            let texts = (
+                describe(Operator::Is, &body.value, fact, false),
+                describe(Operator::Is, &body.value, fact, true),
+            );
+            return Some(leaf(test, texts, key_at, &mut self.named.sites));
         };
         if operators.is_empty() {
             let kind = ProblemKind::NoOperator {
@@ -415,10 +421,13 @@ impl<'c, 'r> Compiler<'c, 'r> {
             .map(|(op, value)| {
                 let operator = self.operator_named(fact, op)?;
                 let test = self.operator(fact, operator, value)?;
-                let text = describe(operator, &value.value, fact);
+                let texts = (
+                    describe(operator, &value.value, fact, false),
+                    describe(operator, &value.value, fact, true),
+                );
                 Some(leaf(
                     test,
-                    text,
+                    texts,
                     syntax::position_of(op),
                     &mut self.named.sites,
                 ))

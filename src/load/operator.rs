@@ -212,10 +212,11 @@ fn wrong(op: Operator, expected: &str, found: &Raw) -> ProblemKind {
     }
 }
 
-/// How a test reads in a report: the fact, the operator in words, and its value.
-pub(super) fn describe(op: Operator, raw: &Raw, fact: &Fact) -> String {
+/// How a test reads in a report: the fact, the operator in words, and its value; `negated`, how
+/// its negation reads (for a test under `not:`, shown as the rule states it).
+pub(super) fn describe(op: Operator, raw: &Raw, fact: &Fact, negated: bool) -> String {
     let name = &fact.name;
-    let yes = !matches!(raw, Raw::Bool(false));
+    let yes = !matches!(raw, Raw::Bool(false)) != negated;
     match op {
         Operator::Known if yes => return format!("{name} is known"),
         Operator::Known => return format!("{name} is not known"),
@@ -227,12 +228,18 @@ pub(super) fn describe(op: Operator, raw: &Raw, fact: &Fact) -> String {
                 && let Some(inner) = Operator::parse(&inner_op.value)
             {
                 let count = counting(fact, i64::MAX);
-                return format!("the number of {}", describe(inner, &value.value, &count));
+                let inner = describe(inner, &value.value, &count, negated);
+                return format!("the number of {inner}");
             }
         }
         _ => {}
     }
-    let mut text = format!("{name} {} ", op.spec().words);
+    let words = if negated {
+        op.negated_words()
+    } else {
+        op.spec().words
+    };
+    let mut text = format!("{name} {words} ");
     write_raw(&mut text, raw, op.spec().operand == Operand::NumberPair);
     if let Some(unit) = &fact.unit
         && (matches!(raw, Raw::Int(_)) || op == Operator::Between)

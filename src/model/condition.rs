@@ -35,6 +35,7 @@ pub(crate) struct NamedCondition {
     pub(crate) description: String,
     /// Where its name is written.
     #[serde(skip)]
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) at: Option<Position>,
     #[serde(skip)]
     pub(crate) condition: Condition,
@@ -62,6 +63,9 @@ pub(crate) struct Leaf {
     pub(crate) test: Test,
     /// How the test reads in a report, e.g. "service_level is one of family_help, edge_of_care".
     pub(crate) text: Box<str>,
+    /// How its negation reads ("service_level is none of ..."): a test under `not:` is shown as
+    /// the rule states it.
+    pub(crate) negated_text: Box<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +110,44 @@ impl Test {
             _ => return None,
         };
         Some(result)
+    }
+}
+
+/// The lower ends of the intervals of `[min, max]` on which every one of `tests` (of one
+/// integer fact) is constant: the range cut at each threshold the tests use. The analysis
+/// encodes an integer fact by these intervals, and evaluation tries one value of each when it
+/// asks what an answer could decide.
+pub(crate) fn intervals<'t>(
+    min: i64,
+    max: i64,
+    tests: impl IntoIterator<Item = &'t Test>,
+) -> Vec<i64> {
+    let mut cuts = std::collections::BTreeSet::from([min]);
+    let mut cut = |at: i64| {
+        if min < at && at <= max {
+            cuts.insert(at);
+        }
+    };
+    for test in tests {
+        cut_points(test, &mut cut);
+    }
+    cuts.into_iter().collect()
+}
+
+fn cut_points(test: &Test, cut: &mut impl FnMut(i64)) {
+    match test {
+        Test::IntBetween(lo, hi) => {
+            cut(*lo);
+            cut(hi.saturating_add(1));
+        }
+        Test::IntIn(values) => {
+            for v in values.iter() {
+                cut(*v);
+                cut(v.saturating_add(1));
+            }
+        }
+        Test::Negated(inner) => cut_points(inner, cut),
+        _ => {}
     }
 }
 
@@ -168,13 +210,15 @@ impl Condition {
     /// test, for a false one the false tests; for `any` the reverse; for an undecided one the
     /// tests that are known so far and the unknown ones. `visit` gets each test, its truth, and
     /// the innermost named condition it came from.
+    /// The condition's truth, visiting each test that decided it with the test's truth, the
+    /// named condition it came from, and whether it stands under an odd number of `not`s.
     pub(crate) fn explain<'c>(
         &'c self,
         slots: &Slots,
-        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>),
+        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>, bool),
     ) -> Truth {
         let truth = self.truth(slots);
-        self.explain_as(truth, slots, None, visit);
+        self.explain_as(truth, slots, (None, false), visit);
         truth
     }
 
@@ -182,8 +226,8 @@ impl Condition {
         &'c self,
         truth: Truth,
         slots: &Slots,
-        via: Option<usize>,
-        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>),
+        (via, negated): (Option<usize>, bool),
+        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>, bool),
     ) {
         match self {
             Condition::All(items) | Condition::Any(items) => {
@@ -203,13 +247,17 @@ impl Condition {
                         t == truth
                     };
                     if shown {
-                        item.explain_as(t, slots, via, visit);
+                        item.explain_as(t, slots, (via, negated), visit);
                     }
                 }
             }
-            Condition::Not(inner) => inner.explain_as(truth.negate(), slots, via, visit),
-            Condition::Named(id, inner) => inner.explain_as(truth, slots, Some(*id), visit),
-            Condition::Test(leaf) => visit(leaf, truth, via),
+            Condition::Not(inner) => {
+                inner.explain_as(truth.negate(), slots, (via, !negated), visit)
+            }
+            Condition::Named(id, inner) => {
+                inner.explain_as(truth, slots, (Some(*id), negated), visit)
+            }
+            Condition::Test(leaf) => visit(leaf, truth, via, negated),
         }
     }
 }

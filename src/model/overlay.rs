@@ -91,6 +91,7 @@ pub(crate) struct PossibleFlag {
 pub struct Service {
     pub(crate) id: String,
     /// Where its id is written.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) at: Option<Position>,
     pub(crate) name: String,
     pub(crate) description: String,

@@ -70,6 +70,8 @@ enum Kind {
 pub(crate) struct PlanLeaf {
     pub(crate) fact: FactId,
     pub(crate) text: Box<str>,
+    /// How its negation reads, for a test under `not:`.
+    pub(crate) negated_text: Box<str>,
 }
 
 /// Builds [`Plans`], interning tests and leaves.
@@ -138,6 +140,7 @@ impl PlanBuilder {
                 leaves.push(PlanLeaf {
                     fact: leaf.fact,
                     text: leaf.text.clone(),
+                    negated_text: leaf.negated_text.clone(),
                 });
                 to_u32(leaves.len() - 1)
             });
@@ -154,6 +157,8 @@ pub(crate) struct Visit {
     pub(crate) truth: u8,
     /// The innermost named condition it came from.
     pub(crate) via: Option<u32>,
+    /// Whether it stands under an odd number of `not`s.
+    pub(crate) negated: bool,
 }
 
 impl Plans {
@@ -215,7 +220,7 @@ impl Plans {
             truths: nodes,
         };
         let root = self.truth(plan, nodes);
-        walk.visit(plan.root as usize, root, None, visits);
+        walk.visit(plan.root as usize, root, (None, false), visits);
         root
     }
 }
@@ -230,14 +235,25 @@ impl Walk<'_> {
     /// Visits the tests under node `i` that decided its truth `truth`: for `all` and `any`, the
     /// children that share the whole's truth (every child, for a true `all` or a false `any`),
     /// or for an undecided whole every child that is not the absorbing value.
-    fn visit(&self, i: usize, truth: u8, via: Option<u32>, visits: &mut Vec<Visit>) {
+    fn visit(
+        &self,
+        i: usize,
+        truth: u8,
+        (via, negated): (Option<u32>, bool),
+        visits: &mut Vec<Visit>,
+    ) {
         let Some(node) = self.nodes.get(i) else {
             return;
         };
         match node.kind {
-            Kind::Leaf { leaf, .. } => visits.push(Visit { leaf, truth, via }),
-            Kind::Not => self.visit(i + 1, TRUE - truth, via, visits),
-            Kind::Named(id) => self.visit(i + 1, truth, Some(id), visits),
+            Kind::Leaf { leaf, .. } => visits.push(Visit {
+                leaf,
+                truth,
+                via,
+                negated,
+            }),
+            Kind::Not => self.visit(i + 1, TRUE - truth, (via, !negated), visits),
+            Kind::Named(id) => self.visit(i + 1, truth, (Some(id), negated), visits),
             Kind::All | Kind::Any => {
                 let absorbing = if matches!(node.kind, Kind::All) {
                     FALSE
@@ -254,7 +270,7 @@ impl Walk<'_> {
                         t == truth
                     };
                     if shown {
-                        self.visit(j, t, via, visits);
+                        self.visit(j, t, (via, negated), visits);
                     }
                     j = self.nodes.get(j).map_or(end, |n| n.end as usize);
                 }

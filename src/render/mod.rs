@@ -14,7 +14,8 @@ use std::borrow::Cow;
 use crate::language::Wording;
 use crate::model::rule::{RuleKind, Source};
 use crate::result::{
-    ActionResult, Evaluation, Reason, RuleResult, SeenValue, ServiceResult, Status, TestResult,
+    ActionResult, Deciding, Evaluation, Question, Reason, RuleResult, SeenValue, ServiceResult,
+    Status, TestResult,
 };
 
 /// A piece of a line.
@@ -177,10 +178,13 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
             return vec![section(1, vec![text(&*e.guide.title)], body)];
         }
         Status::Undetermined => {
-            let unknown = vec![
+            let mut unknown = vec![
                 Block::Para(description()),
                 Block::Field("Would be decided by", codes(&scope.missing)),
             ];
+            if let Some(residual) = &scope.residual {
+                unknown.push(Block::Field("In scope if", vec![text(residual.words())]));
+            }
             body.push(section(2, vec![text("Scope not yet known")], unknown));
         }
         Status::Applies => {
@@ -191,7 +195,63 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
     }
     body.push(part("Recommendations", &e.recommendations));
     body.push(part("Key principles", &e.principles));
+    if !e.questions.is_empty() {
+        body.push(questions(&e.questions));
+    }
+    if !e.changes.is_empty() {
+        let items = e
+            .changes
+            .iter()
+            .map(|c| {
+                let words = if c.never {
+                    " can apply under no change of this profile".to_owned()
+                } else {
+                    format!(" would apply if {}", c.words())
+                };
+                item(vec![Inline::Code(&c.id), text(words)])
+            })
+            .collect();
+        let list = Block::List { label: None, items };
+        body.push(section(
+            2,
+            vec![text("What would change the results")],
+            vec![list],
+        ));
+    }
     vec![section(1, vec![text(&*e.guide.title)], body)]
+}
+
+/// The questions worth asking next, most useful first, each with what it could decide.
+fn questions<'a>(questions: &'a [Question<'_>]) -> Block<'a> {
+    let items = questions
+        .iter()
+        .map(|q| {
+            let line = vec![Inline::Code(&q.fact), text(": "), text(&*q.description)];
+            let mut details = Vec::new();
+            if !q.values.is_empty() {
+                let mut choices = vec![text(if q.fact_type == "set_of" {
+                    "Any of: "
+                } else {
+                    "One of: "
+                })];
+                choices.extend(codes(&q.values));
+                details.push(choices);
+            }
+            if q.settles.is_empty() {
+                details.push(vec![text("Alone, an answer decides nothing yet.")]);
+            } else {
+                let mut settles = vec![text("Could decide: ")];
+                settles.extend(codes(&q.settles));
+                if let Some(evidence) = &q.strongest {
+                    settles.extend([text(" (strongest: "), text(&*evidence.label), text(")")]);
+                }
+                details.push(settles);
+            }
+            ListItem { line, details }
+        })
+        .collect();
+    let list = Block::List { label: None, items };
+    section(2, vec![text("Questions to ask next")], vec![list])
 }
 
 fn section<'a>(level: u8, heading: Line<'a>, body: Vec<Block<'a>>) -> Block<'a> {
@@ -250,13 +310,9 @@ fn part<'a>(heading: &'static str, results: &'a [RuleResult<'_>]) -> Block<'a> {
     let not_applying: Vec<ListItem<'a>> = results
         .iter()
         .filter(|r| r.status == Status::DoesNotApply)
-        .map(|r| {
-            item(vec![
-                text(&*r.title),
-                text(" ("),
-                Inline::Code(&r.id),
-                text(")"),
-            ])
+        .map(|r| ListItem {
+            line: vec![text(&*r.title), text(" ("), Inline::Code(&r.id), text(")")],
+            details: ruled_out(&r.reasons),
         })
         .collect();
     if !not_applying.is_empty() {
@@ -291,6 +347,12 @@ fn rule<'a>(r: &'a RuleResult<'_>) -> Block<'a> {
     body.extend(reasons(Some("Because"), &r.reasons));
     if !r.missing.is_empty() {
         body.push(Block::Field("Would be decided by", codes(&r.missing)));
+    }
+    if let Some(residual) = &r.residual {
+        body.push(Block::Field("Would apply if", vec![text(residual.words())]));
+    }
+    if !r.deciding.is_empty() {
+        body.push(deciding(&r.deciding));
     }
     if !r.actions.is_empty() {
         let items = r.actions.iter().map(|a| item(action(a))).collect();
@@ -333,14 +395,54 @@ fn action<'a>(a: &'a ActionResult<'_>) -> Line<'a> {
         let audiences = format!("(for {})", a.audiences.join(", "));
         line.extend([text(" "), Inline::Emph(Cow::Owned(audiences))]);
     }
-    line.extend(decided(
-        a.status,
-        &a.reasons,
-        &a.missing,
-        " — because ",
-        " — depends on ",
-    ));
+    line.extend(decided(a.status, &a.reasons, &[], " — because ", ""));
+    if let Some(residual) = &a.residual {
+        line.extend([text(" — would apply if "), text(residual.words())]);
+    }
     line
+}
+
+/// What ruled a rule out: the tests that did not hold, with what the profile said.
+fn ruled_out<'a>(reasons: &'a [Reason<'_>]) -> Vec<Line<'a>> {
+    reasons
+        .iter()
+        .filter(|r| r.result == TestResult::False)
+        .map(|r| {
+            let mut line = vec![text("Not so: "), text(&*r.test)];
+            if let Some(value) = &r.value {
+                line.extend([text(" (profile: "), text(show(value)), text(")")]);
+            }
+            line
+        })
+        .collect()
+}
+
+/// For each missing fact, the values that would make the rule apply and those that would
+/// rule it out.
+fn deciding<'a>(deciding: &'a [Deciding<'_>]) -> Block<'a> {
+    let values = |values: &[SeenValue<'_>]| -> String {
+        let shown: Vec<String> = values.iter().map(show).collect();
+        shown.join(" or ")
+    };
+    let items = deciding
+        .iter()
+        .map(|d| {
+            let mut line = vec![Inline::Code(&d.fact), text(": ")];
+            let mut parts = Vec::new();
+            if !d.applies_if.is_empty() {
+                parts.push(format!("applies if {}", values(&d.applies_if)));
+            }
+            if !d.not_if.is_empty() {
+                parts.push(format!("does not apply if {}", values(&d.not_if)));
+            }
+            line.push(text(parts.join("; ")));
+            item(line)
+        })
+        .collect();
+    Block::List {
+        label: Some("If answered"),
+        items,
+    }
 }
 
 /// What decided an action or a service: the tests that held, or the facts still missing.

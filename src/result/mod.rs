@@ -15,11 +15,15 @@ use crate::model::rule::{RuleKind, Source};
 use crate::model::truth::Truth;
 
 mod compact;
+mod open;
 mod owned;
 
 pub use compact::{
     CompactAction, CompactEvaluation, CompactFlag, CompactOverlay, CompactRule, CompactScope,
     CompactService, CompactStamp, Names,
+};
+pub use open::{
+    Change, ChangedValue, Deciding, FactChange, MAX_ALTERNATIVES, Question, Residual, ResidualTest,
 };
 
 /// A list of ids or texts in a result: borrowed from the guide when evaluating (so evaluating
@@ -92,6 +96,16 @@ pub struct Evaluation<'g> {
     /// Absent from the JSON when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlay: Option<OverlayStamp<'g>>,
+    /// The unknown facts worth asking about next, most useful first: what answering each could
+    /// decide among the undetermined results. Absent from the JSON when nothing is open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question<'g>>,
+    /// For each recommendation, principle and action that does not apply (actions of rules that
+    /// apply or are undetermined), the smallest changes of the profile under which it would.
+    /// Filled in only by the exact analysis (`Guide::counterfactuals`, feature `analysis`);
+    /// absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change<'g>>,
 }
 
 impl Evaluation<'_> {
@@ -123,6 +137,12 @@ impl Evaluation<'_> {
                 .map(RuleResult::into_owned)
                 .collect(),
             overlay: self.overlay.map(OverlayStamp::into_owned),
+            questions: self
+                .questions
+                .into_iter()
+                .map(Question::into_owned)
+                .collect(),
+            changes: self.changes.into_iter().map(Change::into_owned).collect(),
         }
     }
 }
@@ -156,6 +176,12 @@ pub struct ScopeResult<'g> {
     pub reasons: Vec<Reason<'g>>,
     /// The unknown facts that would decide it.
     pub missing: Vec<Cow<'g, str>>,
+    /// When undetermined, what remains of the scope once the known facts are substituted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual: Option<Residual<'g>>,
+    /// When undetermined, the values of each missing fact that would decide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deciding: Vec<Deciding<'g>>,
 }
 
 /// The result for one recommendation or principle.
@@ -179,6 +205,14 @@ pub struct RuleResult<'g> {
     pub reasons: Vec<Reason<'g>>,
     /// For an undetermined rule, the unknown facts that would decide it.
     pub missing: Vec<Cow<'g, str>>,
+    /// For an undetermined rule, the condition (with the scope's) that remains once the known
+    /// facts are substituted: "would apply if ...". Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual: Option<Residual<'g>>,
+    /// For an undetermined rule, for each missing fact, the values that would decide it (with
+    /// the other facts as they are). Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deciding: Vec<Deciding<'g>>,
     /// The rule's "how" points that apply (or are undetermined) for this family; none when the
     /// rule itself does not apply.
     pub actions: Vec<ActionResult<'g>>,
@@ -231,6 +265,13 @@ pub struct ActionResult<'g> {
     pub reasons: Vec<Reason<'g>>,
     /// Unknown facts that would decide an undetermined action.
     pub missing: Vec<Cow<'g, str>>,
+    /// For an undetermined action, what remains of its condition and its rule's (with the
+    /// scope's) once the known facts are substituted. Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual: Option<Residual<'g>>,
+    /// For an undetermined action, the values of each missing fact that would decide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deciding: Vec<Deciding<'g>>,
 }
 
 /// One test that decided a status, and what the profile said.

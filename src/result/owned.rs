@@ -35,6 +35,12 @@ impl ScopeResult<'_> {
             description: owned(self.description),
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
             missing: owned_list(self.missing),
+            residual: self.residual.map(Residual::into_owned),
+            deciding: self
+                .deciding
+                .into_iter()
+                .map(Deciding::into_owned)
+                .collect(),
         }
     }
 }
@@ -50,6 +56,12 @@ impl RuleResult<'_> {
             evidence: self.evidence.map(EvidenceRef::into_owned),
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
             missing: owned_list(self.missing),
+            residual: self.residual.map(Residual::into_owned),
+            deciding: self
+                .deciding
+                .into_iter()
+                .map(Deciding::into_owned)
+                .collect(),
             actions: self
                 .actions
                 .into_iter()
@@ -70,7 +82,7 @@ impl RuleResult<'_> {
 }
 
 impl EvidenceRef<'_> {
-    pub(super) fn into_owned(self) -> EvidenceRef<'static> {
+    pub(crate) fn into_owned(self) -> EvidenceRef<'static> {
         EvidenceRef {
             id: owned(self.id),
             label: owned(self.label),
@@ -89,6 +101,12 @@ impl ActionResult<'_> {
             status: self.status,
             reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
             missing: owned_list(self.missing),
+            residual: self.residual.map(Residual::into_owned),
+            deciding: self
+                .deciding
+                .into_iter()
+                .map(Deciding::into_owned)
+                .collect(),
         }
     }
 }
@@ -106,7 +124,7 @@ impl Reason<'_> {
 }
 
 impl SeenValue<'_> {
-    pub(super) fn into_owned(self) -> SeenValue<'static> {
+    pub(crate) fn into_owned(self) -> SeenValue<'static> {
         match self {
             SeenValue::Bool(b) => SeenValue::Bool(b),
             SeenValue::Integer(i) => SeenValue::Integer(i),

@@ -71,6 +71,8 @@ fn json_shape_of_an_evaluation() {
                     { "fact": "age", "test": "age is at most 10 years", "value": null, "result": "unknown" },
                 ],
                 "missing": ["age"],
+                "residual": { "test": { "fact": "age", "test": "age is at most 10 years" } },
+                "deciding": [{ "fact": "age", "applies_if": [0], "not_if": [11] }],
                 "actions": [{
                     "id": "well",
                     "text": "Do it well.",
@@ -78,6 +80,8 @@ fn json_shape_of_an_evaluation() {
                     "status": "undetermined",
                     "reasons": [],
                     "missing": [],
+                    "residual": { "test": { "fact": "age", "test": "age is at most 10 years" } },
+                    "deciding": [{ "fact": "age", "applies_if": [0], "not_if": [11] }],
                 }],
                 "links": ["p1"],
                 "outcomes": ["harm"],
@@ -100,6 +104,14 @@ fn json_shape_of_an_evaluation() {
                 "audiences": [],
                 "why": [],
                 "sources": [{ "url": "https://example.org/p1", "wording": "verbatim" }],
+            }],
+            "questions": [{
+                "fact": "age",
+                "description": "An age.",
+                "type": "integer",
+                "values": [],
+                "settles": ["r1", "r1#well"],
+                "strongest": { "id": "strong", "label": "Strong evidence", "rank": 0, "unrated": false },
             }],
         })
     );

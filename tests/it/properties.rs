@@ -125,6 +125,58 @@ fn statuses(evaluation: &Evaluation<'_>) -> BTreeMap<String, Status> {
     out
 }
 
+/// What an evaluation leaves open: each undetermined item's residual tests (`RULE` or
+/// `RULE#ACTION`, by their words), and the facts the questions ask about.
+struct Open {
+    residuals: BTreeMap<String, std::collections::BTreeSet<String>>,
+    questions: Vec<String>,
+}
+
+fn open(evaluation: &Evaluation<'_>) -> Open {
+    fn tests(
+        residual: &practice_guide::Residual<'_>,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        match residual {
+            practice_guide::Residual::All(items) | practice_guide::Residual::Any(items) => {
+                items.iter().for_each(|r| tests(r, out));
+            }
+            practice_guide::Residual::Test(test) => {
+                out.insert(test.test.to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut residuals = BTreeMap::new();
+    for rule in evaluation
+        .recommendations
+        .iter()
+        .chain(&evaluation.principles)
+    {
+        let ids = std::iter::once((rule.id.to_string(), &rule.residual)).chain(
+            rule.actions
+                .iter()
+                .map(|a| (format!("{}#{}", rule.id, a.id), &a.residual)),
+        );
+        for (id, residual) in ids {
+            if let Some(residual) = residual {
+                let mut set = std::collections::BTreeSet::new();
+                tests(residual, &mut set);
+                residuals.insert(id, set);
+            }
+        }
+    }
+    let questions = evaluation
+        .questions
+        .iter()
+        .map(|q| q.fact.to_string())
+        .collect();
+    Open {
+        residuals,
+        questions,
+    }
+}
+
 /// A test guide whose recommendations use every operator, combined with `all`, `any` and `not`.
 ///
 /// Every operator but `known`: a `known` test asks whether a fact is given, so it is the one test
@@ -227,6 +279,31 @@ proptest! {
             }
             // A complete profile decides everything.
             prop_assert!(after.values().all(|s| *s != Status::Undetermined), "{:?}", after);
+        }
+    }
+
+    #[test]
+    fn what_is_open_only_shrinks_as_questions_are_answered(
+        seed in any::<u64>(),
+        known in any::<u64>(),
+        more in any::<u64>(),
+    ) {
+        for guide in guides() {
+            let fewer = profile(guide, seed, known);
+            let more = profile(guide, seed, known | more);
+            let before = open(&guide.evaluate(&fewer).unwrap());
+            let after = open(&guide.evaluate(&more).unwrap());
+            // A residual only loses tests; what is decided stays decided (checked above).
+            for (id, tests) in &after.residuals {
+                let earlier = before.residuals.get(id);
+                prop_assert!(earlier.is_some(), "{} is open again", id);
+                let earlier = earlier.unwrap();
+                prop_assert!(tests.is_subset(earlier), "{}: {:?} not within {:?}", id, tests, earlier);
+            }
+            // A question once answered never comes back, and none asks about a known fact.
+            for fact in &after.questions {
+                prop_assert!(more.get(fact).is_none(), "{} is known, yet asked", fact);
+            }
         }
     }
 

@@ -1,0 +1,217 @@
+//! `interview`: ask, one at a time, the question that could decide the most (and the strongest)
+//! of what is still open, re-evaluating after each answer, then show the results.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use practice_guide::{FactType, FactValue, FamilyProfile, Guide, Question};
+
+use crate::Outcome;
+use crate::diagnostics::{Format, report};
+use crate::lint::yaml_value;
+use crate::sources::{self, Texts, failed};
+
+/// Ask the questions that decide the most, one at a time, and show the results
+///
+/// Starts from a profile (or from nothing), asks about the unknown fact that could decide the
+/// most of what is still open (strongest evidence first), re-evaluates after each answer, and
+/// ends with the results when nothing is left to ask. At each question: answer it, press Enter
+/// (or type `?`) for "don't know", or type `stop` to end now. A `set_of` fact takes several
+/// choices (`1 3`, or `none`).
+///
+/// Examples:
+///
+///   practice-guide interview
+///
+///   practice-guide interview examples/profiles/little-known.yaml --save family.yaml
+#[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(crate) struct Args {
+    /// A profile to start from (YAML or JSON); an empty one if none is given.
+    profile: Option<PathBuf>,
+    /// A guide folder to use instead of the embedded guide.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An overlay folder (a local offer) to add.
+    #[arg(long, value_name = "DIR")]
+    overlay: Option<PathBuf>,
+    /// Where to save the profile the interview built (YAML).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+}
+
+/// What the person typed.
+enum Answer {
+    Value(FactValue),
+    DontKnow,
+    Stop,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    let guide = match sources::guide(
+        args.rules.as_deref(),
+        args.overlay.as_deref(),
+        Format::Human,
+    ) {
+        Ok(guide) => guide,
+        Err(outcome) => return outcome,
+    };
+    let mut profile = match start(&guide, args.profile.as_ref()) {
+        Ok(profile) => profile,
+        Err(outcome) => return outcome,
+    };
+    let counterfactuals = guide.counterfactuals();
+    let mut skipped: Vec<String> = Vec::new();
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    while let Ok(prepared) = guide.prepare(&profile) {
+        let evaluation = prepared.evaluate();
+        let Some(question) = evaluation
+            .questions
+            .iter()
+            .find(|q| !skipped.iter().any(|s| *s == q.fact))
+        else {
+            break;
+        };
+        match ask(&guide, question, &mut lines) {
+            Answer::Value(value) => {
+                profile.set(question.fact.to_string(), value);
+            }
+            Answer::DontKnow => skipped.push(question.fact.to_string()),
+            Answer::Stop => break,
+        }
+    }
+    let Ok(prepared) = guide.prepare(&profile) else {
+        return failed("the profile no longer fits the guide");
+    };
+    crate::write_out(&format!(
+        "\n{}",
+        counterfactuals.evaluate(&prepared).report()
+    ));
+    if let Some(path) = &args.save {
+        if let Err(err) = std::fs::write(path, profile_yaml(&profile)) {
+            return failed(&format!("cannot write {}: {err}", path.display()));
+        }
+        crate::write_out(&format!("saved the profile to {}\n", path.display()));
+    }
+    Outcome::Clean
+}
+
+/// The profile to start from.
+fn start(guide: &Guide, path: Option<&PathBuf>) -> Result<FamilyProfile, Outcome> {
+    let Some(path) = path else {
+        return Ok(FamilyProfile::new());
+    };
+    let (name, text) = sources::profile_text(path).map_err(|m| failed(&m))?;
+    guide
+        .read_profile(&name, &text)
+        .map(|p| p.to_profile())
+        .map_err(|err| {
+            let mut texts = Texts::default();
+            texts.add(&name, &text);
+            report(&err, &texts, Format::Human);
+            Outcome::Problems
+        })
+}
+
+/// Asks `question` until the answer reads, and returns it.
+fn ask(
+    guide: &Guide,
+    question: &Question<'_>,
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+) -> Answer {
+    let fact_type = guide.fact(&question.fact).map(|f| f.fact_type().clone());
+    let mut prompt = format!("\n{}: {}\n", question.fact, question.description);
+    match question.settles.len() {
+        0 => {}
+        n @ 1..=4 => prompt.push_str(&format!(
+            "  (could decide {}: {})\n",
+            if n == 1 {
+                "one result"
+            } else {
+                "these results"
+            },
+            question.settles.join(", ")
+        )),
+        n => prompt.push_str(&format!("  (could decide {n} results)\n")),
+    }
+    for (i, value) in question.values.iter().enumerate() {
+        prompt.push_str(&format!("  {}. {value}\n", i + 1));
+    }
+    let hint = match &fact_type {
+        Some(FactType::Boolean) => "yes or no",
+        Some(FactType::Integer { .. }) => "a whole number",
+        Some(FactType::SetOf(_)) => "the numbers of every one that applies, or `none`",
+        Some(FactType::OneOf(_)) => "a number",
+        _ => "a text",
+    };
+    crate::write_out(&prompt);
+    loop {
+        crate::write_out(&format!("> ({hint}; Enter: don't know; `stop`) "));
+        let _ = std::io::stdout().flush();
+        let Some(Ok(line)) = lines.next() else {
+            return Answer::Stop;
+        };
+        // Typed answers echo on a terminal; scripted ones are shown, so the transcript reads.
+        if !std::io::stdin().is_terminal() {
+            crate::write_out(&format!("{line}\n"));
+        }
+        let line = line.trim();
+        match line {
+            "stop" | "quit" | "q" => return Answer::Stop,
+            "" | "?" => return Answer::DontKnow,
+            _ => {}
+        }
+        match read_answer(line, &question.values, fact_type.as_ref()) {
+            Ok(value) => return Answer::Value(value),
+            Err(message) => crate::write_out(&format!("  {message}\n")),
+        }
+    }
+}
+
+/// The value `line` gives a fact of `fact_type` whose choices are `values`.
+fn read_answer(
+    line: &str,
+    values: &[std::borrow::Cow<'_, str>],
+    fact_type: Option<&FactType>,
+) -> Result<FactValue, String> {
+    let choice = |word: &str| -> Result<String, String> {
+        let by_number = word
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| values.get(n.checked_sub(1)?));
+        by_number
+            .or_else(|| values.iter().find(|v| *v == word))
+            .map(|v| v.to_string())
+            .ok_or_else(|| format!("`{word}` is not one of the choices: type its number"))
+    };
+    match fact_type {
+        Some(FactType::Boolean) => match line.to_lowercase().as_str() {
+            "y" | "yes" | "true" => Ok(FactValue::Bool(true)),
+            "n" | "no" | "false" => Ok(FactValue::Bool(false)),
+            _ => Err("answer yes or no".to_owned()),
+        },
+        Some(FactType::Integer { min, max }) => match line.parse::<i64>() {
+            Ok(n) if (*min..=*max).contains(&n) => Ok(FactValue::Integer(n)),
+            _ => Err(format!("a whole number from {min} to {max}")),
+        },
+        Some(FactType::OneOf(_)) => choice(line).map(FactValue::Text),
+        Some(FactType::SetOf(_)) if line == "none" => Ok(FactValue::List(Vec::new())),
+        Some(FactType::SetOf(_)) => line
+            .split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .map(choice)
+            .collect::<Result<Vec<String>, String>>()
+            .map(FactValue::List),
+        _ => Ok(FactValue::Text(line.to_owned())),
+    }
+}
+
+/// The profile as a YAML file.
+fn profile_yaml(profile: &FamilyProfile) -> String {
+    let mut out = String::from("# Written by `practice-guide interview`.\n");
+    for (fact, value) in profile.iter() {
+        out.push_str(&format!("{fact}: {}\n", yaml_value(value)));
+    }
+    out
+}

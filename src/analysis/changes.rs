@@ -1,0 +1,244 @@
+//! What would change a result: for a rule or action that does not apply to a profile, the
+//! smallest changes of the profile under which it would. Exact, over the same sets of profiles
+//! as the findings: the set where the item applies, and, for the profile, the set of profiles
+//! that differ from it in exactly `k` facts (each changed to a known value); the least `k` whose
+//! intersection is not empty is the answer, and its elements the changes.
+
+use std::borrow::Cow;
+
+use biodivine_lib_bdd::Bdd;
+
+use super::space::Space;
+use crate::eval::PreparedProfile;
+use crate::model::guide::Guide;
+use crate::model::rule::Rule;
+use crate::result::{Change, Evaluation, FactChange, MAX_ALTERNATIVES, Status};
+
+/// The smallest changes that would make each rule and action apply, for any profile of one
+/// guide: the guide's profile space built once (see [`Guide::counterfactuals`]).
+///
+/// ```
+/// use practice_guide::FamilyProfile;
+/// let guide = practice_guide::parenting_through_adversity();
+/// let counterfactuals = guide.counterfactuals();
+/// let family = guide.prepare(&FamilyProfile::new()
+///     .with("children_ages", ["age_4"])
+///     .with("adversities", ["poverty"])
+///     .with("service_level", "universal"))?;
+/// let evaluation = counterfactuals.evaluate(&family);
+/// let change = evaluation.changes.iter()
+///     .find(|c| c.id == "key-structured-support-targeted-help").unwrap();
+/// assert_eq!(change.words(), "service_level were family_help or edge_of_care");
+/// # Ok::<(), practice_guide::Error>(())
+/// ```
+pub struct Counterfactuals<'g> {
+    guide: &'g Guide,
+    space: Option<Space>,
+    /// Every rule and action (`RULE`, `RULE#ACTION`) with the set of profiles it applies to.
+    items: Vec<(String, Bdd)>,
+}
+
+impl std::fmt::Debug for Counterfactuals<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counterfactuals")
+            .field("guide", &self.guide.id())
+            .field("items", &self.items.len())
+            .finish()
+    }
+}
+
+impl Guide {
+    /// What would make each rule and action apply to a profile (feature `analysis`): builds the
+    /// guide's profile space once, for as many profiles as needed.
+    pub fn counterfactuals(&self) -> Counterfactuals<'_> {
+        let Some(space) = Space::new(self) else {
+            return Counterfactuals {
+                guide: self,
+                space: None,
+                items: Vec::new(),
+            };
+        };
+        let core = &self.core;
+        let scope = core.scope.as_ref().map(|s| space.truths(&s.condition));
+        let in_scope = scope.map_or_else(|| space.mk_true(), |s| s.t);
+        let truth = |rule: Option<&crate::model::condition::Condition>| {
+            rule.map_or_else(|| space.mk_true(), |c| space.truths(c).t)
+        };
+        let mut items = Vec::new();
+        for rule in core.recommendations.iter().chain(&core.principles) {
+            let applies = in_scope.and(&truth(rule.condition.as_ref()));
+            for action in &rule.actions {
+                let id = format!("{}#{}", rule.id, action.id);
+                items.push((id, applies.and(&truth(action.condition.as_ref()))));
+            }
+            items.push((rule.id.clone(), applies));
+        }
+        Counterfactuals {
+            guide: self,
+            space: Some(space),
+            items,
+        }
+    }
+}
+
+impl<'g> Counterfactuals<'g> {
+    /// The profile's evaluation, with [`Evaluation::changes`] filled in.
+    pub fn evaluate(&self, profile: &PreparedProfile<'g>) -> Evaluation<'g> {
+        let mut evaluation = profile.evaluate();
+        evaluation.changes = self.changes(profile, &evaluation);
+        evaluation
+    }
+
+    /// For each recommendation and principle that does not apply, and each action that does not
+    /// apply under a rule that applies or is undetermined, in guide order: the smallest changes
+    /// under which it would.
+    pub fn changes(
+        &self,
+        profile: &PreparedProfile<'g>,
+        evaluation: &Evaluation<'_>,
+    ) -> Vec<Change<'g>> {
+        let Some(space) = &self.space else {
+            return Vec::new();
+        };
+        let slots = profile.slots();
+        // Each fact as the profile has it, and changed to a known value.
+        let same: Vec<Bdd> = (0..space.fact_count())
+            .map(|f| space.equals(f, slots.get(f)))
+            .collect();
+        let changed: Vec<Bdd> = same
+            .iter()
+            .enumerate()
+            .map(|(f, s)| space.known(f).and_not(s))
+            .collect();
+        let costs: Vec<Bdd> = changed
+            .iter()
+            .enumerate()
+            .flat_map(|(f, c)| space.change_costs(f, slots.get(f), c))
+            .collect();
+        let not_applying = not_applying(self.guide, evaluation);
+        self.items
+            .iter()
+            .filter(|(id, _)| not_applying.contains(id))
+            .map(|(id, applies)| {
+                let mut change = smallest(space, applies, (&same, &changed), &costs);
+                change.id = Cow::Owned(id.clone());
+                change
+            })
+            .collect()
+    }
+}
+
+/// The ids of the rules that do not apply, and of the actions that do not apply under rules that
+/// apply or are undetermined.
+fn not_applying(guide: &Guide, evaluation: &Evaluation<'_>) -> Vec<String> {
+    let core = &guide.core;
+    let mut out = Vec::new();
+    let results = || {
+        evaluation
+            .recommendations
+            .iter()
+            .chain(&evaluation.principles)
+    };
+    for rule in core.recommendations.iter().chain(&core.principles) {
+        let Some(result) = results().find(|r| r.id == rule.id) else {
+            continue; // Filtered out.
+        };
+        if result.status == Status::DoesNotApply {
+            out.push(rule.id.clone());
+            continue;
+        }
+        out.extend(actions_left_out(rule, &result.actions));
+    }
+    out
+}
+
+fn actions_left_out(rule: &Rule, shown: &[crate::result::ActionResult<'_>]) -> Vec<String> {
+    rule.actions
+        .iter()
+        .filter(|a| !shown.iter().any(|s| s.id == a.id))
+        .map(|a| format!("{}#{}", rule.id, a.id))
+        .collect()
+}
+
+/// Of `indicators`, the sets where exactly 0, 1, 2, ... of them hold.
+fn counts(space: &Space, indicators: &[(Bdd, Bdd)]) -> Vec<Bdd> {
+    let mut exactly = vec![space.mk_true()];
+    for (off, on) in indicators {
+        let mut next = vec![space.mk_false(); exactly.len() + 1];
+        for (k, set) in exactly.iter().enumerate() {
+            if let Some(slot) = next.get_mut(k) {
+                *slot = slot.or(&set.and(off));
+            }
+            if let Some(slot) = next.get_mut(k + 1) {
+                *slot = slot.or(&set.and(on));
+            }
+        }
+        exactly = next;
+    }
+    exactly
+}
+
+/// The changes of fewest facts, then fewest values, that reach `applies`: `same[f]`, fact `f`
+/// as it is; `changed[f]`, changed to a known value; `costs`, the indicators whose count is how
+/// many values a change touches.
+fn smallest<'g>(
+    space: &Space,
+    applies: &Bdd,
+    (same, changed): (&[Bdd], &[Bdd]),
+    costs: &[Bdd],
+) -> Change<'g> {
+    let target = applies.and(space.domain());
+    let mut change = Change {
+        id: Cow::Borrowed(""),
+        never: target.is_false(),
+        alternatives: Vec::new(),
+        more: false,
+    };
+    if change.never {
+        return change;
+    }
+    // The profiles that differ from this one in exactly k facts; then, of those, in the fewest
+    // values.
+    let pairs: Vec<(Bdd, Bdd)> = same.iter().cloned().zip(changed.iter().cloned()).collect();
+    let Some(fewest_facts) = counts(space, &pairs)
+        .iter()
+        .map(|set| target.and(set))
+        .find(|set| !set.is_false())
+    else {
+        // Only leaving facts unknown could (through a `known:` test): not a change to propose.
+        change.never = true;
+        return change;
+    };
+    let toggles: Vec<(Bdd, Bdd)> = costs.iter().map(|c| (c.not(), c.clone())).collect();
+    let reachable = counts(space, &toggles)
+        .iter()
+        .map(|set| fewest_facts.and(set))
+        .find(|set| !set.is_false())
+        .unwrap_or(fewest_facts);
+    let mut left = reachable;
+    while let Some(valuation) = left.sat_witness() {
+        if change.alternatives.len() == MAX_ALTERNATIVES {
+            change.more = true;
+            break;
+        }
+        let facts: Vec<usize> = (0..same.len())
+            .filter(|f| changed.get(*f).is_some_and(|c| c.eval_in(&valuation)))
+            .collect();
+        // This alternative: the changed facts with the values the rules tell apart.
+        let mut alternative = Vec::new();
+        let mut this = space.mk_true();
+        for f in facts {
+            let Some(value) = space.changed_value(f, &valuation) else {
+                continue;
+            };
+            this = this.and(&space.same_class(f, &valuation));
+            alternative.push(FactChange {
+                fact: Cow::Owned(space.fact_name(f).to_owned()),
+                value,
+            });
+        }
+        change.alternatives.push(alternative);
+        left = left.and_not(&this);
+    }
+    change
+}
