@@ -130,7 +130,7 @@ fn fill<'g>(
     let mut noted = context.open.into_inner();
     noted.sort_by_key(|(key, _)| *key);
     let items: Vec<OpenItem<'g>> = noted.into_iter().map(|(_, item)| item).collect();
-    out.questions = open::questions(guide, &items, slots);
+    out.questions = open::questions(guide, &items);
     out.changes.clear();
     out.guide = stamp(guide);
     out.overlay = guide.overlay().map(|overlay| {
@@ -188,12 +188,9 @@ impl<'g> Context<'g, '_> {
                 out.residual = remains.as_ref().map(|o| o.residual(self.guide, false));
                 out.deciding = match &remains {
                     Some(_) => {
-                        let item = OpenItem {
-                            id: Cow::Borrowed("scope"),
-                            evidence: None,
-                            conditions: vec![&scope.condition],
-                        };
-                        open::deciding(self.guide, &item, self.slots)
+                        let mut item =
+                            OpenItem::new(Cow::Borrowed("scope"), None, vec![&scope.condition]);
+                        open::deciding(self.guide, &mut item, self.slots)
                     }
                     None => Vec::new(),
                 };
@@ -426,12 +423,8 @@ impl<'g> Context<'g, '_> {
             return (None, Vec::new());
         };
         let residual = open.residual(self.guide, false);
-        let item = OpenItem {
-            id: Cow::Owned(id.to_owned()),
-            evidence,
-            conditions: conditions(),
-        };
-        let deciding = open::deciding(self.guide, &item, self.slots);
+        let mut item = OpenItem::new(Cow::Owned(id.to_owned()), evidence, conditions());
+        let deciding = open::deciding(self.guide, &mut item, self.slots);
         self.open.borrow_mut().push((key, item));
         (Some(residual), deciding)
     }

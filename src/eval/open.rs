@@ -17,7 +17,7 @@ use super::reasons::seen;
 use crate::model::condition::{Condition, Leaf, Test, intervals};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
-use crate::model::value::{FactId, Slot, Slots};
+use crate::model::value::{Answered, FactId, Slot, Slots};
 use crate::model::vocabulary::{Fact, FactType};
 use crate::result::{Deciding, EvidenceRef, Question, Residual, ResidualTest};
 
@@ -107,9 +107,28 @@ pub(super) struct OpenItem<'g> {
     pub(super) evidence: Option<usize>,
     /// The scope's, the rule's and the action's conditions, as apply.
     pub(super) conditions: Vec<&'g Condition>,
+    /// The unknown facts its conditions test (ascending), once [`deciding`] has seen it.
+    unknown: Vec<FactId>,
+    /// Those of them some answer of which decides it, once [`deciding`] has seen it.
+    decided_by: Vec<FactId>,
 }
 
 impl<'g> OpenItem<'g> {
+    /// An undetermined result `id`, decided by `conditions` together.
+    pub(super) fn new(
+        id: Cow<'g, str>,
+        evidence: Option<usize>,
+        conditions: Vec<&'g Condition>,
+    ) -> Self {
+        OpenItem {
+            id,
+            evidence,
+            conditions,
+            unknown: Vec::new(),
+            decided_by: Vec::new(),
+        }
+    }
+
     /// The tests of its conditions, and the unknown facts they test (ascending, once each):
     /// those an answer could decide it by (through a residual's test, or a `known:` test).
     fn tests(&self, slots: &Slots) -> (Vec<&'g Leaf>, Vec<FactId>) {
@@ -138,8 +157,11 @@ impl<'g> OpenItem<'g> {
 
     /// Its truth with `fact` answered as `slot`.
     fn truth_with(&self, slots: &Slots, fact: FactId, slot: &Slot) -> Truth {
-        let mut answered = slots.clone();
-        answered.set(fact, slot.clone());
+        let answered = Answered {
+            slots,
+            fact,
+            answer: slot,
+        };
         self.conditions
             .iter()
             .fold(Truth::True, |t, c| t.min(c.truth(&answered)))
@@ -147,15 +169,17 @@ impl<'g> OpenItem<'g> {
 }
 
 /// The values of each missing fact of `item` that decide it: making it apply, ruling it out.
+/// Notes on `item` the facts it tests that are unknown, and those that decide it, for
+/// [`questions`].
 pub(super) fn deciding<'g>(
     guide: &'g Guide,
-    item: &OpenItem<'g>,
+    item: &mut OpenItem<'g>,
     slots: &Slots,
 ) -> Vec<Deciding<'g>> {
     let (leaves, facts) = item.tests(slots);
-    facts
-        .into_iter()
-        .filter_map(|fact| {
+    let lists: Vec<(FactId, Deciding<'g>)> = facts
+        .iter()
+        .filter_map(|&fact| {
             let spec = guide.vocab().fact(fact)?;
             let mut applies_if = Vec::new();
             let mut not_if = Vec::new();
@@ -168,42 +192,38 @@ pub(super) fn deciding<'g>(
                 list.extend(seen(guide, fact, &slot));
             }
             // A fact that decides nothing alone (only with another) is not listed.
-            (!applies_if.is_empty() || !not_if.is_empty()).then(|| Deciding {
+            let decided = Deciding {
                 fact: Cow::Borrowed(&spec.name),
                 applies_if,
                 not_if,
-            })
+            };
+            (!decided.applies_if.is_empty() || !decided.not_if.is_empty())
+                .then_some((fact, decided))
         })
-        .collect()
+        .collect();
+    item.unknown = facts;
+    item.decided_by = lists.iter().map(|(fact, _)| *fact).collect();
+    lists.into_iter().map(|(_, decided)| decided).collect()
 }
 
 /// The unknown facts of the open items, ranked by what answering each could decide.
-pub(super) fn questions<'g>(
-    guide: &'g Guide,
-    items: &[OpenItem<'g>],
-    slots: &Slots,
-) -> Vec<Question<'g>> {
-    let mut leaves = Vec::new();
-    let mut facts = Vec::new();
-    for item in items {
-        let (l, f) = item.tests(slots);
-        leaves.extend(l);
-        facts.extend(f);
-    }
+pub(super) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Question<'g>> {
+    let mut facts: Vec<FactId> = items
+        .iter()
+        .flat_map(|i| i.unknown.iter().copied())
+        .collect();
     facts.sort_unstable();
     facts.dedup();
+    // An answer decides an item only through the item's own tests of the fact, and the values
+    // [`deciding`] tried give those tests every answer they can have: the facts it found
+    // deciding are exactly those some answer of which settles the item.
     let mut ranked: Vec<(usize, usize, FactId, Question<'g>)> = facts
         .into_iter()
         .filter_map(|fact| {
             let spec = guide.vocab().fact(fact)?;
-            let answers = candidates(spec, leaves.iter().filter(|l| l.fact == fact));
             let settled: Vec<&OpenItem<'g>> = items
                 .iter()
-                .filter(|item| {
-                    answers
-                        .iter()
-                        .any(|slot| item.truth_with(slots, fact, slot) != Truth::Unknown)
-                })
+                .filter(|item| item.decided_by.contains(&fact))
                 .collect();
             let strongest = settled.iter().filter_map(|i| i.evidence).min();
             let question = question(guide, spec, &settled, strongest);

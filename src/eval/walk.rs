@@ -39,7 +39,7 @@ pub(super) fn evaluate<'g>(
     };
     let recommendations = context.results(&guide.core.recommendations);
     let principles = context.results(&guide.core.principles);
-    let questions = open::questions(guide, &context.open.borrow(), slots);
+    let questions = open::questions(guide, &context.open.borrow());
     let metadata = &guide.core.metadata;
     Evaluation {
         guide: GuideStamp {
@@ -86,12 +86,9 @@ fn scope<'g>(guide: &'g Guide, slots: &Slots) -> (ScopeResult<'g>, Option<Open<'
                 deciding: remains
                     .as_ref()
                     .map(|_| {
-                        let item = OpenItem {
-                            id: Cow::Borrowed("scope"),
-                            evidence: None,
-                            conditions: vec![&scope.condition],
-                        };
-                        open::deciding(guide, &item, slots)
+                        let mut item =
+                            OpenItem::new(Cow::Borrowed("scope"), None, vec![&scope.condition]);
+                        open::deciding(guide, &mut item, slots)
                     })
                     .unwrap_or_default(),
             };
@@ -232,12 +229,8 @@ impl<'g> Context<'g, '_> {
             return (None, Vec::new());
         };
         let residual = open.residual(self.guide, false);
-        let item = OpenItem {
-            id: Cow::Owned(id.to_owned()),
-            evidence,
-            conditions,
-        };
-        let deciding = open::deciding(self.guide, &item, self.slots);
+        let mut item = OpenItem::new(Cow::Owned(id.to_owned()), evidence, conditions);
+        let deciding = open::deciding(self.guide, &mut item, self.slots);
         let mut noted = self.open.borrow_mut();
         let at = at.min(noted.len());
         noted.insert(at, item);

@@ -13,7 +13,7 @@
 use regex::Regex;
 
 use super::truth::Truth;
-use super::value::{FactId, Slot, Slots};
+use super::value::{FactId, FactSlots, Slot, Slots};
 use crate::error::{Item, Position};
 
 /// A compiled condition.
@@ -152,8 +152,8 @@ fn cut_points(test: &Test, cut: &mut impl FnMut(i64)) {
 }
 
 impl Leaf {
-    pub(crate) fn truth(&self, slots: &Slots) -> Truth {
-        match self.test.holds(slots.get(self.fact)) {
+    pub(crate) fn truth(&self, slots: &(impl FactSlots + ?Sized)) -> Truth {
+        match self.test.holds(slots.slot(self.fact)) {
             Some(b) => Truth::from_bool(b),
             None => Truth::Unknown,
         }
@@ -178,7 +178,7 @@ impl Condition {
     }
 
     /// The condition's truth value on `slots`.
-    pub(crate) fn truth(&self, slots: &Slots) -> Truth {
+    pub(crate) fn truth(&self, slots: &(impl FactSlots + ?Sized)) -> Truth {
         match self {
             Condition::All(items) => {
                 let mut acc = Truth::True;

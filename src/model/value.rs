@@ -22,6 +22,37 @@ pub(crate) enum Slot {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slots(Vec<Slot>);
 
+/// What a condition reads a fact's value from: a bound profile, or one with a fact answered.
+pub(crate) trait FactSlots {
+    /// The value of `fact` (unknown if there is none).
+    fn slot(&self, fact: FactId) -> &Slot;
+}
+
+impl FactSlots for Slots {
+    #[inline]
+    fn slot(&self, fact: FactId) -> &Slot {
+        self.get(fact)
+    }
+}
+
+/// A bound profile with one fact answered, read without copying the profile.
+pub(crate) struct Answered<'a> {
+    pub(crate) slots: &'a Slots,
+    pub(crate) fact: FactId,
+    pub(crate) answer: &'a Slot,
+}
+
+impl FactSlots for Answered<'_> {
+    #[inline]
+    fn slot(&self, fact: FactId) -> &Slot {
+        if fact == self.fact {
+            self.answer
+        } else {
+            self.slots.get(fact)
+        }
+    }
+}
+
 impl Slots {
     /// Every one of `len` facts unknown.
     pub(crate) fn unknown(len: usize) -> Slots {
