@@ -46,6 +46,10 @@ pub struct CompactEvaluation<'e> {
     /// The local offer, if the guide was loaded with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlay: Option<CompactOverlay<'e>>,
+    /// The facts worth asking about next, by name, most useful first (the full result's
+    /// `questions`; what each could decide is there). Absent from the JSON when nothing is open.
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub questions: Names<'e>,
 }
 
 /// The guide's id, version and content hash.
@@ -215,6 +219,7 @@ impl Evaluation<'_> {
                 disclaimer: o.disclaimer.as_deref().map(text),
                 rules_hash: text(&o.rules_hash),
             }),
+            questions: self.questions.iter().map(|q| text(&q.fact)).collect(),
         }
     }
 }
