@@ -105,6 +105,7 @@ fn filters(guide: &Guide) -> Vec<Filter> {
             .min_evidence("promising")
             .audience("practitioners"),
     );
+    options.push(EvaluationOptions::new().skip_open());
     options
         .iter()
         .filter_map(|o| guide.filter(o).ok())

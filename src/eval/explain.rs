@@ -182,7 +182,9 @@ impl<'g> Context<'g, '_> {
                 out.status = Status::from_truth(truth);
                 out.description = Cow::Borrowed(&scope.description);
                 let remains = match open::partial(&scope.condition, self.slots) {
-                    Partial::Open(o) if truth == Truth::Unknown => Some(o),
+                    Partial::Open(o) if truth == Truth::Unknown && !self.filter.skip_open => {
+                        Some(o)
+                    }
                     _ => None,
                 };
                 out.residual = remains.as_ref().map(|o| o.residual(self.guide, false));
@@ -404,6 +406,9 @@ impl<'g> Context<'g, '_> {
         condition: Option<&'g Condition>,
         context: Option<&Open<'g>>,
     ) -> Option<Open<'g>> {
+        if self.filter.skip_open {
+            return None;
+        }
         let own = match condition.map(|c| open::partial(c, self.slots)) {
             Some(Partial::Open(o)) => Some(o),
             _ => None,

@@ -30,6 +30,12 @@ pub struct EvaluationOptions {
     /// Keep only rules, and actions, written for this audience (by id); rules and actions that
     /// name no audience are kept.
     pub audience: Option<String>,
+    /// Leave out what remains open of undetermined results: their residuals, the values that
+    /// would decide them, and the questions. Statuses, reasons and missing facts stay. For a
+    /// caseload that asks no one anything, this is most of the cost of a half-known family's
+    /// full result. Absent from the JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skip_open: bool,
 }
 
 impl EvaluationOptions {
@@ -49,6 +55,13 @@ impl EvaluationOptions {
     #[must_use]
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.audience = Some(audience.into());
+        self
+    }
+
+    /// Leave out residuals, deciding values and questions (see [`EvaluationOptions::skip_open`]).
+    #[must_use]
+    pub fn skip_open(mut self) -> Self {
+        self.skip_open = true;
         self
     }
 }
@@ -75,6 +88,8 @@ pub(super) struct Resolved {
     /// `Some(None)`: a level the guide does not have, so nothing rated is kept.
     max_rank: Option<Option<usize>>,
     audience: Option<Option<usize>>,
+    /// Leave out what remains open of undetermined results.
+    pub(super) skip_open: bool,
 }
 
 impl Guide {
@@ -148,6 +163,7 @@ impl Filter {
             return Resolved {
                 max_rank: self.max_rank.map(Some),
                 audience: self.audience.map(Some),
+                skip_open: self.options.skip_open,
             };
         }
         let core = &guide.core;
@@ -162,6 +178,7 @@ impl Filter {
                 .audience
                 .as_deref()
                 .map(|a| audience_of(core, a)),
+            skip_open: self.options.skip_open,
         }
     }
 }

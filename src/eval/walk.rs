@@ -26,7 +26,7 @@ pub(super) fn evaluate<'g>(
     filter: Option<&Filter>,
 ) -> Evaluation<'g> {
     let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
-    let (scope, scope_open) = scope(guide, slots);
+    let (scope, scope_open) = scope(guide, slots, filter.skip_open);
     let scope_truth = scope.status.truth();
     let context = Context {
         guide,
@@ -69,12 +69,16 @@ pub(super) fn evaluate<'g>(
 }
 
 /// The scope's result, and what remains of it when it is undetermined.
-fn scope<'g>(guide: &'g Guide, slots: &Slots) -> (ScopeResult<'g>, Option<Open<'g>>) {
+fn scope<'g>(
+    guide: &'g Guide,
+    slots: &Slots,
+    skip_open: bool,
+) -> (ScopeResult<'g>, Option<Open<'g>>) {
     match &guide.core.scope {
         Some(scope) => {
             let (truth, reasons, missing) = explain(guide, &scope.condition, slots);
             let remains = match open::partial(&scope.condition, slots) {
-                Partial::Open(o) if truth == Truth::Unknown => Some(o),
+                Partial::Open(o) if truth == Truth::Unknown && !skip_open => Some(o),
                 _ => None,
             };
             let result = ScopeResult {
@@ -210,6 +214,9 @@ impl<'g> Context<'g, '_> {
         condition: Option<&'g Condition>,
         context: Option<&Open<'g>>,
     ) -> Option<Open<'g>> {
+        if self.filter.skip_open {
+            return None;
+        }
         let own = match condition.map(|c| open::partial(c, self.slots)) {
             Some(Partial::Open(o)) => Some(o),
             _ => None,

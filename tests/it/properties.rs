@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use practice_guide::{Evaluation, FactType, FactValue, FamilyProfile, Guide, Status};
+use practice_guide::{
+    Evaluation, EvaluationOptions, FactType, FactValue, FamilyProfile, Guide, Status,
+};
 use proptest::prelude::*;
 
 use crate::fixture::{FACTS, GUIDE, PRINCIPLES};
@@ -304,6 +306,33 @@ proptest! {
             for fact in &after.questions {
                 prop_assert!(more.get(fact).is_none(), "{} is known, yet asked", fact);
             }
+        }
+    }
+
+    #[test]
+    fn skipping_what_is_open_leaves_out_residuals_deciding_values_and_questions_only(
+        seed in any::<u64>(),
+        known in any::<u64>(),
+    ) {
+        for guide in guides() {
+            let prepared = guide.prepare(&profile(guide, seed, known)).unwrap();
+            let mut full = prepared.evaluate();
+            let filter = guide.filter(&EvaluationOptions::new().skip_open()).unwrap();
+            let lean = prepared.evaluate_filtered(&filter);
+            prop_assert!(lean.questions.is_empty());
+            // The full result, its open parts taken away, is the lean one.
+            full.questions.clear();
+            full.scope.residual = None;
+            full.scope.deciding.clear();
+            for rule in full.recommendations.iter_mut().chain(full.principles.iter_mut()) {
+                rule.residual = None;
+                rule.deciding.clear();
+                for action in &mut rule.actions {
+                    action.residual = None;
+                    action.deciding.clear();
+                }
+            }
+            prop_assert_eq!(lean, full);
         }
     }
 
