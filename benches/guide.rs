@@ -22,8 +22,8 @@ mod common;
 
 use divan::{Bencher, black_box};
 use practice_guide::{
-    Evaluation, FactType, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile,
-    Status, Statuses,
+    Evaluation, EvaluationOptions, FactType, FamilyProfile, Guide,
+    PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Status, Statuses,
 };
 
 fn main() {
@@ -245,6 +245,25 @@ fn caseload_10k_prepared_full_into(bencher: Bencher) {
         let mut applying = 0;
         for family in black_box(&prepared) {
             family.evaluate_into(&mut evaluation);
+            applying += applies(&evaluation);
+        }
+        applying
+    });
+}
+
+/// 10,000 prepared profiles, full results into one reused result, without what is open
+/// (`EvaluationOptions::skip_open`: no residuals, deciding values or questions).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn caseload_10k_prepared_full_skip_open(bencher: Bencher) {
+    let prepared = prepared_caseload(CASELOAD);
+    let filter = guide()
+        .filter(&EvaluationOptions::new().skip_open())
+        .unwrap();
+    let mut evaluation = prepared[0].evaluate();
+    bencher.bench_local(|| {
+        let mut applying = 0;
+        for family in black_box(&prepared) {
+            family.evaluate_filtered_into(&filter, &mut evaluation);
             applying += applies(&evaluation);
         }
         applying
