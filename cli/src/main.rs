@@ -19,6 +19,7 @@ mod eval;
 mod interview;
 mod lint;
 mod schema;
+mod serve;
 mod sources;
 mod test;
 
@@ -47,6 +48,7 @@ enum Verb {
     Interview(interview::Args),
     Cases(cases::Args),
     Schema(schema::Args),
+    Serve(serve::Args),
 }
 
 /// How a verb ended, and so the process's exit status.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Verb::Interview(args) => interview::run(&args),
         Verb::Cases(args) => cases::run(&args),
         Verb::Schema(args) => schema::run(&args),
+        Verb::Serve(args) => serve::run(&args),
     };
     outcome.into()
 }

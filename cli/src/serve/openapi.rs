@@ -1,0 +1,195 @@
+//! The OpenAPI 3.1 description of the service, made here and committed as `cli/openapi.json`
+//! (a test keeps the two equal). Result shapes are the crate's JSON Schemas, served beside it.
+
+use serde_json::{Value, json};
+
+/// The JSON Schema of an evaluation (`GET /schema/evaluation.json`).
+pub(crate) const EVALUATION_SCHEMA: &str = include_str!("../../../schema/evaluation.schema.json");
+/// The JSON Schema of a compact evaluation (`GET /schema/compact-evaluation.json`).
+pub(crate) const COMPACT_SCHEMA: &str =
+    include_str!("../../../schema/compact-evaluation.schema.json");
+
+/// The description as pretty JSON, as committed.
+pub(crate) fn text() -> String {
+    serde_json::to_string_pretty(&document()).unwrap_or_default()
+}
+
+/// The description.
+pub(crate) fn document() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "practice-guide",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Evaluate a family's circumstances against a Practice Guide: which recommendations and key principles apply, with their evidence, why, and where the guide says so; what is still open and what to ask next. Every response names the content hash of the guide that answered in X-Guide-Content-Hash. Nothing about a family is logged or kept.",
+            "license": { "name": "MIT OR Apache-2.0" }
+        },
+        "paths": {
+            "/evaluate": { "post": evaluate() },
+            "/evaluate/batch": { "post": batch() },
+            "/guide": { "get": guide() },
+            "/health": { "get": health() },
+            "/admin/reload": { "post": reload() },
+            "/schema/profile.json": { "get": schema_path("The JSON Schema of a profile for the guide serving.", true) },
+            "/schema/evaluation.json": { "get": schema_path("The JSON Schema of an evaluation.", false) },
+            "/schema/compact-evaluation.json": { "get": schema_path("The JSON Schema of a compact evaluation.", false) },
+            "/openapi.json": { "get": {
+                "summary": "This description.",
+                "security": [],
+                "responses": { "200": { "description": "The OpenAPI description.", "content": { "application/json": {} } } }
+            } }
+        },
+        "components": components(),
+        "security": [ {}, { "bearer": [] } ]
+    })
+}
+
+fn evaluate() -> Value {
+    json!({
+        "summary": "Evaluate one family's profile.",
+        "description": "The profile as JSON or YAML: facts by name, facts not known left out. The answer is the evaluation: every recommendation and principle with its status, evidence, reasons, missing facts, what remains open and the values that would decide it, the questions to ask next, and (in the full JSON) the smallest changes that would make each result that does not apply apply.",
+        "parameters": options(true),
+        "requestBody": {
+            "required": true,
+            "content": {
+                "application/json": { "schema": { "$ref": "/schema/profile.json" } },
+                "application/yaml": { "schema": { "$ref": "/schema/profile.json" } }
+            }
+        },
+        "responses": {
+            "200": {
+                "description": "The evaluation.",
+                "headers": hash_header(),
+                "content": {
+                    "application/json": { "schema": { "oneOf": [
+                        { "$ref": "/schema/evaluation.json" },
+                        { "$ref": "/schema/compact-evaluation.json" }
+                    ] } },
+                    "text/markdown": { "schema": { "type": "string" } }
+                }
+            },
+            "400": error("The profile or the options do not fit the guide: the located problems."),
+            "401": error("An access token is configured and the request does not carry it."),
+            "408": error("The request took longer than the service allows."),
+            "413": error("The body is over the limit (256 KiB)."),
+            "415": error("The Content-Type is neither JSON nor YAML.")
+        }
+    })
+}
+
+fn batch() -> Value {
+    json!({
+        "summary": "Evaluate many profiles: JSON Lines in, JSON Lines out.",
+        "description": "One JSON profile a line (blank lines skipped), at most 10,000. Each answer line is that profile's evaluation, or {\"line\": N, \"error\": {...}} with its problems.",
+        "parameters": options(false),
+        "requestBody": { "required": true, "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
+        "responses": {
+            "200": { "description": "One line per profile, in order.", "headers": hash_header(),
+                     "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
+            "400": error("The options do not fit the guide."),
+            "401": error("An access token is configured and the request does not carry it."),
+            "413": error("The body is over the limit (16 MiB), or over 10,000 profiles."),
+            "415": error("The Content-Type is not application/x-ndjson.")
+        }
+    })
+}
+
+fn guide() -> Value {
+    json!({
+        "summary": "The guide serving: metadata, vocabulary, recommendations and principles, evidence, sources.",
+        "responses": {
+            "200": { "description": "The guide's description, with its content hash.", "headers": hash_header(),
+                     "content": { "application/json": { "schema": { "type": "object" } } } },
+            "401": error("An access token is configured and the request does not carry it.")
+        }
+    })
+}
+
+fn health() -> Value {
+    json!({
+        "summary": "The service answers, and with which guide.",
+        "security": [],
+        "responses": {
+            "200": { "description": "Serving.", "headers": hash_header(), "content": { "application/json": { "schema": {
+                "type": "object",
+                "required": ["status", "guide"],
+                "properties": {
+                    "status": { "const": "ok" },
+                    "guide": { "type": "object", "properties": {
+                        "id": { "type": "string" }, "version": { "type": "string" }, "content_hash": { "type": "string" } } },
+                    "overlay": { "type": ["object", "null"] }
+                }
+            } } } }
+        }
+    })
+}
+
+fn reload() -> Value {
+    json!({
+        "summary": "Re-read the rule folders (as SIGHUP does).",
+        "description": "On success the new guide serves from the next request. A folder that fails to load is refused with its problems, and the guide loaded before keeps serving.",
+        "responses": {
+            "200": { "description": "Reloaded.", "headers": hash_header(), "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "status": { "const": "reloaded" }, "content_hash": { "type": "string" } } } } } },
+            "401": error("An access token is configured and the request does not carry it."),
+            "422": error("The rules did not load: their problems; the old guide keeps serving.")
+        }
+    })
+}
+
+fn schema_path(summary: &str, guarded: bool) -> Value {
+    let mut path = json!({
+        "summary": summary,
+        "responses": { "200": { "description": "A JSON Schema (draft 2020-12).", "content": { "application/schema+json": {} } } }
+    });
+    if !guarded {
+        path["security"] = json!([]);
+    }
+    path
+}
+
+fn options(with_markdown: bool) -> Value {
+    let formats = if with_markdown {
+        json!(["json", "compact", "markdown"])
+    } else {
+        json!(["json", "compact"])
+    };
+    json!([
+        { "name": "min_evidence", "in": "query", "schema": { "type": "string" },
+          "description": "Keep only recommendations rated at this evidence level or stronger (by id)." },
+        { "name": "audience", "in": "query", "schema": { "type": "string" },
+          "description": "Keep only rules and actions written for this audience (by id), or for everyone." },
+        { "name": "skip_open", "in": "query", "schema": { "type": "boolean", "default": false },
+          "description": "Leave out residuals, deciding values and questions." },
+        { "name": "format", "in": "query", "schema": { "enum": formats, "default": "json" },
+          "description": "json: the full evaluation; compact: ids and what is said of the family; markdown: the report." }
+    ])
+}
+
+fn hash_header() -> Value {
+    json!({ "X-Guide-Content-Hash": { "description": "The content hash of the guide that answered.", "schema": { "type": "string" } } })
+}
+
+fn error(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn components() -> Value {
+    json!({
+        "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer",
+            "description": "Needed when the service is started with an access token." } },
+        "schemas": { "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {
+                    "status": { "type": "integer" },
+                    "message": { "type": "string" },
+                    "problems": { "type": "array", "description": "Located problems, as `practice-guide check --format json` gives them.", "items": { "type": "object" } }
+                }
+            } }
+        } }
+    })
+}
