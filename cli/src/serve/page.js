@@ -136,11 +136,12 @@ function schedule() {
 async function evaluate() {
   const sequence = ++state.sequence;
   const status = document.getElementById("status");
+  const sent = profile();
   try {
     const response = await call("/evaluate", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(profile()),
+      body: JSON.stringify(sent),
     });
     const body = await response.json();
     if (sequence !== state.sequence) return; // a newer answer is on its way
@@ -149,6 +150,7 @@ async function evaluate() {
       return;
     }
     state.last = body;
+    state.known = Object.keys(sent).length;
     render(body);
   } catch (error) {
     status.textContent = error.message;
@@ -208,8 +210,9 @@ function render(evaluation) {
   fill("applies", groups.applies, "Nothing yet.");
   fill("open", groups.undetermined, "Nothing is open.");
   fill("not", groups.does_not_apply, "Everything applies or is open.");
+  const known = state.known === 1 ? "1 fact known" : `${state.known} facts known`;
   document.getElementById("status").textContent =
-    `${groups.applies.length} apply, ${groups.undetermined.length} still open, ` +
+    `${known}: ${groups.applies.length} apply, ${groups.undetermined.length} still open, ` +
     `${groups.does_not_apply.length} do not apply.`;
   nextQuestion(evaluation.questions || []);
 }
