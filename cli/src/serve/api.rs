@@ -141,6 +141,10 @@ struct Options {
     audience: Option<String>,
     #[serde(default)]
     skip_open: bool,
+    /// Add what would change each result that does not apply (exact, but costly: tens to
+    /// hundreds of milliseconds a family on the embedded guide).
+    #[serde(default)]
+    changes: bool,
     #[serde(default)]
     format: Format,
 }
@@ -280,23 +284,26 @@ fn evaluate_one(
         )),
         format => Ok((
             "application/json",
-            evaluated(loaded, &family, &filter, format),
+            evaluated(loaded, &family, &filter, (format, options.changes)),
         )),
     }
 }
 
-/// The evaluation of `family` as JSON, full (with what would change each result) or compact.
+/// The evaluation of `family` as JSON, full (with what would change each result, if asked) or
+/// compact.
 fn evaluated(
     loaded: &Loaded,
     family: &PreparedProfile<'_>,
     filter: &Filter,
-    format: Format,
+    (format, changes): (Format, bool),
 ) -> String {
     let mut evaluation = family.evaluate_filtered(filter);
     let json = if format == Format::Compact {
         serde_json::to_string(&evaluation.compact())
     } else {
-        evaluation.changes = loaded.counterfactuals().changes(family, &evaluation);
+        if changes {
+            evaluation.changes = loaded.counterfactuals().changes(family, &evaluation);
+        }
         serde_json::to_string(&evaluation)
     };
     // Results always serialize.
@@ -354,7 +361,10 @@ fn evaluate_lines(loaded: &Loaded, options: &Options, text: &str) -> Result<Stri
         let number = index + 1;
         let origin = format!("line {number}");
         match loaded.guide().read_profile_json(&origin, line) {
-            Ok(family) => out.push_str(&evaluated(loaded, &family, &filter, options.format)),
+            Ok(family) => {
+                let how = (options.format, options.changes);
+                out.push_str(&evaluated(loaded, &family, &filter, how));
+            }
             Err(err) => {
                 #[derive(Serialize)]
                 struct LineError<'a> {

@@ -47,7 +47,7 @@ pub(crate) fn document() -> Value {
 fn evaluate() -> Value {
     json!({
         "summary": "Evaluate one family's profile.",
-        "description": "The profile as JSON or YAML: facts by name, facts not known left out. The answer is the evaluation: every recommendation and principle with its status, evidence, reasons, missing facts, what remains open and the values that would decide it, the questions to ask next, and (in the full JSON) the smallest changes that would make each result that does not apply apply.",
+        "description": "The profile as JSON or YAML: facts by name, facts not known left out. The answer is the evaluation: every recommendation and principle with its status, evidence, reasons, missing facts, what remains open and the values that would decide it, the questions to ask next, and (with changes=true) the smallest changes that would make each result that does not apply apply.",
         "parameters": options(true),
         "requestBody": {
             "required": true,
@@ -161,6 +161,8 @@ fn options(with_markdown: bool) -> Value {
           "description": "Keep only rules and actions written for this audience (by id), or for everyone." },
         { "name": "skip_open", "in": "query", "schema": { "type": "boolean", "default": false },
           "description": "Leave out residuals, deciding values and questions." },
+        { "name": "changes", "in": "query", "schema": { "type": "boolean", "default": false },
+          "description": "Add, for each result that does not apply, the smallest changes of the profile under which it would (exact; tens to hundreds of milliseconds a family)." },
         { "name": "format", "in": "query", "schema": { "enum": formats, "default": "json" },
           "description": "json: the full evaluation; compact: ids and what is said of the family; markdown: the report." }
     ])
