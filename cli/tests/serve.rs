@@ -374,7 +374,9 @@ fn a_hangup_signal_reloads_the_rules() {
 #[test]
 fn nothing_a_family_said_reaches_the_log() {
     let marker = "MARKER-7f3a-family-secret";
-    let server = Server::start(&[]);
+    // Its working folder, temporary folder and home are one empty folder, which must stay so.
+    let folder = tempfile::tempdir().unwrap();
+    let server = Server::start_in(&[], &[], Some(folder.path()));
     // A marker in every place a request can carry one: values, fact names, the query, the path.
     let profile = format!("children_ages: [{marker}]\n{marker}_fact: {marker}\n");
     let answer = post(&server.url("/evaluate"), "application/yaml", &profile);
@@ -408,4 +410,7 @@ fn nothing_a_family_said_reaches_the_log() {
     assert!(output.contains("POST /evaluate 400"), "{output}");
     assert!(!output.contains("MARKER"), "{output}");
     assert!(!output.contains("7f3a"), "{output}");
+    let written: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert!(written.is_empty(), "the service wrote {written:?}");
+    assert_eq!(ok.content_type.as_deref(), Some("application/json"));
 }

@@ -549,7 +549,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Every response names the guide serving; an error without a body (a timeout) gets a JSON one.
+/// Every response names the guide serving and is not to be cached; an error without a body (a
+/// timeout) gets a JSON one.
 async fn finish(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if response.status().is_client_error() || response.status().is_server_error() {
@@ -563,6 +564,10 @@ async fn finish(State(app): State<Arc<App>>, request: Request, next: Next) -> Re
     if !response.headers().contains_key(CONTENT_HASH) {
         name_guide(&mut response, &app.current());
     }
+    // What is said of a family is not for a browser's or a proxy's cache either.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -24,7 +24,15 @@ impl Server {
 
     /// The same, with environment variables set.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_in(args, env, None)
+    }
+
+    /// The same, in the working folder `dir` (else the test's).
+    pub fn start_in(args: &[&str], env: &[(&str, &str)], dir: Option<&Path>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_practice-guide"));
+        if let Some(dir) = dir {
+            command.current_dir(dir).env("TMPDIR", dir).env("HOME", dir);
+        }
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
