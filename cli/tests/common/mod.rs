@@ -1,6 +1,12 @@
 //! A real `practice-guide serve` on loopback, for tests that talk to it over HTTP.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
