@@ -259,14 +259,23 @@ fn a_token_is_needed_off_loopback_and_then_on_every_api_request() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("without an access token"), "{stderr}");
 
-    let server = Server::start_with(&[], &[("PRACTICE_GUIDE_TOKEN", "s3cret-token")]);
+    let short = Command::new(env!("CARGO_BIN_EXE_practice-guide"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("PRACTICE_GUIDE_TOKEN", "s3cret")
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(2), "a guessable token is refused");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 16"));
+
+    let token = "s3cret-token-of-24-chars";
+    let server = Server::start_with(&[], &[("PRACTICE_GUIDE_TOKEN", token)]);
     let without = post(&server.url("/evaluate"), "application/yaml", FAMILY_HELP);
     assert_eq!(without.status, 401);
     let wrong = post_with(
         &server.url("/evaluate"),
         &[
             ("Content-Type", "application/yaml"),
-            ("Authorization", "Bearer s3cret-tokem"),
+            ("Authorization", "Bearer s3cret-token-of-24-charz"),
         ],
         FAMILY_HELP,
     );
@@ -275,7 +284,7 @@ fn a_token_is_needed_off_loopback_and_then_on_every_api_request() {
         &server.url("/evaluate"),
         &[
             ("Content-Type", "application/yaml"),
-            ("Authorization", "Bearer s3cret-token"),
+            ("Authorization", "Bearer s3cret-token-of-24-chars"),
         ],
         FAMILY_HELP,
     );
@@ -312,6 +321,7 @@ fn rules_reload_without_a_restart_and_a_broken_folder_leaves_the_old_guide_servi
     assert_eq!(reloaded.status, 200, "{}", reloaded.body);
     let after = reloaded.json()["content_hash"].clone();
     assert_ne!(after, before);
+    assert_eq!(reloaded.json()["previous_content_hash"], before);
     let evaluated = post(&server.url("/evaluate"), "application/yaml", FAMILY_HELP);
     assert_eq!(evaluated.json()["guide"]["content_hash"], after);
     assert_eq!(evaluated.hash.as_deref(), after.as_str());

@@ -473,10 +473,11 @@ async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
         blocking(move || app.reload()).await?
     };
     Ok(match outcome {
-        Reload::Done(loaded) => {
+        Reload::Done(loaded, previous) => {
             let body = serde_json::json!({
                 "status": "reloaded",
                 "content_hash": loaded.guide().content_hash(),
+                "previous_content_hash": previous.guide().content_hash(),
             });
             answer(
                 &loaded,

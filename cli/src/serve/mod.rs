@@ -42,7 +42,7 @@ use crate::sources::failed;
 ///
 ///   practice-guide serve --rules rules/my-guide --overlay rules/overlays/my-borough
 ///
-///   PRACTICE_GUIDE_TOKEN=s3cret practice-guide serve --listen 0.0.0.0:8080
+///   PRACTICE_GUIDE_TOKEN=$(openssl rand -hex 24) practice-guide serve --listen 0.0.0.0:8080
 ///
 ///   curl -s -X POST http://127.0.0.1:8080/evaluate -H 'Content-Type: application/yaml' \
 ///        --data-binary @examples/profiles/family-help.yaml
@@ -128,7 +128,10 @@ pub(crate) fn run(args: &Args) -> Outcome {
     runtime.block_on(serve(app, args.listen))
 }
 
-/// The token from `--token-file` or the environment; an empty one is an error.
+/// The shortest access token accepted: one that can be guessed protects nothing.
+const MIN_TOKEN_CHARS: usize = 16;
+
+/// The token from `--token-file` or the environment; a short one is an error.
 fn token(args: &Args) -> Result<Option<String>, String> {
     let token = match &args.token_file {
         Some(path) => Some(
@@ -138,7 +141,11 @@ fn token(args: &Args) -> Result<Option<String>, String> {
         None => std::env::var("PRACTICE_GUIDE_TOKEN").ok(),
     };
     match token.map(|t| t.trim().to_owned()) {
-        Some(t) if t.is_empty() => Err("the access token is empty".to_owned()),
+        Some(t) if t.chars().count() < MIN_TOKEN_CHARS => Err(format!(
+            "the access token has {} characters; give one of at least {MIN_TOKEN_CHARS} \
+             (for instance from `openssl rand -hex 24`)",
+            t.chars().count()
+        )),
         other => Ok(other),
     }
 }

@@ -130,7 +130,8 @@ fn reload() -> Value {
         "description": "On success the new guide serves from the next request. A folder that fails to load is refused with its problems, and the guide loaded before keeps serving.",
         "responses": {
             "200": { "description": "Reloaded.", "headers": hash_header(), "content": { "application/json": { "schema": {
-                "type": "object", "properties": { "status": { "const": "reloaded" }, "content_hash": { "type": "string" } } } } } },
+                "type": "object", "properties": { "status": { "const": "reloaded" }, "content_hash": { "type": "string" },
+                "previous_content_hash": { "type": "string" } } } } } },
             "401": error("An access token is configured and the request does not carry it."),
             "422": error("The rules did not load: their problems; the old guide keeps serving.")
         }

@@ -95,8 +95,8 @@ pub(crate) struct App {
 
 /// How a reload went.
 pub(crate) enum Reload {
-    /// The new guide serves from now on.
-    Done(Arc<Loaded>),
+    /// The new guide serves from now on (and the one it replaced).
+    Done(Arc<Loaded>, Arc<Loaded>),
     /// The folder did not load: its problems, and the guide that keeps serving.
     Refused(Error, Arc<Loaded>),
 }
@@ -130,12 +130,15 @@ impl App {
         match self.sources.load() {
             Ok(loaded) => {
                 let loaded = Arc::new(loaded);
-                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&loaded);
+                let previous = std::mem::replace(
+                    &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+                    Arc::clone(&loaded),
+                );
                 log(&format!(
                     "reloaded: now serving content hash {}",
                     loaded.guide().content_hash()
                 ));
-                Reload::Done(loaded)
+                Reload::Done(loaded, previous)
             }
             Err(err) => {
                 let current = self.current();
