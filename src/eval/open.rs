@@ -66,17 +66,46 @@ pub(super) fn partial<'g>(condition: &'g Condition, slots: &Slots) -> Partial<'g
     }
 }
 
-/// The parts that must all hold (`all`) or one of which must (`any`); `None` for none.
-pub(super) fn combine(mut parts: Vec<Open<'_>>, all: bool) -> Option<Open<'_>> {
-    match parts.len() {
+/// The parts that must all hold (`all`) or one of which must (`any`); `None` for none. An `all`
+/// within an `all` (an `any` within an `any`) is opened up, and a part said twice (a test the
+/// scope and a rule share) is kept once: both hold in Kleene logic as in Boolean.
+pub(super) fn combine<'g>(parts: Vec<Open<'g>>, all: bool) -> Option<Open<'g>> {
+    let mut kept: Vec<Open<'g>> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let pieces = match part {
+            Open::All(inner) if all => inner,
+            Open::Any(inner) if !all => inner,
+            other => vec![other],
+        };
+        for piece in pieces {
+            if !kept.iter().any(|k| k.same(&piece)) {
+                kept.push(piece);
+            }
+        }
+    }
+    match kept.len() {
         0 => None,
-        1 => parts.pop(),
-        _ if all => Some(Open::All(parts)),
-        _ => Some(Open::Any(parts)),
+        1 => kept.pop(),
+        _ if all => Some(Open::All(kept)),
+        _ => Some(Open::Any(kept)),
     }
 }
 
 impl<'g> Open<'g> {
+    /// Whether `self` and `other` say the same: the same shape, and tests of the same fact that
+    /// read the same.
+    fn same(&self, other: &Open<'_>) -> bool {
+        let all_same = |a: &[Open<'_>], b: &[Open<'_>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+        };
+        match (self, other) {
+            (Open::All(a), Open::All(b)) | (Open::Any(a), Open::Any(b)) => all_same(a, b),
+            (Open::Not(a), Open::Not(b)) => a.same(b),
+            (Open::Test(a), Open::Test(b)) => a.fact == b.fact && a.text == b.text,
+            _ => false,
+        }
+    }
+
     /// As results show it: `not` pushed down to the tests (De Morgan's laws hold in Kleene
     /// logic), each test as the rule states it.
     pub(super) fn residual(&self, guide: &'g Guide, negated: bool) -> Residual<'g> {
