@@ -144,6 +144,16 @@ fn analyze_with_overlay(bencher: Bencher) {
     bencher.bench(|| black_box(&guide).analyze());
 }
 
+/// What would change each result of one profile that does not apply
+/// (`Counterfactuals::changes`; the profile space is built once, outside the timing).
+#[divan::bench(sample_count = 20)]
+fn one_profile_changes(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    let evaluation = prepared.evaluate();
+    let counterfactuals = guide().counterfactuals();
+    bencher.bench_local(|| counterfactuals.changes(black_box(&prepared), &evaluation));
+}
+
 /// One profile, full results (reasons, missing facts, actions, sources), binding included.
 #[divan::bench]
 fn one_profile_full(bencher: Bencher) {

@@ -115,12 +115,20 @@ impl<'g> Counterfactuals<'g> {
             .enumerate()
             .flat_map(|(f, c)| space.change_costs(f, slots.get(f), c))
             .collect();
+        // The profiles that differ from this one in exactly k facts, and in exactly k values:
+        // the same for every result, so made once.
+        let pairs: Vec<(Bdd, Bdd)> = same.iter().cloned().zip(changed.iter().cloned()).collect();
+        let toggles: Vec<(Bdd, Bdd)> = costs.iter().map(|c| (c.not(), c.clone())).collect();
+        let rings = Rings {
+            by_facts: counts(space, &pairs),
+            by_values: counts(space, &toggles),
+        };
         let not_applying = not_applying(self.guide, evaluation);
         self.items
             .iter()
             .filter(|(id, _)| not_applying.contains(id))
             .map(|(id, applies)| {
-                let mut change = smallest(space, applies, (&same, &changed), &costs);
+                let mut change = smallest(space, applies, &changed, &rings);
                 change.id = Cow::Owned(id.clone());
                 change
             })
@@ -178,15 +186,16 @@ fn counts(space: &Space, indicators: &[(Bdd, Bdd)]) -> Vec<Bdd> {
     exactly
 }
 
-/// The changes of fewest facts, then fewest values, that reach `applies`: `same[f]`, fact `f`
-/// as it is; `changed[f]`, changed to a known value; `costs`, the indicators whose count is how
-/// many values a change touches.
-fn smallest<'g>(
-    space: &Space,
-    applies: &Bdd,
-    (same, changed): (&[Bdd], &[Bdd]),
-    costs: &[Bdd],
-) -> Change<'g> {
+/// The profiles around one profile: `by_facts[k]`, those that differ from it in exactly `k`
+/// facts; `by_values[k]`, in exactly `k` values.
+struct Rings {
+    by_facts: Vec<Bdd>,
+    by_values: Vec<Bdd>,
+}
+
+/// The changes of fewest facts, then fewest values, that reach `applies`: `changed[f]`, fact `f`
+/// changed to a known value.
+fn smallest<'g>(space: &Space, applies: &Bdd, changed: &[Bdd], rings: &Rings) -> Change<'g> {
     let target = applies.and(space.domain());
     let mut change = Change {
         id: Cow::Borrowed(""),
@@ -197,10 +206,10 @@ fn smallest<'g>(
     if change.never {
         return change;
     }
-    // The profiles that differ from this one in exactly k facts; then, of those, in the fewest
+    // The profiles that differ from this one in the fewest facts; then, of those, in the fewest
     // values.
-    let pairs: Vec<(Bdd, Bdd)> = same.iter().cloned().zip(changed.iter().cloned()).collect();
-    let Some(fewest_facts) = counts(space, &pairs)
+    let Some(fewest_facts) = rings
+        .by_facts
         .iter()
         .map(|set| target.and(set))
         .find(|set| !set.is_false())
@@ -209,8 +218,8 @@ fn smallest<'g>(
         change.never = true;
         return change;
     };
-    let toggles: Vec<(Bdd, Bdd)> = costs.iter().map(|c| (c.not(), c.clone())).collect();
-    let reachable = counts(space, &toggles)
+    let reachable = rings
+        .by_values
         .iter()
         .map(|set| fewest_facts.and(set))
         .find(|set| !set.is_false())
@@ -221,7 +230,7 @@ fn smallest<'g>(
             change.more = true;
             break;
         }
-        let facts: Vec<usize> = (0..same.len())
+        let facts: Vec<usize> = (0..changed.len())
             .filter(|f| changed.get(*f).is_some_and(|c| c.eval_in(&valuation)))
             .collect();
         // This alternative: the changed facts with the values the rules tell apart.

@@ -141,8 +141,8 @@ struct Options {
     audience: Option<String>,
     #[serde(default)]
     skip_open: bool,
-    /// Add what would change each result that does not apply (exact, but costly: tens to
-    /// hundreds of milliseconds a family on the embedded guide).
+    /// Add what would change each result that does not apply (exact, but costly: about 50 ms a
+    /// family on the embedded guide).
     #[serde(default)]
     changes: bool,
     #[serde(default)]
