@@ -499,12 +499,10 @@ async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
     })
 }
 
-async fn openapi_json() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        openapi::text(),
-    )
-        .into_response()
+async fn openapi_json(State(app): State<Arc<App>>) -> Response {
+    let loaded = app.current();
+    let body = openapi::text(loaded.guide());
+    answer(&loaded, StatusCode::OK, "application/json", body)
 }
 
 async fn not_found() -> ApiError {

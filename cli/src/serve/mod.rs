@@ -61,7 +61,7 @@ pub(crate) struct Args {
     /// A file holding the access token (else the environment variable PRACTICE_GUIDE_TOKEN).
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
-    /// Print the OpenAPI description of the service and exit.
+    /// Print the OpenAPI description of the service (for the guide given) and exit.
     #[arg(long)]
     print_openapi: bool,
 }
@@ -91,8 +91,19 @@ pub(crate) const LIMITS: Limits = Limits {
 };
 
 pub(crate) fn run(args: &Args) -> Outcome {
+    let sources = state::Sources {
+        rules: args.rules.clone(),
+        overlay: args.overlay.clone(),
+    };
+    let loaded = match sources.load() {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            let texts = sources.texts();
+            return crate::sources::fail(&err, &texts, crate::diagnostics::Format::Human);
+        }
+    };
     if args.print_openapi {
-        outln!("{}", openapi::text());
+        outln!("{}", openapi::text(loaded.guide()));
         return Outcome::Clean;
     }
     let token = match token(args) {
@@ -106,17 +117,6 @@ pub(crate) fn run(args: &Args) -> Outcome {
             args.listen
         ));
     }
-    let sources = state::Sources {
-        rules: args.rules.clone(),
-        overlay: args.overlay.clone(),
-    };
-    let loaded = match sources.load() {
-        Ok(loaded) => loaded,
-        Err(err) => {
-            let texts = sources.texts();
-            return crate::sources::fail(&err, &texts, crate::diagnostics::Format::Human);
-        }
-    };
     let app = Arc::new(state::App::new(sources, loaded, token));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

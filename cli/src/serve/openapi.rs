@@ -1,6 +1,9 @@
-//! The OpenAPI 3.1 description of the service, made here and committed as `cli/openapi.json`
-//! (a test keeps the two equal). Result shapes are the crate's JSON Schemas, served beside it.
+//! The OpenAPI 3.1 description of the service, made here for the guide serving (its evidence
+//! levels and audiences are the options' values), and committed for the embedded guide as
+//! `cli/openapi.json` (a test keeps the two equal). Result shapes are the crate's JSON Schemas,
+//! served beside it.
 
+use practice_guide::Guide;
 use serde_json::{Value, json};
 
 /// The JSON Schema of an evaluation (`GET /schema/evaluation.json`).
@@ -9,13 +12,13 @@ pub(crate) const EVALUATION_SCHEMA: &str = include_str!("../../../schema/evaluat
 pub(crate) const COMPACT_SCHEMA: &str =
     include_str!("../../../schema/compact-evaluation.schema.json");
 
-/// The description as pretty JSON, as committed.
-pub(crate) fn text() -> String {
-    serde_json::to_string_pretty(&document()).unwrap_or_default()
+/// The description as pretty JSON (committed for the embedded guide).
+pub(crate) fn text(guide: &Guide) -> String {
+    serde_json::to_string_pretty(&document(guide)).unwrap_or_default()
 }
 
-/// The description.
-pub(crate) fn document() -> Value {
+/// The description of the service serving `guide`.
+pub(crate) fn document(guide: &Guide) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -25,9 +28,9 @@ pub(crate) fn document() -> Value {
             "license": { "name": "MIT OR Apache-2.0" }
         },
         "paths": {
-            "/evaluate": { "post": evaluate() },
-            "/evaluate/batch": { "post": batch() },
-            "/guide": { "get": guide() },
+            "/evaluate": { "post": evaluate(guide) },
+            "/evaluate/batch": { "post": batch(guide) },
+            "/guide": { "get": guide_path() },
             "/health": { "get": health() },
             "/admin/reload": { "post": reload() },
             "/schema/profile.json": { "get": schema_path("The JSON Schema of a profile for the guide serving.", true) },
@@ -44,11 +47,11 @@ pub(crate) fn document() -> Value {
     })
 }
 
-fn evaluate() -> Value {
+fn evaluate(guide: &Guide) -> Value {
     json!({
         "summary": "Evaluate one family's profile.",
         "description": "The profile as JSON or YAML: facts by name, facts not known left out. The answer is the evaluation: every recommendation and principle with its status, evidence, reasons, missing facts, what remains open and the values that would decide it, the questions to ask next, and (with changes=true) the smallest changes that would make each result that does not apply apply.",
-        "parameters": options(true),
+        "parameters": options(guide, true),
         "requestBody": {
             "required": true,
             "content": {
@@ -77,11 +80,11 @@ fn evaluate() -> Value {
     })
 }
 
-fn batch() -> Value {
+fn batch(guide: &Guide) -> Value {
     json!({
         "summary": "Evaluate many profiles: JSON Lines in, JSON Lines out.",
         "description": "One JSON profile a line (blank lines skipped), at most 10,000. Each answer line is that profile's evaluation, or {\"line\": N, \"error\": {...}} with its problems.",
-        "parameters": options(false),
+        "parameters": options(guide, false),
         "requestBody": { "required": true, "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
         "responses": {
             "200": { "description": "One line per profile, in order.", "headers": hash_header(),
@@ -94,7 +97,7 @@ fn batch() -> Value {
     })
 }
 
-fn guide() -> Value {
+fn guide_path() -> Value {
     json!({
         "summary": "The guide serving: metadata, vocabulary, recommendations and principles, evidence, sources.",
         "responses": {
@@ -149,16 +152,22 @@ fn schema_path(summary: &str, guarded: bool) -> Value {
     path
 }
 
-fn options(with_markdown: bool) -> Value {
+fn options(guide: &Guide, with_markdown: bool) -> Value {
+    let levels: Vec<&str> = guide
+        .evidence_scale()
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    let audiences: Vec<&str> = guide.audiences().iter().map(|a| a.id.as_str()).collect();
     let formats = if with_markdown {
         json!(["json", "compact", "markdown"])
     } else {
         json!(["json", "compact"])
     };
     json!([
-        { "name": "min_evidence", "in": "query", "schema": { "type": "string" },
+        { "name": "min_evidence", "in": "query", "schema": { "enum": levels },
           "description": "Keep only recommendations rated at this evidence level or stronger (by id)." },
-        { "name": "audience", "in": "query", "schema": { "type": "string" },
+        { "name": "audience", "in": "query", "schema": { "enum": audiences },
           "description": "Keep only rules and actions written for this audience (by id), or for everyone." },
         { "name": "skip_open", "in": "query", "schema": { "type": "boolean", "default": false },
           "description": "Leave out residuals, deciding values and questions." },
