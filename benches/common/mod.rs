@@ -221,14 +221,16 @@ fn fact_value(v: &Value) -> FactValue {
 
 // ---- a generator in the workload's shape (a port of gen_workload.py's distributions) ----
 
-const ADV: [&str; 5] = [
+// The workload's vocabulary, shared with the exact port in `neutral`.
+
+pub const ADV: [&str; 5] = [
     "poverty",
     "substance_misuse",
     "intimate_partner_violence",
     "couple_conflict",
     "parental_mental_health",
 ];
-const CON: [&str; 6] = [
+pub const CON: [&str; 6] = [
     "child_behaviour",
     "parenting_stress",
     "maltreatment_risk",
@@ -236,15 +238,15 @@ const CON: [&str; 6] = [
     "harsh_parenting",
     "child_development",
 ];
-const LEVEL: [&str; 5] = [
+pub const LEVEL: [&str; 5] = [
     "universal",
     "family_help",
     "child_in_need",
     "child_protection",
     "edge_of_care",
 ];
-const MH: [&str; 4] = ["none", "mild", "moderate", "severe"];
-const STRENGTH: [&str; 4] = ["strong", "moderate", "promising", "emerging"];
+pub const MH: [&str; 4] = ["none", "mild", "moderate", "severe"];
+pub const STRENGTH: [&str; 4] = ["strong", "moderate", "promising", "emerging"];
 
 /// xorshift64*: deterministic, dependency-free.
 pub struct Rng(pub u64);

@@ -6,32 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::Rule;
-
-const ADV: [&str; 5] = [
-    "poverty",
-    "substance_misuse",
-    "intimate_partner_violence",
-    "couple_conflict",
-    "parental_mental_health",
-];
-const CON: [&str; 6] = [
-    "child_behaviour",
-    "parenting_stress",
-    "maltreatment_risk",
-    "parent_child_relationship",
-    "harsh_parenting",
-    "child_development",
-];
-const LEVEL: [&str; 5] = [
-    "universal",
-    "family_help",
-    "child_in_need",
-    "child_protection",
-    "edge_of_care",
-];
-const MH: [&str; 4] = ["none", "mild", "moderate", "severe"];
-const STRENGTH: [&str; 4] = ["strong", "moderate", "promising", "emerging"];
+use super::{ADV, CON, LEVEL, MH, Rule, STRENGTH};
 
 /// What every engine computes on the workload (`check n=N ok matches/fp=...` of
 /// `shared/perf/peers/run_all.sh`; the hand-written function's for N = 20): (N, matches, fp).

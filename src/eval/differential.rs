@@ -4,7 +4,7 @@
 //! profiles, and on random small guides (`practice-guide-testkit`) over every profile they can be
 //! given.
 
-use practice_guide_testkit::{self as testkit, Seeded, Value};
+use practice_guide_testkit::{self as testkit, Seeded};
 
 use super::filter::{EvaluationOptions, Filter};
 use super::{explain, walk};
@@ -12,6 +12,7 @@ use crate::model::guide::Guide;
 use crate::model::vocabulary::FactType;
 use crate::profile::{FactValue, FamilyProfile};
 use crate::result::Evaluation;
+use crate::testing::family;
 
 /// Both paths on one profile, with and without each filter, and evaluated into `reused` (the
 /// result of the profile before, so that every list it holds is reused); returns the length of
@@ -156,20 +157,6 @@ fn the_embedded_guide_with_its_overlay_explains_as_the_tree_walk_did() {
         .with_overlay_dir("rules/overlays/example-borough")
         .unwrap();
     embedded(&guide, 1_500);
-}
-
-fn family(profile: &[(String, Value)]) -> FamilyProfile {
-    let mut family = FamilyProfile::new();
-    for (name, value) in profile {
-        let value = match value {
-            Value::Bool(b) => FactValue::Bool(*b),
-            Value::Int(i) => FactValue::Integer(*i),
-            Value::Text(t) => FactValue::Text(t.clone()),
-            Value::List(items) => FactValue::List(items.clone()),
-        };
-        family.set(name.clone(), value);
-    }
-    family
 }
 
 #[test]

@@ -7,39 +7,10 @@ use std::collections::HashMap;
 use practice_guide::{CompactEvaluation, Evaluation, Guide, RuleResult};
 use serde_json::Value;
 
-fn validator() -> (boon::Schemas, boon::SchemaIndex) {
-    let path = std::path::Path::new("schema/compact-evaluation.schema.json")
-        .canonicalize()
-        .unwrap();
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let url = format!("file:///{}", path.display());
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.add_resource(&url, schema).unwrap();
-    let index = compiler.compile(&url, &mut schemas).unwrap();
-    (schemas, index)
-}
+use crate::fixture::{sample_evaluations as sample_results, schema_validator};
 
-/// Every sample family of `dir`, evaluated by `guide`.
-fn sample_results<'g>(guide: &'g Guide, dir: &str) -> Vec<(String, Evaluation<'g>)> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 5, "{dir}");
-    paths
-        .into_iter()
-        .map(|path| {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).unwrap();
-            (
-                name.clone(),
-                guide.read_profile(&name, &text).unwrap().evaluate(),
-            )
-        })
-        .collect()
+fn validator() -> (boon::Schemas, boon::SchemaIndex) {
+    schema_validator("schema/compact-evaluation.schema.json")
 }
 
 /// The compact rule agrees with the full one on everything it keeps.
@@ -103,6 +74,9 @@ fn every_compact_sample_result_is_valid_reads_back_and_keeps_what_the_full_one_s
                 evaluation.recommendations.len()
             );
             assert_eq!(compact.overlay.is_some(), evaluation.overlay.is_some());
+            let asked: Vec<&str> = evaluation.questions.iter().map(|q| &*q.fact).collect();
+            let compact_asked: Vec<&str> = compact.questions.iter().map(|f| &**f).collect();
+            assert_eq!(compact_asked, asked, "{name}: the next questions, in order");
             let full = serde_json::to_string(&evaluation).unwrap();
             assert!(
                 text.len() * 3 < full.len(),

@@ -1,7 +1,7 @@
 //! A small test guide whose vocabulary has one fact of every type, and helpers to build guides
 //! that differ from it in one file.
 
-use practice_guide::{FamilyProfile, Guide, Status};
+use practice_guide::{Evaluation, FamilyProfile, Guide, Status};
 
 pub const GUIDE: &str = "\
 id: test-guide
@@ -119,4 +119,37 @@ pub fn status_of(when: &str, profile_yaml: &str) -> Status {
     let guide = guide(&one_recommendation(when));
     let evaluation = guide.evaluate(&profile(&guide, profile_yaml)).unwrap();
     evaluation.recommendations[0].status
+}
+
+/// A validator for the committed JSON Schema at `path` (from the crate's root).
+pub fn schema_validator(path: &str) -> (boon::Schemas, boon::SchemaIndex) {
+    let path = std::path::Path::new(path).canonicalize().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let url = format!("file:///{}", path.display());
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(&url, schema).unwrap();
+    let index = compiler.compile(&url, &mut schemas).unwrap();
+    (schemas, index)
+}
+
+/// Every sample family of `dir` (at least five), evaluated by `guide`, by file name.
+pub fn sample_evaluations<'g>(guide: &'g Guide, dir: &str) -> Vec<(String, Evaluation<'g>)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "{dir}");
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let evaluation = guide.read_profile(&name, &text).unwrap().evaluate();
+            (name, evaluation)
+        })
+        .collect()
 }

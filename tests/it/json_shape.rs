@@ -5,36 +5,17 @@
 use practice_guide::{Evaluation, Guide};
 use serde_json::Value;
 
+use crate::fixture::{sample_evaluations, schema_validator};
+
 fn validator() -> (boon::Schemas, boon::SchemaIndex) {
-    let path = std::path::Path::new("schema/evaluation.schema.json")
-        .canonicalize()
-        .unwrap();
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let url = format!("file:///{}", path.display());
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.add_resource(&url, schema).unwrap();
-    let index = compiler.compile(&url, &mut schemas).unwrap();
-    (schemas, index)
+    schema_validator("schema/evaluation.schema.json")
 }
 
 /// Every sample family of `dir`, evaluated by `guide`, as JSON.
 fn sample_results(guide: &Guide, dir: &str) -> Vec<(String, String)> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 5, "{dir}");
-    paths
+    sample_evaluations(guide, dir)
         .into_iter()
-        .map(|path| {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let evaluation = guide.read_profile(&name, &text).unwrap().evaluate();
-            (name, serde_json::to_string_pretty(&evaluation).unwrap())
-        })
+        .map(|(name, evaluation)| (name, serde_json::to_string_pretty(&evaluation).unwrap()))
         .collect()
 }
 
