@@ -284,24 +284,22 @@ fn caseload_10k_prepared_full_skip_open(bencher: Bencher) {
 /// reused result included): what a service answering with full results does.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_1k_json_full(bencher: Bencher) {
-    let prepared = prepared_caseload(1_000);
-    let mut evaluation = prepared[0].evaluate();
-    let mut out = Vec::new();
-    bencher.bench_local(|| {
-        let mut bytes = 0;
-        for family in black_box(&prepared) {
-            family.evaluate_into(&mut evaluation);
-            out.clear();
-            serde_json::to_writer(&mut out, &evaluation).unwrap();
-            bytes += out.len();
-        }
-        bytes
+    json_caseload(bencher, |evaluation, out| {
+        serde_json::to_writer(out, evaluation).unwrap();
     });
 }
 
 /// The same in compact form.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_1k_json_compact(bencher: Bencher) {
+    json_caseload(bencher, |evaluation, out| {
+        serde_json::to_writer(out, &evaluation.compact()).unwrap();
+    });
+}
+
+/// 1,000 prepared profiles, each evaluated into a reused result and written by `write` into a
+/// reused buffer; the bytes written are counted.
+fn json_caseload(bencher: Bencher, write: impl Fn(&Evaluation<'static>, &mut Vec<u8>)) {
     let prepared = prepared_caseload(1_000);
     let mut evaluation = prepared[0].evaluate();
     let mut out = Vec::new();
@@ -310,7 +308,7 @@ fn caseload_1k_json_compact(bencher: Bencher) {
         for family in black_box(&prepared) {
             family.evaluate_into(&mut evaluation);
             out.clear();
-            serde_json::to_writer(&mut out, &evaluation.compact()).unwrap();
+            write(&evaluation, &mut out);
             bytes += out.len();
         }
         bytes

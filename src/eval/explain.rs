@@ -309,9 +309,10 @@ impl<'g> Context<'g, '_> {
             let rule_at = (number, plans, truth, remains.as_ref());
             self.actions(rule, rule_at, ws, &mut out.actions);
         }
-        let conditions = || self.conditions(rule.condition.as_ref(), None);
+        let id = || Cow::Borrowed(rule.id.as_str());
+        let conditions = || open::conditions(self.guide, rule.condition.as_ref(), None);
         (out.residual, out.deciding) =
-            self.note_open((number, 0), (&rule.id, rule.evidence, conditions), remains);
+            self.note_open((number, 0), (id, rule.evidence, conditions), remains);
         out.evidence = rule.evidence.and_then(|rank| {
             let level = self.guide.core.evidence.get(rank)?;
             Some(EvidenceRef {
@@ -391,16 +392,23 @@ impl<'g> Context<'g, '_> {
             } else {
                 None
             };
-            let id = || format!("{}#{}", rule.id, action.id);
-            let conditions = || self.conditions(rule.condition.as_ref(), action.condition.as_ref());
+            // Made only for an undetermined action: most evaluations make none.
+            let id = || Cow::Owned(format!("{}#{}", rule.id, action.id));
+            let conditions = || {
+                open::conditions(
+                    self.guide,
+                    rule.condition.as_ref(),
+                    action.condition.as_ref(),
+                )
+            };
             (result.residual, result.deciding) =
-                self.note_open((number, i + 1), (&id(), rule.evidence, conditions), remains);
+                self.note_open((number, i + 1), (id, rule.evidence, conditions), remains);
         }
         out.truncate(kept);
     }
 
-    /// What remains of `condition` together with `context` (what remains of the scope, or of
-    /// the rule), for a result that is undetermined.
+    /// What remains of an undetermined result (see [`open::remains`]), unless the filter skips
+    /// what is open.
     fn remains(
         &self,
         condition: Option<&'g Condition>,
@@ -409,11 +417,7 @@ impl<'g> Context<'g, '_> {
         if self.filter.skip_open {
             return None;
         }
-        let own = match condition.map(|c| open::partial(c, self.slots)) {
-            Some(Partial::Open(o)) => Some(o),
-            _ => None,
-        };
-        open::combine(context.cloned().into_iter().chain(own).collect(), true)
+        open::remains(condition, context, self.slots)
     }
 
     /// Records an undetermined rule or action (`id`) for the questions (under `key`), and gives
@@ -421,28 +425,21 @@ impl<'g> Context<'g, '_> {
     fn note_open(
         &self,
         key: (usize, usize),
-        (id, evidence, conditions): (&str, Option<usize>, impl FnOnce() -> Vec<&'g Condition>),
+        (id, evidence, conditions): (
+            impl FnOnce() -> Cow<'g, str>,
+            Option<usize>,
+            impl FnOnce() -> Vec<&'g Condition>,
+        ),
         remains: Option<Open<'g>>,
     ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
         let Some(open) = remains else {
             return (None, Vec::new());
         };
         let residual = open.residual(self.guide, false);
-        let mut item = OpenItem::new(Cow::Owned(id.to_owned()), evidence, conditions());
+        let mut item = OpenItem::new(id(), evidence, conditions());
         let deciding = open::deciding(self.guide, &mut item, self.slots);
         self.open.borrow_mut().push((key, item));
         (Some(residual), deciding)
-    }
-
-    /// The conditions that together decide a rule (and one of its actions): the scope's, the
-    /// rule's, the action's, as there are.
-    fn conditions(
-        &self,
-        rule: Option<&'g Condition>,
-        action: Option<&'g Condition>,
-    ) -> Vec<&'g Condition> {
-        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
-        scope.into_iter().chain(rule).chain(action).collect()
     }
 
     /// A condition's truth, leaving the tests that decided it in `ws.visits`.

@@ -66,6 +66,31 @@ pub(super) fn partial<'g>(condition: &'g Condition, slots: &Slots) -> Partial<'g
     }
 }
 
+/// What remains of `condition` together with `context` (what remains of the scope, or of the
+/// rule), for a result that is undetermined.
+pub(super) fn remains<'g>(
+    condition: Option<&'g Condition>,
+    context: Option<&Open<'g>>,
+    slots: &Slots,
+) -> Option<Open<'g>> {
+    let own = match condition.map(|c| partial(c, slots)) {
+        Some(Partial::Open(o)) => Some(o),
+        _ => None,
+    };
+    combine(context.cloned().into_iter().chain(own).collect(), true)
+}
+
+/// The conditions that together decide a rule (and one of its actions): the guide's scope's,
+/// the rule's, the action's, as there are.
+pub(super) fn conditions<'g>(
+    guide: &'g Guide,
+    rule: Option<&'g Condition>,
+    action: Option<&'g Condition>,
+) -> Vec<&'g Condition> {
+    let scope = guide.core.scope.as_ref().map(|s| &s.condition);
+    scope.into_iter().chain(rule).chain(action).collect()
+}
+
 /// The parts that must all hold (`all`) or one of which must (`any`); `None` for none. An `all`
 /// within an `all` (an `any` within an `any`) is opened up, and a part said twice (a test the
 /// scope and a rule share) is kept once: both hold in Kleene logic as in Boolean.

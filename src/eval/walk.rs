@@ -174,7 +174,7 @@ impl<'g> Context<'g, '_> {
         } else {
             self.actions(rule, truth, remains.as_ref())
         };
-        let conditions = self.conditions(rule.condition.as_ref(), None);
+        let conditions = open::conditions(self.guide, rule.condition.as_ref(), None);
         let (residual, deciding) =
             self.note_open(noted_at, (&rule.id, rule.evidence, conditions), remains);
         let evidence = rule.evidence.and_then(|rank| {
@@ -207,8 +207,8 @@ impl<'g> Context<'g, '_> {
         }
     }
 
-    /// What remains of `condition` together with `context` (what remains of the scope, or of
-    /// the rule), for a result that is undetermined.
+    /// What remains of an undetermined result (see [`open::remains`]), unless the filter skips
+    /// what is open.
     fn remains(
         &self,
         condition: Option<&'g Condition>,
@@ -217,11 +217,7 @@ impl<'g> Context<'g, '_> {
         if self.filter.skip_open {
             return None;
         }
-        let own = match condition.map(|c| open::partial(c, self.slots)) {
-            Some(Partial::Open(o)) => Some(o),
-            _ => None,
-        };
-        open::combine(context.cloned().into_iter().chain(own).collect(), true)
+        open::remains(condition, context, self.slots)
     }
 
     /// Records an undetermined rule or action (`id`) for the questions (at position `at`), and
@@ -242,17 +238,6 @@ impl<'g> Context<'g, '_> {
         let at = at.min(noted.len());
         noted.insert(at, item);
         (Some(residual), deciding)
-    }
-
-    /// The conditions that together decide a rule (and one of its actions): the scope's, the
-    /// rule's, the action's, as there are.
-    fn conditions(
-        &self,
-        rule: Option<&'g Condition>,
-        action: Option<&'g Condition>,
-    ) -> Vec<&'g Condition> {
-        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
-        scope.into_iter().chain(rule).chain(action).collect()
     }
 
     /// The rule's "how" points that apply or are undetermined, given the rule's truth and what
@@ -282,8 +267,11 @@ impl<'g> Context<'g, '_> {
                 };
                 let id = format!("{}#{}", rule.id, action.id);
                 let at = self.open.borrow().len();
-                let conditions =
-                    self.conditions(rule.condition.as_ref(), action.condition.as_ref());
+                let conditions = open::conditions(
+                    self.guide,
+                    rule.condition.as_ref(),
+                    action.condition.as_ref(),
+                );
                 let (residual, deciding) =
                     self.note_open(at, (&id, rule.evidence, conditions), remains);
                 Some(ActionResult {

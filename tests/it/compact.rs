@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use practice_guide::{CompactEvaluation, Evaluation, Guide, RuleResult};
+use practice_guide::{CompactEvaluation, RuleResult};
 use serde_json::Value;
 
 use crate::fixture::{sample_evaluations as sample_results, schema_validator};

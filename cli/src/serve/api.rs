@@ -233,6 +233,17 @@ fn text(body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8 text"))
 }
 
+/// What an evaluation request brings: its options, its body's syntax (one of `accepted`) and
+/// its text.
+fn read(
+    query: Result<Query<Options>, QueryRejection>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    accepted: &[Syntax],
+) -> Result<(Options, Syntax, String), ApiError> {
+    Ok((options(query)?, syntax(headers, accepted)?, text(body)?))
+}
+
 fn options(query: Result<Query<Options>, QueryRejection>) -> Result<Options, ApiError> {
     query
         .map(|Query(options)| options)
@@ -247,9 +258,7 @@ async fn evaluate(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let loaded = app.current();
-    let options = options(query)?;
-    let syntax = syntax(&headers, &[Syntax::Json, Syntax::Yaml])?;
-    let text = text(body)?;
+    let (options, syntax, text) = read(query, &headers, body, &[Syntax::Json, Syntax::Yaml])?;
     let work = {
         let loaded = Arc::clone(&loaded);
         move || evaluate_one(&loaded, &options, syntax, &text)
@@ -319,15 +328,13 @@ async fn batch(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let loaded = app.current();
-    let options = options(query)?;
+    let (options, _, text) = read(query, &headers, body, &[Syntax::JsonLines])?;
     if options.format == Format::Markdown {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "a batch answers in JSON Lines: format is json or compact",
         ));
     }
-    syntax(&headers, &[Syntax::JsonLines])?;
-    let text = text(body)?;
     let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
     if lines > super::LIMITS.batch_profiles {
         return Err(ApiError::new(
