@@ -141,7 +141,7 @@ struct Options {
     audience: Option<String>,
     #[serde(default)]
     skip_open: bool,
-    /// Add what would change each result that does not apply (exact, but costly: about 50 ms a
+    /// Add what would change each result that does not apply (exact, but costly: 25–60 ms a
     /// family on the embedded guide).
     #[serde(default)]
     changes: bool,

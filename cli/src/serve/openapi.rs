@@ -172,7 +172,7 @@ fn options(guide: &Guide, with_markdown: bool) -> Value {
         { "name": "skip_open", "in": "query", "schema": { "type": "boolean", "default": false },
           "description": "Leave out residuals, deciding values and questions." },
         { "name": "changes", "in": "query", "schema": { "type": "boolean", "default": false },
-          "description": "Add, for each result that does not apply, the smallest changes of the profile under which it would (exact; about 50 ms a family on the embedded guide)." },
+          "description": "Add, for each result that does not apply, the smallest changes of the profile under which it would (exact; 25–60 ms a family on the embedded guide)." },
         { "name": "format", "in": "query", "schema": { "enum": formats, "default": "json" },
           "description": "json: the full evaluation; compact: ids and what is said of the family; markdown: the report." }
     ])
