@@ -22,7 +22,7 @@ mod common;
 
 use divan::{Bencher, black_box};
 use practice_guide::{
-    Evaluation, EvaluationOptions, FactType, FamilyProfile, Guide,
+    Cache, Evaluation, EvaluationOptions, FactType, FamilyProfile, Guide,
     PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Status, Statuses,
 };
 
@@ -168,12 +168,23 @@ fn one_prepared_full(bencher: Bencher) {
     bencher.bench(|| black_box(&prepared).evaluate());
 }
 
-/// One prepared profile, full results, into a reused result (`evaluate_into`).
+/// One prepared profile, full results, with the caller's cache (`evaluate_with`).
+#[divan::bench]
+fn one_prepared_full_with(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    let mut cache = Cache::new();
+    bencher.bench_local(|| black_box(&prepared).evaluate_with(&mut cache));
+}
+
+/// One prepared profile, full results, into a reused result with the caller's cache
+/// (`evaluate_into_with`).
 #[divan::bench]
 fn one_prepared_full_into(bencher: Bencher) {
     let prepared = guide().prepare(&one()).unwrap();
     let mut evaluation = prepared.evaluate();
-    bencher.bench_local(|| black_box(&prepared).evaluate_into(&mut evaluation));
+    let mut cache = Cache::new();
+    bencher
+        .bench_local(|| black_box(&prepared).evaluate_into_with(&mut cache, None, &mut evaluation));
 }
 
 /// One full result as JSON, into a reused buffer (the result computed outside the timing).
@@ -204,12 +215,12 @@ fn one_json_compact(bencher: Bencher) {
         });
 }
 
-/// One prepared profile, statuses only, into a reused `Statuses`.
+/// One prepared profile, statuses only, into a reused `Statuses` with the caller's cache.
 #[divan::bench]
 fn one_prepared_statuses(bencher: Bencher) {
     let prepared = guide().prepare(&one()).unwrap();
-    let mut statuses = Statuses::new();
-    bencher.bench_local(|| black_box(&prepared).statuses_into(&mut statuses));
+    let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
+    bencher.bench_local(|| black_box(&prepared).statuses_with(&mut cache, &mut statuses));
 }
 
 /// Binding one profile to the vocabulary (`Guide::prepare`).
@@ -246,15 +257,17 @@ fn caseload_10k_prepared_full(bencher: Bencher) {
     });
 }
 
-/// 10,000 prepared profiles, full results into one reused result (`evaluate_into`).
+/// 10,000 prepared profiles, full results into one reused result with one cache
+/// (`evaluate_into_with`).
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_10k_prepared_full_into(bencher: Bencher) {
     let prepared = prepared_caseload(CASELOAD);
     let mut evaluation = prepared[0].evaluate();
+    let mut cache = Cache::new();
     bencher.bench_local(|| {
         let mut applying = 0;
         for family in black_box(&prepared) {
-            family.evaluate_into(&mut evaluation);
+            family.evaluate_into_with(&mut cache, None, &mut evaluation);
             applying += applies(&evaluation);
         }
         applying
@@ -270,10 +283,11 @@ fn caseload_10k_prepared_full_skip_open(bencher: Bencher) {
         .filter(&EvaluationOptions::new().skip_open())
         .unwrap();
     let mut evaluation = prepared[0].evaluate();
+    let mut cache = Cache::new();
     bencher.bench_local(|| {
         let mut applying = 0;
         for family in black_box(&prepared) {
-            family.evaluate_filtered_into(&filter, &mut evaluation);
+            family.evaluate_into_with(&mut cache, Some(&filter), &mut evaluation);
             applying += applies(&evaluation);
         }
         applying
@@ -302,11 +316,11 @@ fn caseload_1k_json_compact(bencher: Bencher) {
 fn json_caseload(bencher: Bencher, write: impl Fn(&Evaluation<'static>, &mut Vec<u8>)) {
     let prepared = prepared_caseload(1_000);
     let mut evaluation = prepared[0].evaluate();
-    let mut out = Vec::new();
+    let (mut cache, mut out) = (Cache::new(), Vec::new());
     bencher.bench_local(|| {
         let mut bytes = 0;
         for family in black_box(&prepared) {
-            family.evaluate_into(&mut evaluation);
+            family.evaluate_into_with(&mut cache, None, &mut evaluation);
             out.clear();
             write(&evaluation, &mut out);
             bytes += out.len();
@@ -320,11 +334,11 @@ fn json_caseload(bencher: Bencher, write: impl Fn(&Evaluation<'static>, &mut Vec
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn caseload_10k_statuses(bencher: Bencher) {
     let prepared = prepared_caseload(CASELOAD);
-    let mut statuses = Statuses::new();
+    let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
     bencher.bench_local(|| {
         let mut applying = 0;
         for family in black_box(&prepared) {
-            family.statuses_into(&mut statuses);
+            family.statuses_with(&mut cache, &mut statuses);
             applying += statuses.recommendations(Status::Applies).count();
         }
         applying

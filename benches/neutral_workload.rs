@@ -36,7 +36,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use common::neutral;
-use practice_guide::{FamilyProfile, Guide, PreparedProfile, Status, Statuses};
+use practice_guide::{Cache, FamilyProfile, Guide, PreparedProfile, Status, Statuses};
 use serde_json::Value;
 
 const REPEATS: usize = 5;
@@ -163,14 +163,14 @@ fn run(
 
     let prepared: Vec<PreparedProfile> =
         profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
-    let mut statuses = Statuses::new();
+    let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
 
     if !options.quick {
         // Probe: would one pass take too long?
         let probe = &prepared[..PROBE.min(prepared.len())];
-        pass(probe, &mut statuses);
+        pass(probe, &mut cache, &mut statuses);
         let t = Instant::now();
-        pass(probe, &mut statuses);
+        pass(probe, &mut cache, &mut statuses);
         let est_pass_s = t.elapsed().as_secs_f64() * prepared.len() as f64 / probe.len() as f64;
         if est_pass_s > MAX_PASS_S && std::env::var_os("PEER_NO_SKIP").is_none() {
             println!(
@@ -184,7 +184,7 @@ fn run(
     let mut matches = 0u64;
     let mut fp = 0u64;
     for (pi, profile) in prepared.iter().enumerate() {
-        profile.statuses_into(&mut statuses);
+        profile.statuses_with(&mut cache, &mut statuses);
         for r in statuses.recommendations(Status::Applies) {
             matches += 1;
             fp = (fp + ((pi as u64 + 1) * (r as u64 + 1)) % FP_MOD) % FP_MOD;
@@ -195,7 +195,7 @@ fn run(
     let mut times = Vec::with_capacity(repeats);
     for _ in 0..repeats {
         let t = Instant::now();
-        let m = pass(black_box(&prepared), &mut statuses);
+        let m = pass(black_box(&prepared), &mut cache, &mut statuses);
         times.push(t.elapsed().as_nanos() as f64);
         assert_eq!(black_box(m), matches);
     }
@@ -215,10 +215,10 @@ fn run(
 
 /// One pass: every rule's status for every profile; returns the number of (profile, rule)
 /// pairs that apply.
-fn pass(profiles: &[PreparedProfile<'_>], statuses: &mut Statuses) -> u64 {
+fn pass(profiles: &[PreparedProfile<'_>], cache: &mut Cache, statuses: &mut Statuses) -> u64 {
     let mut total = 0u64;
     for profile in profiles {
-        black_box(profile).statuses_into(statuses);
+        black_box(profile).statuses_with(cache, statuses);
         total += statuses.recommendations(Status::Applies).count() as u64;
     }
     total

@@ -17,7 +17,7 @@
 mod common;
 
 use divan::{Bencher, black_box};
-use practice_guide::{FamilyProfile, Guide, PreparedProfile, Statuses};
+use practice_guide::{Cache, FamilyProfile, Guide, PreparedProfile, Statuses};
 
 fn main() {
     divan::main();
@@ -52,11 +52,11 @@ fn statuses_per_profile(bencher: Bencher, n: usize) {
     let guide = Guide::from_files(files(n, &profiles)).unwrap();
     let prepared: Vec<PreparedProfile> =
         profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
-    let mut statuses = Statuses::new();
+    let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
     let mut next = 0;
     bencher.bench_local(|| {
         next = (next + 1) % prepared.len();
-        black_box(&prepared[next]).statuses_into(&mut statuses);
+        black_box(&prepared[next]).statuses_with(&mut cache, &mut statuses);
     });
 }
 
@@ -74,18 +74,18 @@ fn full_per_profile(bencher: Bencher, n: usize) {
     });
 }
 
-/// Full results for one profile into a reused result (`evaluate_into`); each iteration takes the
-/// next profile.
+/// Full results for one profile into a reused result with one cache (`evaluate_into_with`); each
+/// iteration takes the next profile.
 #[divan::bench(args = SIZES, sample_count = 50)]
 fn full_into_per_profile(bencher: Bencher, n: usize) {
     let profiles = profiles();
     let guide = Guide::from_files(files(n, &profiles)).unwrap();
     let prepared: Vec<PreparedProfile> =
         profiles.iter().map(|p| guide.prepare(p).unwrap()).collect();
-    let mut evaluation = prepared[0].evaluate();
+    let (mut cache, mut evaluation) = (Cache::new(), prepared[0].evaluate());
     let mut next = 0;
     bencher.bench_local(|| {
         next = (next + 1) % prepared.len();
-        black_box(&prepared[next]).evaluate_into(&mut evaluation);
+        black_box(&prepared[next]).evaluate_into_with(&mut cache, None, &mut evaluation);
     });
 }

@@ -143,6 +143,7 @@
 // The crate, in the order of its data flow; each module uses only those above it
 // (ARCHITECTURE.md; checked by tests/it/architecture.rs).
 pub mod limits;
+mod ids;
 mod suggest;
 mod error;
 mod profile;
@@ -154,6 +155,8 @@ mod model;
 mod result;
 mod load;
 mod eval;
+#[cfg(test)]
+mod oracle;
 mod render;
 mod embedded;
 #[cfg(feature = "analysis")]
@@ -174,6 +177,7 @@ pub use crate::embedded::{
 pub use crate::error::{Error, Input, Item, Position, Problem, ProblemKind};
 pub use crate::eval::{EvaluationOptions, Filter, PreparedProfile, RuleIndices, Statuses};
 pub use crate::language::{Delivery, Format, Structure, Wording};
+pub use crate::model::cache::Cache;
 pub use crate::model::guide::{EvidenceLevel, Guide, Label, Metadata};
 pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, Service};
 pub use crate::model::rule::{Action, Rule, RuleKind, Source};

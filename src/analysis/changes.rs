@@ -10,8 +10,8 @@ use biodivine_lib_bdd::Bdd;
 
 use super::space::Space;
 use crate::eval::PreparedProfile;
+use crate::ids::{ActionRef, FactId, ResultRef};
 use crate::model::guide::Guide;
-use crate::model::rule::Rule;
 use crate::result::{Change, Evaluation, FactChange, MAX_ALTERNATIVES, Status};
 
 /// The smallest changes that would make each rule and action apply, for any profile of one
@@ -34,8 +34,8 @@ use crate::result::{Change, Evaluation, FactChange, MAX_ALTERNATIVES, Status};
 pub struct Counterfactuals<'g> {
     guide: &'g Guide,
     space: Option<Space>,
-    /// Every rule and action (`RULE`, `RULE#ACTION`) with the set of profiles it applies to.
-    items: Vec<(String, Bdd)>,
+    /// Every rule and action, in guide order, with the set of profiles it applies to.
+    items: Vec<(ResultRef, Bdd)>,
 }
 
 impl std::fmt::Debug for Counterfactuals<'_> {
@@ -65,13 +65,13 @@ impl Guide {
             rule.map_or_else(|| space.mk_true(), |c| space.truths(c).t)
         };
         let mut items = Vec::new();
-        for rule in core.recommendations.iter().chain(&core.principles) {
+        for (id, rule) in core.rules() {
             let applies = in_scope.and(&truth(rule.condition.as_ref()));
-            for action in &rule.actions {
-                let id = format!("{}#{}", rule.id, action.id);
-                items.push((id, applies.and(&truth(action.condition.as_ref()))));
+            for (i, action) in rule.actions.iter().enumerate() {
+                let applies = applies.and(&truth(action.condition.as_ref()));
+                items.push((ResultRef::Action(ActionRef::new(id, i)), applies));
             }
-            items.push((rule.id.clone(), applies));
+            items.push((ResultRef::Rule(id), applies));
         }
         Counterfactuals {
             guide: self,
@@ -103,17 +103,21 @@ impl<'g> Counterfactuals<'g> {
         let slots = profile.slots();
         // Each fact as the profile has it, and changed to a known value.
         let same: Vec<Bdd> = (0..space.fact_count())
+            .map(FactId::new)
             .map(|f| space.equals(f, slots.get(f)))
             .collect();
         let changed: Vec<Bdd> = same
             .iter()
             .enumerate()
-            .map(|(f, s)| space.known(f).and_not(s))
+            .map(|(f, s)| space.known(FactId::new(f)).and_not(s))
             .collect();
         let costs: Vec<Bdd> = changed
             .iter()
             .enumerate()
-            .flat_map(|(f, c)| space.change_costs(f, slots.get(f), c))
+            .flat_map(|(f, c)| {
+                let f = FactId::new(f);
+                space.change_costs(f, slots.get(f), c)
+            })
             .collect();
         // The profiles that differ from this one in exactly k facts, and in exactly k values:
         // the same for every result, so made once.
@@ -124,48 +128,49 @@ impl<'g> Counterfactuals<'g> {
             by_values: counts(space, &toggles),
         };
         let not_applying = not_applying(self.guide, evaluation);
+        let core = &self.guide.core;
         self.items
             .iter()
-            .filter(|(id, _)| not_applying.contains(id))
-            .map(|(id, applies)| {
+            .filter(|(item, _)| not_applying.binary_search(item).is_ok())
+            .map(|(item, applies)| {
                 let mut change = smallest(space, applies, &changed, &rings);
-                change.id = Cow::Owned(id.clone());
+                change.id = Cow::Owned(match *item {
+                    ResultRef::Rule(rule) => core.rule(rule).id.clone(),
+                    ResultRef::Action(action) => core.action_name(action).to_string(),
+                });
                 change
             })
             .collect()
     }
 }
 
-/// The ids of the rules that do not apply, and of the actions that do not apply under rules that
-/// apply or are undetermined.
-fn not_applying(guide: &Guide, evaluation: &Evaluation<'_>) -> Vec<String> {
+/// The rules that do not apply, and the actions that do not apply under rules that apply or are
+/// undetermined, ascending.
+fn not_applying(guide: &Guide, evaluation: &Evaluation<'_>) -> Vec<ResultRef> {
     let core = &guide.core;
     let mut out = Vec::new();
-    let results = || {
-        evaluation
-            .recommendations
-            .iter()
-            .chain(&evaluation.principles)
-    };
-    for rule in core.recommendations.iter().chain(&core.principles) {
-        let Some(result) = results().find(|r| r.id == rule.id) else {
-            continue; // Filtered out.
+    let results = evaluation
+        .recommendations
+        .iter()
+        .chain(&evaluation.principles);
+    for result in results {
+        let Some(id) = core.rule_named(&result.id) else {
+            continue;
         };
         if result.status == Status::DoesNotApply {
-            out.push(rule.id.clone());
+            out.push(ResultRef::Rule(id));
             continue;
         }
-        out.extend(actions_left_out(rule, &result.actions));
+        // The actions not shown: those that do not apply, or that the filter left out.
+        let actions = core.rule(id).actions.iter().enumerate();
+        out.extend(
+            actions
+                .filter(|(_, a)| !result.actions.iter().any(|s| s.id == a.id))
+                .map(|(i, _)| ResultRef::Action(ActionRef::new(id, i))),
+        );
     }
+    out.sort_unstable();
     out
-}
-
-fn actions_left_out(rule: &Rule, shown: &[crate::result::ActionResult<'_>]) -> Vec<String> {
-    rule.actions
-        .iter()
-        .filter(|a| !shown.iter().any(|s| s.id == a.id))
-        .map(|a| format!("{}#{}", rule.id, a.id))
-        .collect()
 }
 
 /// Of `indicators`, the sets where exactly 0, 1, 2, ... of them hold.
@@ -236,7 +241,7 @@ fn smallest<'g>(space: &Space, applies: &Bdd, changed: &[Bdd], rings: &Rings) ->
         // This alternative: the changed facts with the values the rules tell apart.
         let mut alternative = Vec::new();
         let mut this = space.mk_true();
-        for f in facts {
+        for f in facts.into_iter().map(FactId::new) {
             let Some(value) = space.changed_value(f, &valuation) else {
                 continue;
             };

@@ -8,6 +8,7 @@ use biodivine_lib_bdd::Bdd;
 use super::space::{Space, Truths};
 use super::{Analysis, Check, Finding, Severity, Witnesses};
 use crate::error::{Item, Position};
+use crate::ids::{ActionName, FactId, NamedId};
 use crate::model::condition::{Condition, Test};
 use crate::model::guide::Guide;
 use crate::model::rule::{Rule, RuleKind};
@@ -242,7 +243,12 @@ impl<'g> Run<'g> {
                 finding.help = Some("remove the `when:`, or correct it".to_owned());
                 everywhere = true;
             }
-            let id = format!("{}#{}", rule.id, action.id);
+            let (rule_id, action_id) = (&rule.id, &action.id);
+            let id = ActionName {
+                rule: rule_id,
+                action: action_id,
+            }
+            .to_string();
             self.witness(item, id, &applies, &not);
             if action.condition.is_some() && !everywhere {
                 let item = Item::Action {
@@ -283,7 +289,8 @@ impl<'g> Run<'g> {
         let sites: Vec<_> = self.guide.sites().cloned().collect();
         for site in &sites {
             let at = (site.item.clone(), Some(site.file), site.at);
-            if let Test::Known(_) = site.test {
+            let test = self.guide.test_of(site);
+            if let Test::Known(_) = test {
                 let finding = self.find(Check::KnownTest, at.clone(), &[]);
                 finding.message = format!(
                     "`{}` asks whether the profile records the fact, not what the family's \
@@ -293,7 +300,7 @@ impl<'g> Run<'g> {
                 continue;
             }
             let known = self.space.known(site.fact).and(self.space.domain());
-            let holds = self.space.holds(site.fact, &site.test);
+            let holds = self.space.holds(site.fact, test);
             if known.and(&holds).is_false() {
                 let finding = self.find(Check::TestNeverTrue, at.clone(), &[&holds]);
                 finding.message = format!(
@@ -309,7 +316,7 @@ impl<'g> Run<'g> {
                 );
                 finding.help = Some("to ask that, write `known: true`".to_owned());
             }
-            if let Some(re) = regex_of(&site.test)
+            if let Some(re) = regex_of(test)
                 && !(re.starts_with('^') && re.ends_with('$'))
             {
                 let finding = self.find(Check::UnanchoredRegex, at, &[]);
@@ -335,7 +342,7 @@ impl<'g> Run<'g> {
             .iter()
             .chain(guide.overlay().into_iter().flat_map(|o| &o.named));
         for (index, condition) in named.enumerate() {
-            if used.contains(&index) {
+            if used.contains(&NamedId::new(index)) {
                 continue;
             }
             let item = Item::NamedCondition(condition.id.clone());
@@ -349,14 +356,14 @@ impl<'g> Run<'g> {
             finding.help = Some("use it with `condition: NAME`, or remove it".to_owned());
         }
         let facts: Vec<_> = guide.vocab().facts().cloned().enumerate().collect();
+        let facts: Vec<_> = facts
+            .into_iter()
+            .map(|(i, f)| (FactId::new(i), f))
+            .collect();
         for (id, fact) in &facts {
             let file = Some(crate::syntax::FACTS_FILE);
             let item = Some(Item::Fact(fact.name.clone()));
-            let tests: Vec<Test> = guide
-                .sites()
-                .filter(|s| s.fact == *id)
-                .map(|s| s.test.clone())
-                .collect();
+            let tests: Vec<Test> = guide.tests_of(*id).cloned().collect();
             if tests.is_empty() {
                 let finding = self.find(Check::UnusedFact, (item, file, fact.at), &[]);
                 finding.message = "no test reads it".to_owned();
@@ -459,8 +466,8 @@ fn every_condition(guide: &Guide) -> Vec<&Condition> {
     all
 }
 
-/// The named conditions `condition` uses, by number.
-fn named_in(condition: &Condition, used: &mut BTreeSet<usize>) {
+/// The named conditions `condition` uses.
+fn named_in(condition: &Condition, used: &mut BTreeSet<NamedId>) {
     match condition {
         Condition::All(items) | Condition::Any(items) => {
             items.iter().for_each(|c| named_in(c, used));

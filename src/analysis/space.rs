@@ -91,12 +91,9 @@ impl Space {
         let mut facts = Vec::with_capacity(vocab.len());
         let mut approximate = false;
         for (id, fact) in vocab.facts().enumerate() {
-            let tests: Vec<&Test> = guide
-                .sites()
-                .filter(|s| s.fact == id)
-                .map(|s| &s.test)
-                .collect();
-            let known = builder.make_variable(&format!("f{id}"));
+            let id = FactId::new(id);
+            let tests: Vec<&Test> = guide.tests_of(id).collect();
+            let known = builder.make_variable(&format!("f{}", id.index()));
             let values = values(&mut builder, id, fact, &tests);
             if let Values::Text { regexes, .. } = &values {
                 approximate |= !regexes.is_empty();
@@ -168,7 +165,7 @@ impl Space {
     /// The profiles that give `fact`.
     pub(crate) fn known(&self, fact: FactId) -> Bdd {
         self.facts
-            .get(fact)
+            .get(fact.index())
             .map_or_else(|| self.mk_false(), |f| self.vars.mk_var(f.known))
     }
 
@@ -241,14 +238,14 @@ impl Space {
 
     /// The values of `fact` (assumed known) for which `test` holds.
     pub(crate) fn holds(&self, fact: FactId, test: &Test) -> Bdd {
-        let Some(vars) = self.facts.get(fact) else {
+        let Some(vars) = self.facts.get(fact.index()) else {
             return self.mk_false();
         };
         match &vars.values {
             Values::Bool(var) => {
                 let t = self.vars.mk_var(*var);
                 let f = t.not();
-                let pick = |v: bool| test.holds(&Slot::Bool(v)) == Some(true);
+                let pick = |v: bool| test.holds(&Slot::Bool(v));
                 match (pick(true), pick(false)) {
                     (true, true) => self.mk_true(),
                     (true, false) => t,
@@ -258,7 +255,7 @@ impl Space {
             }
             Values::Alternatives(alternatives) => alternatives
                 .iter()
-                .filter(|(_, slot, _)| test.holds(slot) == Some(true))
+                .filter(|(_, slot, _)| test.holds(slot))
                 .fold(self.mk_false(), |acc, (var, ..)| {
                     acc.or(&self.vars.mk_var(*var))
                 }),
@@ -271,7 +268,7 @@ impl Space {
             } => {
                 let named = literals
                     .iter()
-                    .filter(|(_, text)| test.holds(&Slot::Text(text.clone())) == Some(true))
+                    .filter(|(_, text)| test.holds(&Slot::Text(text.clone())))
                     .fold(self.mk_false(), |acc, (var, _)| {
                         acc.or(&self.vars.mk_var(*var))
                     });
@@ -439,7 +436,7 @@ impl Space {
             known,
             values: Values::Set(members),
             ..
-        }) = self.facts.get(fact)
+        }) = self.facts.get(fact.index())
         else {
             return vec![changed.clone()];
         };
@@ -469,12 +466,12 @@ impl Space {
 
     /// A fact's name.
     pub(crate) fn fact_name(&self, fact: FactId) -> &str {
-        self.facts.get(fact).map_or("", |f| f.name.as_str())
+        self.facts.get(fact.index()).map_or("", |f| f.name.as_str())
     }
 
     /// The assignments that give `fact`'s variables the values `valuation` gives them.
     pub(crate) fn same_class(&self, fact: FactId, valuation: &BddValuation) -> Bdd {
-        let Some(vars) = self.facts.get(fact) else {
+        let Some(vars) = self.facts.get(fact.index()) else {
             return self.mk_false();
         };
         let mut all = vec![vars.known];
@@ -503,7 +500,7 @@ impl Space {
     /// the tests tell values apart: the same interval of an integer, the same text or "any
     /// other text".
     pub(crate) fn equals(&self, fact: FactId, slot: &Slot) -> Bdd {
-        let Some(vars) = self.facts.get(fact) else {
+        let Some(vars) = self.facts.get(fact.index()) else {
             return self.mk_false();
         };
         let known = self.vars.mk_var(vars.known);
@@ -569,7 +566,7 @@ impl Space {
         fact: FactId,
         valuation: &BddValuation,
     ) -> Option<ChangedValue> {
-        let vars = self.facts.get(fact)?;
+        let vars = self.facts.get(fact.index())?;
         if let Values::Alternatives(alternatives) = &vars.values {
             let i = alternatives
                 .iter()
@@ -577,7 +574,12 @@ impl Space {
             if let Some((_, Slot::Int(lo), _)) = alternatives.get(i) {
                 let hi = match alternatives.get(i + 1) {
                     Some((_, Slot::Int(next), _)) => next - 1,
-                    _ => self.int_max.get(fact).copied().flatten().unwrap_or(*lo),
+                    _ => self
+                        .int_max
+                        .get(fact.index())
+                        .copied()
+                        .flatten()
+                        .unwrap_or(*lo),
                 };
                 return Some(ChangedValue::Between { from: *lo, to: hi });
             }
@@ -626,7 +628,7 @@ fn variables_needed(guide: &Guide) -> usize {
         .facts()
         .enumerate()
         .map(|(id, fact)| {
-            let tests = || guide.sites().filter(move |s| s.fact == id).map(|s| &s.test);
+            let tests = || guide.tests_of(FactId::new(id));
             1 + match &fact.fact_type {
                 FactType::Boolean => 1,
                 FactType::OneOf(values) | FactType::SetOf(values) => values.names().len(),
@@ -711,7 +713,7 @@ fn values(builder: &mut BddVariableSetBuilder, id: FactId, fact: &Fact, tests: &
     let mut count = 0usize;
     let mut var = |_what: &str| {
         count += 1;
-        builder.make_variable(&format!("f{id}v{count}"))
+        builder.make_variable(&format!("f{}v{count}", id.index()))
     };
     match &fact.fact_type {
         FactType::Boolean => Values::Bool(var("true")),

@@ -11,6 +11,7 @@ use crate::error::Item;
 use crate::model::condition::{Condition, Test};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
+use crate::oracle::Tree;
 use crate::profile::FamilyProfile;
 use crate::result::Status;
 use crate::testing::family;
@@ -220,7 +221,8 @@ fn check_witnesses(guide: &Guide, analysis: &Analysis, all: &[(Item, Outcomes)])
 /// Tests that no value makes true, or none false.
 fn check_tests(guide: &Guide, analysis: &Analysis, generated: &testkit::Generated) {
     for site in guide.sites() {
-        if let Test::Known(_) = site.test {
+        let test = guide.test_of(site);
+        if let Test::Known(_) = test {
             continue;
         }
         let fact = guide.vocab().fact(site.fact).expect("a declared fact");
@@ -229,7 +231,7 @@ fn check_tests(guide: &Guide, analysis: &Analysis, generated: &testkit::Generate
             .iter()
             .find(|f| f.name == fact.name)
             .expect("a generated fact");
-        let results: Vec<Option<bool>> = spec
+        let results: Vec<Truth> = spec
             .values()
             .iter()
             .map(|v| {
@@ -237,7 +239,7 @@ fn check_tests(guide: &Guide, analysis: &Analysis, generated: &testkit::Generate
                 let slot = fact
                     .slot(value.get(&fact.name).expect("set"))
                     .expect("valid");
-                site.test.holds(&slot)
+                test.truth(&slot)
             })
             .collect();
         let found = |check: Check| {
@@ -246,8 +248,8 @@ fn check_tests(guide: &Guide, analysis: &Analysis, generated: &testkit::Generate
                 .iter()
                 .any(|f| f.check == check && f.file == Some(site.file) && f.position == site.at)
         };
-        let never_true = !results.contains(&Some(true));
-        let never_false = !never_true && !results.contains(&Some(false));
+        let never_true = !results.contains(&Truth::True);
+        let never_false = !never_true && !results.contains(&Truth::False);
         assert_eq!(
             found(Check::TestNeverTrue),
             never_true,

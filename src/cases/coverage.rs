@@ -9,6 +9,7 @@ use crate::eval::PreparedProfile;
 use crate::model::condition::Test;
 use crate::model::guide::Guide;
 use crate::model::rule::{Rule, RuleKind};
+use crate::model::truth::Truth;
 use crate::result::{Evaluation, RuleResult, Status, TestResult};
 
 /// What a suite's profiles made of a guide: for every recommendation, principle and action which
@@ -105,7 +106,8 @@ impl Coverage {
             let seen = cases.iter().flat_map(|c| &c.seen.items);
             item.reached = statuses(seen.filter(|(i, _)| *i == item.item).map(|(_, s)| *s));
         }
-        let tests = guide
+        let layers = guide.layers();
+        let tests = layers
             .sites()
             .enumerate()
             .map(|(index, site)| {
@@ -114,7 +116,7 @@ impl Coverage {
                     .filter_map(|c| c.seen.tests.get(index))
                     .copied();
                 let mut possible = vec![TestResult::True, TestResult::False];
-                if !matches!(site.test, Test::Known(_)) {
+                if !matches!(layers.test(site.test).1, Test::Known(_)) {
                     possible.push(TestResult::Unknown);
                 }
                 TestCoverage {
@@ -135,7 +137,7 @@ impl Coverage {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(super) struct Seen {
     items: Vec<(Item, Status)>,
-    tests: Vec<Option<bool>>,
+    tests: Vec<Truth>,
 }
 
 impl Seen {
@@ -197,17 +199,13 @@ fn statuses(seen: impl Iterator<Item = Status>) -> Vec<Status> {
 }
 
 /// The distinct results among `truths`, true, false, unknown.
-fn results(truths: impl Iterator<Item = Option<bool>>) -> Vec<TestResult> {
-    let truths: Vec<Option<bool>> = truths.collect();
-    [
-        (Some(true), TestResult::True),
-        (Some(false), TestResult::False),
-        (None, TestResult::Unknown),
-    ]
-    .into_iter()
-    .filter(|(t, _)| truths.contains(t))
-    .map(|(_, r)| r)
-    .collect()
+fn results(truths: impl Iterator<Item = Truth>) -> Vec<TestResult> {
+    let truths: Vec<Truth> = truths.collect();
+    [Truth::True, Truth::False, Truth::Unknown]
+        .into_iter()
+        .filter(|t| truths.contains(t))
+        .map(TestResult::from_truth)
+        .collect()
 }
 
 /// What a case asserts by an expectation the guide met: the rule's status and, when the case

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::{ActionExpectation, ActionRef, Case, RuleExpectation, kind_word};
 use crate::error::{Error, Input, Item, Position, Problem, ProblemKind, shorten};
+use crate::ids::ActionName;
 use crate::model::guide::Guide;
 use crate::model::rule::RuleKind;
 use crate::result::Status;
@@ -393,7 +394,11 @@ impl Reader<'_> {
         let ids: Vec<String> = found.actions().iter().map(|a| a.id().to_owned()).collect();
         if !ids.iter().any(|a| a == id) {
             let kind = ProblemKind::NoSuchAction {
-                target: format!("{rule_id}#{}", shorten(id)),
+                target: ActionName {
+                    rule: rule_id,
+                    action: &shorten(id),
+                }
+                .to_string(),
                 recommendation: rule_id.to_owned(),
                 action: shorten(id),
                 suggestion: suggest::closest(id, ids.iter().map(String::as_str)),

@@ -14,6 +14,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::ids::ActionName;
 use crate::limits;
 
 mod kind;
@@ -225,7 +226,10 @@ impl fmt::Display for Item {
             Item::Guide => f.write_str("the guide"),
             Item::Scope => f.write_str("the scope"),
             Item::Overlay => f.write_str("the overlay"),
-            Item::Action { rule, id } => write!(f, "action `{rule}#{id}`"),
+            Item::Action { rule, id } => {
+                let name = ActionName { rule, action: id };
+                write!(f, "action `{name}`")
+            }
             other => {
                 let word = other.kind_word().replace('_', " ");
                 write!(f, "{word} `{}`", other.id().unwrap_or_default())

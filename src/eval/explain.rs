@@ -2,59 +2,39 @@
 //! an undetermined one, its actions and sources, in the order results are read (applying first,
 //! then strongest evidence, then guide order).
 //!
-//! Explanations are read from the guide's explanation plans ([`Plans`]): the truth of every test
-//! and of every node of every condition is computed once per profile, so the statuses (for the
-//! order) are known before any result is built, and each condition's reasons come from one walk
-//! down its flat plan. Every result is built once, in its place; the buffers this needs are kept
-//! per thread and reused, so an evaluation allocates only what it returns, and evaluating into an
-//! earlier result ([`evaluate_into`]) reuses its lists too.
+//! One pass per profile fills the truth of every test and node of the guide's arenas into the
+//! cache's table, so the statuses (for the order) are known before any result is built, and each
+//! condition's reasons come from one walk down its nodes ([`super::reasons`]). Every result is
+//! built once, in its place; evaluating into an earlier result ([`evaluate_into`]) reuses its
+//! lists, and the cache's buffers are reused from one evaluation to the next.
 //!
 //! What remains of an undetermined result (its residual, the values that would decide it, the
 //! questions) comes from [`super::open`], only for the results that are undetermined.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cmp::Reverse;
 
 use super::filter::{Filter, Resolved};
-use super::open::{self, Open, OpenItem, Partial};
-use super::reasons::seen;
-use super::services;
-use crate::model::condition::Condition;
+use super::open::{self, Open, OpenItem};
+use super::reasons::Explainer;
+use super::services::Under;
+use crate::ids::{ActionName, ActionRef, NodeId, ResultRef, RuleId};
+use crate::model::cache::{Cache, Lists};
 use crate::model::guide::Guide;
-use crate::model::index::UNKNOWN;
-use crate::model::plan::{Plan, Plans, RulePlans, Visit};
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::truth::Truth;
-use crate::model::value::{FactId, Slot, Slots};
-use crate::model::vocabulary::FactType;
+use crate::model::value::Slots;
 use crate::result::{
-    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Reason, Residual,
-    RuleResult, ScopeResult, SeenValue, Status, TestResult,
+    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Residual,
+    RuleResult, ScopeResult, Status,
 };
 
-/// The buffers of one evaluation, reused by the next on the same thread.
-#[derive(Default)]
-struct Workspace {
-    /// The truth of every test of the plans.
-    tests: Vec<u8>,
-    /// The truth of every node of the plans.
-    nodes: Vec<u8>,
-    /// The tests that decided one condition.
-    visits: Vec<Visit>,
-    unknown: Vec<FactId>,
-    /// The rules kept, in the order results are read: (status, evidence rank, index).
-    order: Vec<(Status, usize, usize)>,
-}
-
-thread_local! {
-    static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
-}
-
-/// Evaluates bound `slots` against `guide`, keeping what `filter` keeps.
+/// Evaluates bound `slots` against `guide` with `cache`, keeping what `filter` keeps.
 pub(super) fn evaluate<'g>(
     guide: &'g Guide,
     slots: &Slots,
     filter: Option<&Filter>,
+    cache: &mut Cache,
 ) -> Evaluation<'g> {
     let mut evaluation = Evaluation {
         guide: stamp(guide),
@@ -72,7 +52,7 @@ pub(super) fn evaluate<'g>(
         questions: Vec::new(),
         changes: Vec::new(),
     };
-    evaluate_into(guide, slots, filter, &mut evaluation);
+    evaluate_into(guide, slots, filter, cache, &mut evaluation);
     evaluation
 }
 
@@ -83,51 +63,43 @@ pub(super) fn evaluate_into<'g>(
     guide: &'g Guide,
     slots: &Slots,
     filter: Option<&Filter>,
+    cache: &mut Cache,
     out: &mut Evaluation<'g>,
 ) {
-    let mut run = |ws: &mut Workspace| fill(guide, slots, filter, ws, out);
-    let done = WORKSPACE.try_with(|cell| match cell.try_borrow_mut() {
-        Ok(mut ws) => {
-            run(&mut ws);
-            true
-        }
-        Err(_) => false,
-    });
-    // A fresh workspace if this thread's is in use or gone (while the thread ends).
-    if done != Ok(true) {
-        run(&mut Workspace::default());
-    }
-}
-
-fn fill<'g>(
-    guide: &'g Guide,
-    slots: &Slots,
-    filter: Option<&Filter>,
-    ws: &mut Workspace,
-    out: &mut Evaluation<'g>,
-) {
-    let plans = guide.core.plans();
-    plans.truths(slots, &mut ws.tests, &mut ws.nodes);
+    let Cache { table, lists, .. } = cache;
+    table.fill(guide.layers(), slots);
     let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
     let mut context = Context {
-        guide,
-        plans,
-        slots,
+        explainer: Explainer {
+            guide,
+            slots,
+            table,
+        },
         scope: Truth::True,
         scope_missing: &[],
         scope_open: None,
         filter,
-        open: RefCell::new(Vec::new()),
+        open: Vec::new(),
     };
-    context.scope_open = context.scope(ws, &mut out.scope);
-    context.scope = out.scope.status.truth();
+    let scope = context.scope(lists, &mut out.scope);
+    context.scope_open = scope.1;
+    context.scope = scope.0;
     context.scope_missing = &out.scope.missing;
     let core = &guide.core;
-    context.results(&core.recommendations, 0, ws, &mut out.recommendations);
-    let first = core.recommendations.len();
-    context.results(&core.principles, first, ws, &mut out.principles);
+    context.results(
+        &core.recommendations,
+        RuleKind::Recommendation,
+        lists,
+        &mut out.recommendations,
+    );
+    context.results(
+        &core.principles,
+        RuleKind::Principle,
+        lists,
+        &mut out.principles,
+    );
     // The questions read the open results in guide order, each rule before its actions.
-    let mut noted = context.open.into_inner();
+    let mut noted = context.open;
     noted.sort_by_key(|(key, _)| *key);
     let items: Vec<OpenItem<'g>> = noted.into_iter().map(|(_, item)| item).collect();
     out.questions = open::questions(guide, &items);
@@ -159,82 +131,73 @@ fn stamp(guide: &Guide) -> GuideStamp<'_> {
 
 /// What every rule's result needs.
 struct Context<'g, 'a> {
-    guide: &'g Guide,
-    plans: &'g Plans,
-    slots: &'a Slots,
+    explainer: Explainer<'g, 'a>,
     scope: Truth,
     scope_missing: &'a [Cow<'g, str>],
     /// What remains of the scope, when it is undetermined.
-    scope_open: Option<Open<'g>>,
+    scope_open: Option<Open>,
     filter: Resolved,
-    /// Every undetermined rule and action, keyed by (rule number, 0 for the rule or the action's
-    /// position from 1), for the questions.
-    open: RefCell<Vec<((usize, usize), OpenItem<'g>)>>,
+    /// Every undetermined rule and action, for the questions.
+    open: Vec<(ResultRef, OpenItem<'g>)>,
 }
 
 impl<'g> Context<'g, '_> {
-    /// The scope's result into `out`, and what remains of it when it is undetermined.
-    fn scope(&self, ws: &mut Workspace, out: &mut ScopeResult<'g>) -> Option<Open<'g>> {
-        match (&self.guide.core.scope, self.plans.scope) {
-            (Some(scope), Some(plan)) => {
-                let truth = self.walk(plan, ws);
-                self.reasons(truth, ws, &mut out.reasons, &mut out.missing);
-                out.status = Status::from_truth(truth);
-                out.description = Cow::Borrowed(&scope.description);
-                let remains = match open::partial(&scope.condition, self.slots) {
-                    Partial::Open(o) if truth == Truth::Unknown && !self.filter.skip_open => {
-                        Some(o)
-                    }
-                    _ => None,
-                };
-                out.residual = remains.as_ref().map(|o| o.residual(self.guide, false));
-                out.deciding = match &remains {
-                    Some(_) => {
-                        let mut item =
-                            OpenItem::new(Cow::Borrowed("scope"), None, vec![&scope.condition]);
-                        open::deciding(self.guide, &mut item, self.slots)
-                    }
-                    None => Vec::new(),
-                };
-                remains
-            }
-            _ => {
-                out.status = Status::Applies;
-                out.description = Cow::Borrowed("every family");
-                out.reasons.clear();
-                out.missing.clear();
-                out.residual = None;
-                out.deciding = Vec::new();
-                None
-            }
-        }
+    fn guide(&self) -> &'g Guide {
+        self.explainer.guide
     }
 
-    /// The results of `rules` (numbered from `first` in the statuses program) that the filter
-    /// keeps, in the order results are read, into `out` (whose results are reused).
+    /// The scope's result into `out`: its truth, and what remains of it when it is undetermined.
+    fn scope(&mut self, lists: &mut Lists, out: &mut ScopeResult<'g>) -> (Truth, Option<Open>) {
+        let guide = self.guide();
+        let Some(scope) = &guide.core.scope else {
+            out.status = Status::Applies;
+            out.description = Cow::Borrowed("every family");
+            out.reasons.clear();
+            out.missing.clear();
+            out.residual = None;
+            out.deciding = Vec::new();
+            return (Truth::True, None);
+        };
+        let truth = self
+            .explainer
+            .explain(scope.root, lists, &mut out.reasons, &mut out.missing);
+        out.status = Status::from_truth(truth);
+        out.description = Cow::Borrowed(&scope.description);
+        let remains = match self.filter.skip_open {
+            true => None,
+            false => open::partial(guide.layers(), self.explainer.table, scope.root),
+        };
+        out.residual = remains.as_ref().map(|o| o.residual(guide, false));
+        out.deciding = match &remains {
+            Some(_) => {
+                let mut item = OpenItem::new(Cow::Borrowed("scope"), None, vec![scope.root]);
+                self.deciding(&mut item)
+            }
+            None => Vec::new(),
+        };
+        (truth, remains)
+    }
+
+    /// The results of the rules of `kind` that the filter keeps, in the order results are read,
+    /// into `out` (whose results are reused).
     fn results(
-        &self,
+        &mut self,
         rules: &'g [Rule],
-        first: usize,
-        ws: &mut Workspace,
+        kind: RuleKind,
+        lists: &mut Lists,
         out: &mut Vec<RuleResult<'g>>,
     ) {
-        let mut order = std::mem::take(&mut ws.order);
+        let guide = self.guide();
+        let mut order = std::mem::take(&mut lists.order);
         order.clear();
         for (index, rule) in rules.iter().enumerate() {
-            if self.filter.keeps(self.guide, rule) {
-                let own = self
-                    .plans
-                    .rules
-                    .get(first + index)
-                    .and_then(|p| p.condition);
-                let own = own.map_or(Truth::True, |p| truth(self.plans.truth(p, &ws.nodes)));
-                let status = Status::from_truth(own.min(self.scope));
+            if self.filter.keeps(guide, rule) {
+                let truth = self.explainer.table.root(rule.root).and(self.scope);
                 let rank = rule
                     .evidence
-                    .filter(|r| self.guide.core.evidence.get(*r).is_some())
+                    .filter(|r| guide.core.evidence.get(*r).is_some())
                     .unwrap_or(usize::MAX);
-                order.push((status, rank, index));
+                order.push((Reverse(truth), rank, index));
             }
         }
         // The index last: rules of equal status and strength stay in guide order.
@@ -245,7 +208,6 @@ impl<'g> Context<'g, '_> {
             let Some(rule) = rules.get(index) else {
                 continue;
             };
-            let plans = self.plans.rules.get(first + index);
             let result = match out.get_mut(k) {
                 Some(result) => result,
                 None => {
@@ -256,30 +218,34 @@ impl<'g> Context<'g, '_> {
                     result
                 }
             };
-            self.rule(rule, (first + index, plans), ws, result);
-            result.services = if rule.kind == RuleKind::Recommendation {
-                services::under(self.guide, self.slots, self.scope, index, result)
-            } else {
-                Vec::new()
+            let truth = self.rule(rule, guide.core.rule_id(kind, index), lists, result);
+            result.services = match kind {
+                RuleKind::Recommendation => Under {
+                    explainer: self.explainer,
+                    scope: self.scope,
+                    index,
+                    rule_truth: truth,
+                    rule_missing: &result.missing,
+                }
+                .services(lists),
+                RuleKind::Principle => Vec::new(),
             };
         }
-        ws.order = order;
+        lists.order = order;
     }
 
-    /// The result of `rule` (its number and plans), written over `out`.
+    /// The result of `rule`, written over `out`; returns its truth (with the scope's).
     fn rule(
-        &self,
+        &mut self,
         rule: &'g Rule,
-        (number, plans): (usize, Option<&RulePlans>),
-        ws: &mut Workspace,
+        id: RuleId,
+        lists: &mut Lists,
         out: &mut RuleResult<'g>,
-    ) {
-        let own = match plans.and_then(|p| p.condition) {
-            Some(plan) => {
-                let truth = self.walk(plan, ws);
-                self.reasons(truth, ws, &mut out.reasons, &mut out.missing);
-                truth
-            }
+    ) -> Truth {
+        let own = match rule.root {
+            Some(root) => self
+                .explainer
+                .explain(root, lists, &mut out.reasons, &mut out.missing),
             None => {
                 out.reasons.clear();
                 out.missing.clear();
@@ -287,7 +253,7 @@ impl<'g> Context<'g, '_> {
             }
         };
         // Every rule holds only within the guide's scope: scope AND condition, in Kleene logic.
-        let truth = own.min(self.scope);
+        let truth = own.and(self.scope);
         if truth == Truth::Unknown && self.scope == Truth::Unknown {
             for fact in self.scope_missing {
                 if !out.missing.contains(fact) {
@@ -295,26 +261,24 @@ impl<'g> Context<'g, '_> {
                 }
             }
         }
-        if truth != Truth::Unknown {
+        if truth.is_known() {
             out.missing.clear();
         }
-        let remains = if truth == Truth::Unknown {
-            self.remains(rule.condition.as_ref(), self.scope_open.as_ref())
-        } else {
-            None
+        let remains = match truth {
+            Truth::Unknown => self.remains(rule.root, self.scope_open.as_ref()),
+            _ => None,
         };
         if truth == Truth::False {
             out.actions.clear();
         } else {
-            let rule_at = (number, plans, truth, remains.as_ref());
-            self.actions(rule, rule_at, ws, &mut out.actions);
+            self.actions(rule, (id, truth, remains.as_ref()), lists, &mut out.actions);
         }
-        let id = || Cow::Borrowed(rule.id.as_str());
-        let conditions = || open::conditions(self.guide, rule.condition.as_ref(), None);
+        let name = || Cow::Borrowed(rule.id.as_str());
+        let roots = open::conditions(self.guide(), rule.root, None);
         (out.residual, out.deciding) =
-            self.note_open((number, 0), (id, rule.evidence, conditions), remains);
+            self.note_open(ResultRef::Rule(id), (name, rule.evidence, roots), remains);
         out.evidence = rule.evidence.and_then(|rank| {
-            let level = self.guide.core.evidence.get(rank)?;
+            let level = self.guide().core.evidence.get(rank)?;
             Some(EvidenceRef {
                 id: Cow::Borrowed(&level.id),
                 label: Cow::Borrowed(&level.label),
@@ -332,20 +296,16 @@ impl<'g> Context<'g, '_> {
         out.audiences = Cow::Borrowed(&rule.shown.audiences);
         out.why = Cow::Borrowed(&rule.shown.why);
         out.sources = Cow::Borrowed(&rule.sources);
+        truth
     }
 
-    /// The rule's "how" points that apply or are undetermined, given the rule's truth, into
-    /// `out` (whose results are reused).
+    /// The rule's "how" points that apply or are undetermined, given the rule's truth and what
+    /// remains of it, into `out` (whose results are reused).
     fn actions(
-        &self,
+        &mut self,
         rule: &'g Rule,
-        (number, plans, rule_truth, rule_open): (
-            usize,
-            Option<&RulePlans>,
-            Truth,
-            Option<&Open<'g>>,
-        ),
-        ws: &mut Workspace,
+        (id, rule_truth, rule_open): (RuleId, Truth, Option<&Open>),
+        lists: &mut Lists,
         out: &mut Vec<ActionResult<'g>>,
     ) {
         let mut kept = 0;
@@ -353,9 +313,7 @@ impl<'g> Context<'g, '_> {
             if !self.filter.keeps_audiences(&action.audiences) {
                 continue;
             }
-            let plan = plans.and_then(|p| p.actions.get(i).copied().flatten());
-            let own = plan.map_or(Truth::True, |plan| self.walk(plan, ws));
-            let status = Status::from_truth(own.min(rule_truth));
+            let status = Status::from_truth(self.explainer.table.root(action.root).and(rule_truth));
             if status == Status::DoesNotApply {
                 continue;
             }
@@ -377,153 +335,68 @@ impl<'g> Context<'g, '_> {
                 continue;
             };
             kept += 1;
-            if plan.is_some() {
-                self.reasons(own, ws, &mut result.reasons, &mut result.missing);
-            } else {
-                result.reasons.clear();
-                result.missing.clear();
+            match action.root {
+                Some(root) => {
+                    self.explainer
+                        .explain(root, lists, &mut result.reasons, &mut result.missing);
+                }
+                None => {
+                    result.reasons.clear();
+                    result.missing.clear();
+                }
             }
             result.id = Cow::Borrowed(&action.id);
             result.text = Cow::Borrowed(&action.text);
             result.audiences = Cow::Borrowed(&action.audience_ids);
             result.status = status;
-            let remains = if status == Status::Undetermined {
-                self.remains(action.condition.as_ref(), rule_open)
-            } else {
-                None
+            let remains = match status {
+                Status::Undetermined => self.remains(action.root, rule_open),
+                _ => None,
             };
             // Made only for an undetermined action: most evaluations make none.
-            let id = || Cow::Owned(format!("{}#{}", rule.id, action.id));
-            let conditions = || {
-                open::conditions(
-                    self.guide,
-                    rule.condition.as_ref(),
-                    action.condition.as_ref(),
-                )
+            let name = || {
+                let (rule, action) = (&rule.id, &action.id);
+                Cow::Owned(ActionName { rule, action }.to_string())
             };
+            let roots = open::conditions(self.guide(), rule.root, action.root);
+            let key = ResultRef::Action(ActionRef::new(id, i));
             (result.residual, result.deciding) =
-                self.note_open((number, i + 1), (id, rule.evidence, conditions), remains);
+                self.note_open(key, (name, rule.evidence, roots), remains);
         }
         out.truncate(kept);
     }
 
     /// What remains of an undetermined result (see [`open::remains`]), unless the filter skips
     /// what is open.
-    fn remains(
-        &self,
-        condition: Option<&'g Condition>,
-        context: Option<&Open<'g>>,
-    ) -> Option<Open<'g>> {
+    fn remains(&self, root: Option<NodeId>, context: Option<&Open>) -> Option<Open> {
         if self.filter.skip_open {
             return None;
         }
-        open::remains(condition, context, self.slots)
+        open::remains(self.guide().layers(), self.explainer.table, root, context)
     }
 
-    /// Records an undetermined rule or action (`id`) for the questions (under `key`), and gives
-    /// its residual and the values that would decide it; nothing for a decided one.
+    /// Records an undetermined rule or action (`name`) for the questions (under `key`), and
+    /// gives its residual and the values that would decide it; nothing for a decided one.
     fn note_open(
-        &self,
-        key: (usize, usize),
-        (id, evidence, conditions): (
-            impl FnOnce() -> Cow<'g, str>,
-            Option<usize>,
-            impl FnOnce() -> Vec<&'g Condition>,
-        ),
-        remains: Option<Open<'g>>,
+        &mut self,
+        key: ResultRef,
+        (name, evidence, roots): (impl FnOnce() -> Cow<'g, str>, Option<usize>, Vec<NodeId>),
+        remains: Option<Open>,
     ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
         let Some(open) = remains else {
             return (None, Vec::new());
         };
-        let residual = open.residual(self.guide, false);
-        let mut item = OpenItem::new(id(), evidence, conditions());
-        let deciding = open::deciding(self.guide, &mut item, self.slots);
-        self.open.borrow_mut().push((key, item));
+        let residual = open.residual(self.guide(), false);
+        let mut item = OpenItem::new(name(), evidence, roots);
+        let deciding = self.deciding(&mut item);
+        self.open.push((key, item));
         (Some(residual), deciding)
     }
 
-    /// A condition's truth, leaving the tests that decided it in `ws.visits`.
-    fn walk(&self, plan: Plan, ws: &mut Workspace) -> Truth {
-        ws.visits.clear();
-        truth(self.plans.explain(plan, &ws.nodes, &mut ws.visits))
+    fn deciding(&self, item: &mut OpenItem<'g>) -> Vec<Deciding<'g>> {
+        let explainer = self.explainer;
+        open::deciding(explainer.guide, (explainer.slots, explainer.table), item)
     }
-
-    /// The reasons of the tests in `ws.visits` into `reasons`, and the missing facts of a
-    /// condition of truth `truth` into `missing`, reusing both lists and their values.
-    fn reasons(
-        &self,
-        truth: Truth,
-        ws: &mut Workspace,
-        reasons: &mut Vec<Reason<'g>>,
-        missing: &mut Vec<Cow<'g, str>>,
-    ) {
-        let vocab = self.guide.vocab();
-        reasons.truncate(ws.visits.len());
-        reasons.reserve_exact(ws.visits.len() - reasons.len());
-        ws.unknown.clear();
-        let leaves = ws
-            .visits
-            .iter()
-            .filter_map(|v| Some((self.plans.leaf(v.leaf)?, v)));
-        for (k, (leaf, visit)) in leaves.enumerate() {
-            if visit.truth == UNKNOWN {
-                ws.unknown.push(leaf.fact);
-            }
-            let fact = Cow::Borrowed(vocab.fact_name(leaf.fact));
-            // A test under `not:` is shown as the rule states it: its negation, and whether that
-            // holds.
-            let (text, t) = if visit.negated {
-                (&leaf.negated_text, self::truth(visit.truth).negate())
-            } else {
-                (&leaf.text, self::truth(visit.truth))
-            };
-            let test = Cow::Borrowed(&**text);
-            let result = TestResult::from_truth(t);
-            let via = visit
-                .via
-                .and_then(|i| self.guide.named_condition_id(i as usize))
-                .map(Cow::Borrowed);
-            let slot = self.slots.get(leaf.fact);
-            match reasons.get_mut(k) {
-                Some(reason) => {
-                    seen_into(self.guide, leaf.fact, slot, &mut reason.value);
-                    (reason.fact, reason.test, reason.result, reason.via) =
-                        (fact, test, result, via);
-                }
-                None => reasons.push(Reason {
-                    fact,
-                    test,
-                    value: seen(self.guide, leaf.fact, slot),
-                    result,
-                    via,
-                }),
-            }
-        }
-        // An undecided condition's walk visits exactly its undecided tests; a decided one lists
-        // no missing facts, whatever unknowns it holds.
-        missing.clear();
-        if truth == Truth::Unknown {
-            ws.unknown.sort_unstable();
-            ws.unknown.dedup();
-            missing.extend(
-                ws.unknown
-                    .iter()
-                    .map(|id| Cow::Borrowed(vocab.fact_name(*id))),
-            );
-        }
-    }
-}
-
-/// The profile's value of `fact` into `value`, reusing a list it holds.
-fn seen_into<'g>(guide: &'g Guide, fact: FactId, slot: &Slot, value: &mut Option<SeenValue<'g>>) {
-    if let (Slot::Set(mask), Some(SeenValue::List(list))) = (slot, value.as_mut())
-        && let Some(FactType::SetOf(values)) = guide.vocab().fact(fact).map(|f| &f.fact_type)
-    {
-        list.clear();
-        list.extend(values.names_in(*mask).map(Cow::Borrowed));
-        return;
-    }
-    *value = seen(guide, fact, slot);
 }
 
 /// A result to be written over by [`Context::rule`].
@@ -546,13 +419,5 @@ fn empty_result(rule: &Rule) -> RuleResult<'_> {
         why: Cow::Borrowed(&[]),
         sources: Cow::Borrowed(&[]),
         services: Vec::new(),
-    }
-}
-
-fn truth(t: u8) -> Truth {
-    match t {
-        0 => Truth::False,
-        1 => Truth::Unknown,
-        _ => Truth::True,
     }
 }

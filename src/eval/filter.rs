@@ -84,12 +84,12 @@ pub struct Filter {
 
 /// A filter's indices for one guide.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Resolved {
+pub(crate) struct Resolved {
     /// `Some(None)`: a level the guide does not have, so nothing rated is kept.
     max_rank: Option<Option<usize>>,
     audience: Option<Option<usize>>,
     /// Leave out what remains open of undetermined results.
-    pub(super) skip_open: bool,
+    pub(crate) skip_open: bool,
 }
 
 impl Guide {
@@ -158,7 +158,7 @@ impl Filter {
     }
 
     /// The filter's indices for `guide`'s rules.
-    pub(super) fn resolve(&self, guide: &Guide) -> Resolved {
+    pub(crate) fn resolve(&self, guide: &Guide) -> Resolved {
         if Arc::ptr_eq(&self.core, &guide.core) {
             return Resolved {
                 max_rank: self.max_rank.map(Some),
@@ -185,7 +185,7 @@ impl Filter {
 
 impl Resolved {
     /// Whether the filter keeps `rule` of `guide`.
-    pub(super) fn keeps(&self, guide: &Guide, rule: &Rule) -> bool {
+    pub(crate) fn keeps(&self, guide: &Guide, rule: &Rule) -> bool {
         let evidence = &guide.core.evidence;
         let evidence_ok = match (self.max_rank, rule.kind) {
             (Some(None), RuleKind::Recommendation) => false,
@@ -200,7 +200,7 @@ impl Resolved {
     }
 
     /// Whether the filter keeps a rule or action written for `audiences` (none: for everyone).
-    pub(super) fn keeps_audiences(&self, audiences: &[usize]) -> bool {
+    pub(crate) fn keeps_audiences(&self, audiences: &[usize]) -> bool {
         match self.audience {
             Some(Some(a)) => audiences.is_empty() || audiences.contains(&a),
             Some(None) => audiences.is_empty(),

@@ -4,33 +4,33 @@
 //! - [`bind`]: a [`FamilyProfile`], or a profile's text, checked against the vocabulary and
 //!   bound into a [`PreparedProfile`] (one slot per fact).
 //! - [`filter`]: evaluation options resolved once into a [`Filter`].
-//! - [`reasons`]: one condition explained: its truth, the tests that decided it, what is missing.
+//! - [`reasons`]: one condition explained from the truth table: the tests that decided it, what
+//!   is missing.
 //! - [`services`]: an overlay's services under the recommendations they deliver, with fit flags.
 //! - [`open`]: what is still open: residuals, the values that would decide a result, questions.
 //! - [`explain`]: full results: every rule's status, evidence, reasons, missing facts, actions.
 //! - [`statuses`]: statuses only, from the guide's compiled program, into a reused [`Statuses`].
 //! - [`profile_schema`]: the JSON Schema of a profile for a guide, from its vocabulary.
+//!
+//! Everything one evaluation writes besides its result is a [`Cache`]'s: the caller's
+//! (`*_with`), or one lent by the guide's pool.
 
 mod bind;
-mod filter;
-mod reasons;
+pub(crate) mod filter;
+pub(crate) mod reasons;
 mod services;
-mod open;
-#[cfg(test)]
-mod walk;
+pub(crate) mod open;
 mod explain;
 mod statuses;
 mod profile_schema;
-#[cfg(test)]
-mod differential;
-#[cfg(test)]
-mod tests;
 
 pub use filter::{EvaluationOptions, Filter};
 pub use statuses::{RuleIndices, Statuses};
 
 use crate::error::{Error, Input};
+use crate::model::cache::Cache;
 use crate::model::guide::Guide;
+use crate::model::truth::Truth;
 use crate::model::value::Slots;
 use crate::profile::FamilyProfile;
 use crate::result::Evaluation;
@@ -99,7 +99,15 @@ impl<'g> PreparedProfile<'g> {
     /// Evaluates the profile against every recommendation and principle, with reasons, missing
     /// facts, actions, sources and (with an overlay) local services.
     pub fn evaluate(&self) -> Evaluation<'g> {
-        explain::evaluate(self.guide, &self.slots, None)
+        self.guide
+            .pool
+            .with(|cache| explain::evaluate(self.guide, &self.slots, None, cache))
+    }
+
+    /// [`PreparedProfile::evaluate`] with the caller's `cache` (see [`Cache`]) rather than one
+    /// lent by the guide.
+    pub fn evaluate_with(&self, cache: &mut Cache) -> Evaluation<'g> {
+        explain::evaluate(self.guide, &self.slots, None, cache)
     }
 
     /// Evaluates the profile, keeping only what `filter` keeps.
@@ -114,7 +122,10 @@ impl<'g> PreparedProfile<'g> {
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn evaluate_filtered(&self, filter: &Filter) -> Evaluation<'g> {
-        explain::evaluate(self.guide, &self.slots, Some(filter))
+        let filter = Some(filter);
+        self.guide
+            .pool
+            .with(|cache| explain::evaluate(self.guide, &self.slots, filter, cache))
     }
 
     /// Evaluates the profile into `evaluation`, a result of an earlier evaluation (of any
@@ -136,13 +147,42 @@ impl<'g> PreparedProfile<'g> {
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
     pub fn evaluate_into(&self, evaluation: &mut Evaluation<'g>) {
-        explain::evaluate_into(self.guide, &self.slots, None, evaluation);
+        self.guide
+            .pool
+            .with(|cache| self.evaluate_into_with(cache, None, evaluation));
     }
 
     /// [`PreparedProfile::evaluate_filtered`] into an earlier result, as
     /// [`PreparedProfile::evaluate_into`].
     pub fn evaluate_filtered_into(&self, filter: &Filter, evaluation: &mut Evaluation<'g>) {
-        explain::evaluate_into(self.guide, &self.slots, Some(filter), evaluation);
+        self.guide
+            .pool
+            .with(|cache| self.evaluate_into_with(cache, Some(filter), evaluation));
+    }
+
+    /// Evaluates the profile, keeping what `filter` keeps (everything for `None`), into an
+    /// earlier result with the caller's `cache`: the loop of a caseload that allocates nothing
+    /// once the result's lists and the cache have grown.
+    ///
+    /// ```
+    /// use practice_guide::{Cache, FamilyProfile};
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let caseload = [2, 7].map(|age| FamilyProfile::new().with("children_ages", [format!("age_{age}")]));
+    /// let prepared = caseload.iter().map(|f| guide.prepare(f)).collect::<Result<Vec<_>, _>>()?;
+    /// let (mut cache, mut evaluation) = (Cache::new(), prepared[0].evaluate());
+    /// for family in &prepared {
+    ///     family.evaluate_into_with(&mut cache, None, &mut evaluation);
+    ///     assert_eq!(evaluation, family.evaluate());
+    /// }
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn evaluate_into_with(
+        &self,
+        cache: &mut Cache,
+        filter: Option<&Filter>,
+        evaluation: &mut Evaluation<'g>,
+    ) {
+        explain::evaluate_into(self.guide, &self.slots, filter, cache, evaluation);
     }
 
     /// The statuses of every rule, in a new [`Statuses`]. To evaluate many profiles, reuse one
@@ -158,15 +198,33 @@ impl<'g> PreparedProfile<'g> {
     /// without reasons, from the guide's compiled program. It allocates nothing once `statuses`
     /// has grown to the guide's size.
     pub fn statuses_into(&self, statuses: &mut Statuses) {
-        statuses.compute(self.guide, &self.slots);
+        self.guide
+            .pool
+            .with(|cache| self.statuses_with(cache, statuses));
     }
 
-    /// What each test written in the guide's files (then the overlay's) is for this profile:
-    /// `Some(true)`, `Some(false)`, or `None` when its fact is unknown.
-    pub(crate) fn test_truths(&self) -> Vec<Option<bool>> {
-        self.guide
+    /// [`PreparedProfile::statuses_into`] with the caller's `cache`: the fastest way through a
+    /// caseload.
+    ///
+    /// ```
+    /// use practice_guide::{Cache, FamilyProfile, Statuses, Status};
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let family = guide.prepare(&FamilyProfile::new().with("children_ages", ["age_4"]))?;
+    /// let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
+    /// family.statuses_with(&mut cache, &mut statuses);
+    /// assert_eq!(statuses, family.statuses());
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn statuses_with(&self, cache: &mut Cache, statuses: &mut Statuses) {
+        statuses.compute(self.guide, &self.slots, &mut cache.program);
+    }
+
+    /// What each test written in the guide's files (then the overlay's) is for this profile.
+    pub(crate) fn test_truths(&self) -> Vec<Truth> {
+        let layers = self.guide.layers();
+        layers
             .sites()
-            .map(|site| site.test.holds(self.slots.get(site.fact)))
+            .map(|site| layers.test(site.test).1.truth(self.slots.get(site.fact)))
             .collect()
     }
 

@@ -14,7 +14,9 @@
 use std::borrow::Cow;
 
 use super::reasons::seen;
-use crate::model::condition::{Condition, Leaf, Test, intervals};
+use crate::ids::{NodeId, SiteId};
+use crate::model::arena::{Kind, Layers, Table};
+use crate::model::condition::{Test, intervals};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
 use crate::model::value::{Answered, FactId, Slot, Slots};
@@ -23,79 +25,74 @@ use crate::result::{Deciding, EvidenceRef, Question, Residual, ResidualTest};
 
 /// What remains of a condition: tests of unknown facts under `all`, `any` and `not`.
 #[derive(Debug, Clone)]
-pub(super) enum Open<'g> {
-    All(Vec<Open<'g>>),
-    Any(Vec<Open<'g>>),
-    Not(Box<Open<'g>>),
-    Test(&'g Leaf),
+pub(super) enum Open {
+    All(Vec<Open>),
+    Any(Vec<Open>),
+    Not(Box<Open>),
+    Test(SiteId),
 }
 
-/// A condition once the known facts are substituted: decided, or what remains.
-pub(super) enum Partial<'g> {
-    Decided(bool),
-    Open(Open<'g>),
+/// What remains of the condition at `root` once the known facts are substituted: `None` when
+/// they decide it. Read from the truth table: what remains of an undecided `all` is what
+/// remains of its undecided children (a true one drops out, and none is false), of an `any`
+/// likewise.
+pub(super) fn partial(layers: Layers<'_>, table: &Table, root: NodeId) -> Option<Open> {
+    (table.node(root) == Truth::Unknown).then(|| open(layers, table, root))
 }
 
-/// Substitutes the known facts of `slots` into `condition`.
-pub(super) fn partial<'g>(condition: &'g Condition, slots: &Slots) -> Partial<'g> {
-    match condition {
-        Condition::All(items) | Condition::Any(items) => {
-            let all = matches!(condition, Condition::All(_));
-            let mut open = Vec::new();
-            for item in items.iter() {
-                match partial(item, slots) {
-                    // false decides an `all`, true an `any`.
-                    Partial::Decided(b) if b != all => return Partial::Decided(b),
-                    Partial::Decided(_) => {}
-                    Partial::Open(o) => open.push(o),
-                }
-            }
-            combine(open, all).map_or(Partial::Decided(all), Partial::Open)
+/// What remains of the undecided node `id`.
+fn open(layers: Layers<'_>, table: &Table, id: NodeId) -> Open {
+    match layers.node(id).kind {
+        kind @ (Kind::All | Kind::Any) => {
+            let parts = layers
+                .children(id)
+                .filter(|c| table.node(*c) == Truth::Unknown)
+                .map(|c| open(layers, table, c))
+                .collect();
+            // An undecided combination has an undecided child, so something remains.
+            combine(layers, parts, kind == Kind::All).unwrap_or(Open::All(Vec::new()))
         }
-        Condition::Not(inner) => match partial(inner, slots) {
-            Partial::Decided(b) => Partial::Decided(!b),
-            Partial::Open(Open::Not(o)) => Partial::Open(*o),
-            Partial::Open(o) => Partial::Open(Open::Not(Box::new(o))),
+        Kind::Not => match open(layers, table, id.next()) {
+            Open::Not(inner) => *inner,
+            inner => Open::Not(Box::new(inner)),
         },
-        Condition::Named(_, inner) => partial(inner, slots),
-        Condition::Test(leaf) => match leaf.truth(slots) {
-            Truth::True => Partial::Decided(true),
-            Truth::False => Partial::Decided(false),
-            Truth::Unknown => Partial::Open(Open::Test(leaf)),
-        },
+        Kind::Named(_) => open(layers, table, id.next()),
+        Kind::Test { site, .. } => Open::Test(site),
     }
 }
 
-/// What remains of `condition` together with `context` (what remains of the scope, or of the
-/// rule), for a result that is undetermined.
-pub(super) fn remains<'g>(
-    condition: Option<&'g Condition>,
-    context: Option<&Open<'g>>,
-    slots: &Slots,
-) -> Option<Open<'g>> {
-    let own = match condition.map(|c| partial(c, slots)) {
-        Some(Partial::Open(o)) => Some(o),
-        _ => None,
-    };
-    combine(context.cloned().into_iter().chain(own).collect(), true)
+/// What remains of the condition at `root` (none: true) together with `context` (what remains
+/// of the scope, or of the rule), for a result that is undetermined.
+pub(super) fn remains(
+    layers: Layers<'_>,
+    table: &Table,
+    root: Option<NodeId>,
+    context: Option<&Open>,
+) -> Option<Open> {
+    let own = root.and_then(|r| partial(layers, table, r));
+    combine(
+        layers,
+        context.cloned().into_iter().chain(own).collect(),
+        true,
+    )
 }
 
 /// The conditions that together decide a rule (and one of its actions): the guide's scope's,
 /// the rule's, the action's, as there are.
-pub(super) fn conditions<'g>(
-    guide: &'g Guide,
-    rule: Option<&'g Condition>,
-    action: Option<&'g Condition>,
-) -> Vec<&'g Condition> {
-    let scope = guide.core.scope.as_ref().map(|s| &s.condition);
+pub(super) fn conditions(
+    guide: &Guide,
+    rule: Option<NodeId>,
+    action: Option<NodeId>,
+) -> Vec<NodeId> {
+    let scope = guide.core.scope_root();
     scope.into_iter().chain(rule).chain(action).collect()
 }
 
 /// The parts that must all hold (`all`) or one of which must (`any`); `None` for none. An `all`
 /// within an `all` (an `any` within an `any`) is opened up, and a part said twice (a test the
 /// scope and a rule share) is kept once: both hold in Kleene logic as in Boolean.
-pub(super) fn combine<'g>(parts: Vec<Open<'g>>, all: bool) -> Option<Open<'g>> {
-    let mut kept: Vec<Open<'g>> = Vec::with_capacity(parts.len());
+pub(super) fn combine(layers: Layers<'_>, parts: Vec<Open>, all: bool) -> Option<Open> {
+    let mut kept: Vec<Open> = Vec::with_capacity(parts.len());
     for part in parts {
         let pieces = match part {
             Open::All(inner) if all => inner,
@@ -103,7 +100,7 @@ pub(super) fn combine<'g>(parts: Vec<Open<'g>>, all: bool) -> Option<Open<'g>> {
             other => vec![other],
         };
         for piece in pieces {
-            if !kept.iter().any(|k| k.same(&piece)) {
+            if !kept.iter().any(|k| k.same(layers, &piece)) {
                 kept.push(piece);
             }
         }
@@ -116,51 +113,53 @@ pub(super) fn combine<'g>(parts: Vec<Open<'g>>, all: bool) -> Option<Open<'g>> {
     }
 }
 
-impl<'g> Open<'g> {
+impl Open {
     /// Whether `self` and `other` say the same: the same shape, and tests of the same fact that
     /// read the same.
-    fn same(&self, other: &Open<'_>) -> bool {
-        let all_same = |a: &[Open<'_>], b: &[Open<'_>]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+    fn same(&self, layers: Layers<'_>, other: &Open) -> bool {
+        let all_same = |a: &[Open], b: &[Open]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(layers, y))
         };
         match (self, other) {
             (Open::All(a), Open::All(b)) | (Open::Any(a), Open::Any(b)) => all_same(a, b),
-            (Open::Not(a), Open::Not(b)) => a.same(b),
-            (Open::Test(a), Open::Test(b)) => a.fact == b.fact && a.text == b.text,
+            (Open::Not(a), Open::Not(b)) => a.same(layers, b),
+            (Open::Test(a), Open::Test(b)) => {
+                let (a, b) = (layers.site(*a), layers.site(*b));
+                a.fact == b.fact && a.text == b.text
+            }
             _ => false,
         }
     }
 
     /// As results show it: `not` pushed down to the tests (De Morgan's laws hold in Kleene
     /// logic), each test as the rule states it.
-    pub(super) fn residual(&self, guide: &'g Guide, negated: bool) -> Residual<'g> {
-        let items = |items: &[Open<'g>]| items.iter().map(|o| o.residual(guide, negated)).collect();
+    pub(super) fn residual<'g>(&self, guide: &'g Guide, negated: bool) -> Residual<'g> {
+        let items = |items: &[Open]| items.iter().map(|o| o.residual(guide, negated)).collect();
         match self {
             Open::All(parts) if negated => Residual::Any(items(parts)),
             Open::All(parts) => Residual::All(items(parts)),
             Open::Any(parts) if negated => Residual::All(items(parts)),
             Open::Any(parts) => Residual::Any(items(parts)),
             Open::Not(inner) => inner.residual(guide, !negated),
-            Open::Test(leaf) => Residual::Test(ResidualTest {
-                fact: Cow::Borrowed(guide.vocab().fact_name(leaf.fact)),
-                test: Cow::Borrowed(if negated {
-                    &leaf.negated_text
-                } else {
-                    &leaf.text
-                }),
-            }),
+            Open::Test(site) => {
+                let site = guide.layers().site(*site);
+                Residual::Test(ResidualTest {
+                    fact: Cow::Borrowed(guide.vocab().fact_name(site.fact)),
+                    test: Cow::Borrowed(site.words(negated)),
+                })
+            }
         }
     }
 }
 
 /// An undetermined rule, action or scope: the conditions whose conjunction decides it.
-pub(super) struct OpenItem<'g> {
+pub(crate) struct OpenItem<'g> {
     /// `RULE` or `RULE#ACTION`.
     pub(super) id: Cow<'g, str>,
     /// The evidence rank of its recommendation (none for a principle's).
     pub(super) evidence: Option<usize>,
     /// The scope's, the rule's and the action's conditions, as apply.
-    pub(super) conditions: Vec<&'g Condition>,
+    pub(super) roots: Vec<NodeId>,
     /// The unknown facts its conditions test (ascending), once [`deciding`] has seen it.
     unknown: Vec<FactId>,
     /// Those of them some answer of which decides it, once [`deciding`] has seen it.
@@ -168,57 +167,67 @@ pub(super) struct OpenItem<'g> {
 }
 
 impl<'g> OpenItem<'g> {
-    /// An undetermined result `id`, decided by `conditions` together.
-    pub(super) fn new(
-        id: Cow<'g, str>,
-        evidence: Option<usize>,
-        conditions: Vec<&'g Condition>,
-    ) -> Self {
+    /// An undetermined result `id`, decided by the conditions at `roots` together.
+    pub(super) fn new(id: Cow<'g, str>, evidence: Option<usize>, roots: Vec<NodeId>) -> Self {
         OpenItem {
             id,
             evidence,
-            conditions,
+            roots,
             unknown: Vec::new(),
             decided_by: Vec::new(),
         }
     }
 
-    /// The tests of its conditions, and the unknown facts they test (ascending, once each):
-    /// those an answer could decide it by (through a residual's test, or a `known:` test).
-    fn tests(&self, slots: &Slots) -> (Vec<&'g Leaf>, Vec<FactId>) {
-        fn walk<'g>(c: &'g Condition, out: &mut Vec<&'g Leaf>) {
-            match c {
-                Condition::All(items) | Condition::Any(items) => {
-                    items.iter().for_each(|i| walk(i, out));
-                }
-                Condition::Not(inner) | Condition::Named(_, inner) => walk(inner, out),
-                Condition::Test(leaf) => out.push(leaf),
-            }
+    /// An item whose unknown facts, and those that decide it, are known already (the tests'
+    /// reference evaluator finds them its own way).
+    #[cfg(test)]
+    pub(crate) fn noted(
+        id: Cow<'g, str>,
+        evidence: Option<usize>,
+        unknown: Vec<FactId>,
+        decided_by: Vec<FactId>,
+    ) -> Self {
+        OpenItem {
+            id,
+            evidence,
+            roots: Vec::new(),
+            unknown,
+            decided_by,
         }
-        let mut leaves = Vec::new();
-        for condition in &self.conditions {
-            walk(condition, &mut leaves);
-        }
-        let mut facts: Vec<FactId> = leaves
+    }
+
+    /// The tests of its conditions (nodes, in pre-order), and the unknown facts they test
+    /// (ascending, once each): those an answer could decide it by (through a residual's test,
+    /// or a `known:` test).
+    fn tests(&self, layers: Layers<'_>, slots: &Slots) -> (Vec<(NodeId, FactId)>, Vec<FactId>) {
+        let tests: Vec<(NodeId, FactId)> = self
+            .roots
             .iter()
-            .map(|l| l.fact)
+            .flat_map(|root| layers.tests_under(*root))
+            .map(|(node, site)| (node, layers.site(site).fact))
+            .collect();
+        let mut facts: Vec<FactId> = tests
+            .iter()
+            .map(|(_, fact)| *fact)
             .filter(|f| *slots.get(*f) == Slot::Unknown)
             .collect();
         facts.sort_unstable();
         facts.dedup();
-        (leaves, facts)
+        (tests, facts)
     }
 
-    /// Its truth with `fact` answered as `slot`.
-    fn truth_with(&self, slots: &Slots, fact: FactId, slot: &Slot) -> Truth {
-        let answered = Answered {
-            slots,
-            fact,
-            answer: slot,
-        };
-        self.conditions
-            .iter()
-            .fold(Truth::True, |t, c| t.min(c.truth(&answered)))
+    /// Its truth with `fact` answered as `slot`: only the nodes above the tests of `fact`
+    /// (`nodes`, ascending) are evaluated again; every other node's truth is the table's.
+    fn truth_with(
+        &self,
+        layers: Layers<'_>,
+        table: &Table,
+        (fact, nodes): (FactId, &[NodeId]),
+        answered: &Answered<'_>,
+    ) -> Truth {
+        self.roots.iter().fold(Truth::True, |t, root| {
+            t.and(layers.truth_with(*root, table, (fact, nodes), answered))
+        })
     }
 }
 
@@ -227,18 +236,36 @@ impl<'g> OpenItem<'g> {
 /// [`questions`].
 pub(super) fn deciding<'g>(
     guide: &'g Guide,
+    (slots, table): (&Slots, &Table),
     item: &mut OpenItem<'g>,
-    slots: &Slots,
 ) -> Vec<Deciding<'g>> {
-    let (leaves, facts) = item.tests(slots);
+    let layers = guide.layers();
+    let (tests, facts) = item.tests(layers, slots);
     let lists: Vec<(FactId, Deciding<'g>)> = facts
         .iter()
         .filter_map(|&fact| {
             let spec = guide.vocab().fact(fact)?;
+            let mut nodes: Vec<NodeId> = tests
+                .iter()
+                .filter(|(_, f)| *f == fact)
+                .map(|(node, _)| *node)
+                .collect();
+            nodes.sort_unstable();
+            let of_fact = nodes
+                .iter()
+                .filter_map(|node| match layers.node(*node).kind {
+                    Kind::Test { test, .. } => Some(&layers.test(test).1),
+                    _ => None,
+                });
             let mut applies_if = Vec::new();
             let mut not_if = Vec::new();
-            for slot in candidates(spec, leaves.iter().filter(|l| l.fact == fact)) {
-                let list = match item.truth_with(slots, fact, &slot) {
+            for slot in candidates(spec, of_fact) {
+                let answered = Answered {
+                    slots,
+                    fact,
+                    answer: &slot,
+                };
+                let list = match item.truth_with(layers, table, (fact, &nodes), &answered) {
                     Truth::True => &mut applies_if,
                     Truth::False => &mut not_if,
                     Truth::Unknown => continue,
@@ -261,7 +288,7 @@ pub(super) fn deciding<'g>(
 }
 
 /// The unknown facts of the open items, ranked by what answering each could decide.
-pub(super) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Question<'g>> {
+pub(crate) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Question<'g>> {
     let mut facts: Vec<FactId> = items
         .iter()
         .flat_map(|i| i.unknown.iter().copied())
@@ -324,9 +351,11 @@ fn question<'g>(
     }
 }
 
-/// Values of `fact` that give each of `leaves` (its tests) every answer it can have.
-fn candidates<'l>(fact: &Fact, leaves: impl Iterator<Item = &'l &'l Leaf> + Clone) -> Vec<Slot> {
-    let tests = leaves.map(|l| &l.test);
+/// Values of `fact` that give each of `tests` (its tests) every answer it can have.
+pub(crate) fn candidates<'t>(
+    fact: &Fact,
+    tests: impl Iterator<Item = &'t Test> + Clone,
+) -> Vec<Slot> {
     match &fact.fact_type {
         FactType::Boolean => vec![Slot::Bool(false), Slot::Bool(true)],
         FactType::OneOf(values) => (0..values.names().len())

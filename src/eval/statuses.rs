@@ -15,9 +15,10 @@ use crate::result::Status;
 ///
 /// Rules are numbered by their position in the guide ([`Guide::recommendations`] and
 /// [`Guide::principles`] order). Evaluation options do not apply here: every rule has a status.
-/// A `Statuses` keeps its buffers between calls, so reusing one allocates nothing once it has
-/// grown to the guide's size.
-#[derive(Debug, Clone, Default)]
+/// A `Statuses` is two bit sets and nothing else (the scratch of computing them is a
+/// [`Cache`](crate::Cache)'s); reusing one allocates nothing once it has grown to the guide's
+/// size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Statuses {
     scope: Option<Status>,
     recommendations: usize,
@@ -25,7 +26,6 @@ pub struct Statuses {
     /// One bit per rule: recommendations, then principles.
     applies: Vec<u64>,
     undetermined: Vec<u64>,
-    scratch: Scratch,
 }
 
 impl Statuses {
@@ -35,28 +35,20 @@ impl Statuses {
         Statuses::default()
     }
 
-    /// Runs `guide`'s program on `slots`, reusing the buffers.
-    pub(super) fn compute(&mut self, guide: &Guide, slots: &Slots) {
+    /// Runs `guide`'s program on `slots` with `scratch`, reusing the bit sets.
+    pub(super) fn compute(&mut self, guide: &Guide, slots: &Slots, scratch: &mut Scratch) {
         let Statuses {
             applies,
             undetermined,
-            scratch,
             ..
         } = self;
         let core = &guide.core;
-        let scope = core.program.run(
-            slots,
-            scratch,
-            Output {
-                applies,
-                undetermined,
-            },
-        );
-        self.scope = Some(match scope {
-            2 => Status::Applies,
-            1 => Status::Undetermined,
-            _ => Status::DoesNotApply,
-        });
+        let out = Output {
+            applies,
+            undetermined,
+        };
+        let scope = core.program.run(&core.arena, slots, scratch, out);
+        self.scope = Some(Status::from_truth(scope));
         self.recommendations = core.recommendations.len();
         self.principles = core.principles.len();
     }

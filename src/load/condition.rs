@@ -20,9 +20,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::{Item, Position, Problem, ProblemKind, shorten};
+use crate::ids::{NamedId, SiteId};
 use crate::language::Operator;
 use crate::limits;
-use crate::model::condition::{Condition, Leaf, Site, Test};
+use crate::model::arena::WrittenTest;
+use crate::model::condition::{Condition, Leaf, Test};
 use crate::model::guide::Label;
 use crate::model::vocabulary::{Fact, Vocab};
 use crate::suggest;
@@ -37,7 +39,9 @@ pub(crate) struct NamedTable<'r> {
     by_name: HashMap<&'r str, usize>,
     entries: Vec<Named<'r>>,
     /// Every test compiled so far, once each.
-    sites: Vec<Site>,
+    sites: Vec<WrittenTest>,
+    /// The id of the first of them (an overlay's continue its guide's).
+    first_site: usize,
     /// When the file of named conditions could not be read, a reference to one cannot be
     /// checked: it is left unreported (the file's own problem says it once).
     unreadable: bool,
@@ -58,18 +62,20 @@ enum State<'r> {
 }
 
 impl<'r> NamedTable<'r> {
-    pub(crate) fn new(unreadable: bool) -> Self {
+    /// A table for a layer whose first written test will have id `first_site`.
+    pub(crate) fn new(unreadable: bool, first_site: usize) -> Self {
         NamedTable {
             by_name: HashMap::new(),
             entries: Vec::new(),
             sites: Vec::new(),
+            first_site,
             unreadable,
             unchecked: 0,
         }
     }
 
-    /// Every test compiled, once each, in the order compiled.
-    pub(crate) fn take_sites(&mut self) -> Vec<Site> {
+    /// Every test compiled, once each, in the order compiled (of their ids).
+    pub(crate) fn take_sites(&mut self) -> Vec<WrittenTest> {
         std::mem::take(&mut self.sites)
     }
 
@@ -299,7 +305,7 @@ impl<'c, 'r> Compiler<'c, 'r> {
         };
         let (condition, size) = self.expand(index, name, at)?;
         self.count(size)
-            .then(|| Condition::Named(index, Box::new(condition)))
+            .then(|| Condition::Named(NamedId::new(index), Box::new(condition)))
     }
 
     /// The named condition `index`, compiled (here, if it has not been yet).
@@ -381,25 +387,26 @@ impl<'c, 'r> Compiler<'c, 'r> {
             return None;
         }
         let (file, item) = (self.file, self.item.clone());
-        let leaf =
-            |test: Test, texts: (String, String), at: Option<Position>, sites: &mut Vec<Site>| {
-                let (text, negated_text) = texts;
-                let text: Box<str> = text.into();
-                sites.push(Site {
-                    file,
-                    at,
-                    item: item.clone(),
-                    fact: fact_id,
-                    test: test.clone(),
-                    text: text.clone(),
-                });
-                Condition::Test(Box::new(Leaf {
-                    fact: fact_id,
-                    test,
-                    text,
-                    negated_text: negated_text.into(),
-                }))
-            };
+        let leaf = |test: Test, texts: (String, String), at, named: &mut NamedTable<'_>| {
+            let (text, negated_text) = texts;
+            let (text, negated_text): (Box<str>, Box<str>) = (text.into(), negated_text.into());
+            let site = SiteId::new(named.first_site + named.sites.len());
+            named.sites.push(WrittenTest {
+                file,
+                at,
+                item: item.clone(),
+                fact: fact_id,
+                test: test.clone(),
+                text: text.clone(),
+                negated_text,
+            });
+            Condition::Test(Box::new(Leaf {
+                site,
+                fact: fact_id,
+                test,
+                text,
+            }))
+        };
         let Raw::Map(operators) = &body.value else {
             // `fact: value` is shorthand for `fact: { is: value }`.
             let test = self.operator(fact, Operator::Is, body)?;
@@ -407,7 +414,7 @@ impl<'c, 'r> Compiler<'c, 'r> {
                 describe(Operator::Is, &body.value, fact, false),
                 describe(Operator::Is, &body.value, fact, true),
             );
-            return Some(leaf(test, texts, key_at, &mut self.named.sites));
+            return Some(leaf(test, texts, key_at, self.named));
         };
         if operators.is_empty() {
             let kind = ProblemKind::NoOperator {
@@ -425,12 +432,7 @@ impl<'c, 'r> Compiler<'c, 'r> {
                     describe(operator, &value.value, fact, false),
                     describe(operator, &value.value, fact, true),
                 );
-                Some(leaf(
-                    test,
-                    texts,
-                    syntax::position_of(op),
-                    &mut self.named.sites,
-                ))
+                Some(leaf(test, texts, syntax::position_of(op), self.named))
             })
             .collect();
         let mut leaves: Vec<Condition> = leaves.into_iter().collect::<Option<_>>()?;

@@ -10,9 +10,12 @@ use super::references::References;
 use super::rules;
 use super::session::{Folder, Names, Session};
 use crate::error::{Error, Item, Position, ProblemKind, shorten};
+use crate::ids::{FactId, NodeId};
+use crate::model::arena::ArenaBuilder;
 use crate::model::condition::NamedCondition;
 use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, Scope};
 use crate::model::program::Program;
+use crate::model::rule::Rule;
 use crate::model::vocabulary::{Vocab, Vocabulary};
 use crate::syntax::{
     self, ALL_FILES, CONDITIONS_FILE, ConditionsFile, FACTS_FILE, GUIDE_FILE, GuideFile, Ordered,
@@ -41,7 +44,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     let evidence = evidence(&mut session, &guide_file);
     let (audiences, audience_names) = labels(&mut session, "audience", &guide_file.audiences);
     let (outcomes, outcome_names) = labels(&mut session, "outcome", &guide_file.outcomes);
-    let mut vocabulary = Vocabulary::starting_at(0);
+    let mut vocabulary = Vocabulary::starting_at(FactId::default());
     facts::declare(&mut session, None, &mut vocabulary, &facts_file);
     let vocab = Vocab {
         core: &vocabulary,
@@ -49,9 +52,9 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     };
 
     let conditions_file = conditions_file.unwrap_or_default();
-    let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE));
+    let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE), 0);
     let named_labels = register_named(&mut session, vocab, &mut named, &conditions_file);
-    let scope = scope(&mut session, vocab, &mut named, &guide_file);
+    let mut scope = scope(&mut session, vocab, &mut named, &guide_file);
 
     let refs = References {
         evidence: &evidence,
@@ -60,7 +63,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         outcomes: &outcomes,
         outcome_names: &outcome_names,
     };
-    let (recommendations, principles) = rules::compile(
+    let (mut recommendations, mut principles) = rules::compile(
         &mut session,
         vocab,
         &mut named,
@@ -71,17 +74,23 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     named.note_unchecked(&mut session);
     session.check()?;
 
+    // Every condition laid out in the arena, its written tests first.
+    let mut arena = ArenaBuilder::new(None, named.take_sites());
+    if let Some(scope) = &mut scope {
+        scope.root = arena.add(&scope.condition);
+    }
+    for rule in recommendations.iter_mut().chain(&mut principles) {
+        lay_out(&mut arena, rule);
+    }
+    let arena = arena.finish();
     let program = Program::compile(
         vocab,
-        scope.as_ref().map(|s| &s.condition),
-        recommendations
-            .iter()
-            .chain(&principles)
-            .map(|r| r.condition.as_ref()),
+        &arena,
+        scope.as_ref().map(|s| s.root),
+        recommendations.iter().chain(&principles).map(|r| r.root),
     );
-    let sites = named.take_sites();
     let core = Core {
-        sites,
+        arena,
         metadata,
         evidence,
         audiences,
@@ -93,10 +102,15 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         principles,
         program,
     };
-    Ok(Guide {
-        core: Arc::new(core),
-        overlay: None,
-    })
+    Ok(Guide::new(Arc::new(core), None))
+}
+
+/// Lays out a rule's condition and its actions' in the arena.
+fn lay_out(arena: &mut ArenaBuilder<'_>, rule: &mut Rule) {
+    rule.root = arena.add_optional(rule.condition.as_ref());
+    for action in &mut rule.actions {
+        action.root = arena.add_optional(action.condition.as_ref());
+    }
 }
 
 /// The load's problems when the guide's metadata or its vocabulary does not read: nothing else
@@ -234,6 +248,8 @@ fn scope(
     Some(Scope {
         description: scope.description.clone(),
         condition,
+        // Laid out once every condition is compiled.
+        root: NodeId::default(),
     })
 }
 

@@ -13,7 +13,9 @@ use super::facts::{self, check_identifier};
 use super::references::keyword;
 use super::session::{Folder, Names, Session, content_hash};
 use crate::error::{Error, Item, ProblemKind, shorten};
+use crate::ids::{ActionName, NodeId};
 use crate::language::{Delivery, Format, Structure};
+use crate::model::arena::ArenaBuilder;
 use crate::model::guide::Guide;
 use crate::model::overlay::{Delivered, Overlay, OverlayMetadata, PossibleFlag, Referral, Service};
 use crate::model::rule::{Rule, RuleKind};
@@ -66,7 +68,8 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
     };
 
     let conditions_file = conditions_file.unwrap_or_default();
-    let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE));
+    let first_site = guide.layers().sites().count();
+    let mut named = NamedTable::new(session.unreadable(CONDITIONS_FILE), first_site);
     for n in &core.named {
         named.add_compiled(&n.id, &n.condition, n.size);
     }
@@ -78,23 +81,26 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
         named: &mut named,
         delivering: vec![Vec::new(); core.recommendations.len()],
     };
-    let services = loader.all(&services_file);
+    let mut services = loader.all(&services_file);
     let delivering = loader.delivering;
     named.note_unchecked(&mut session);
     session.check()?;
 
+    // The services' conditions laid out over the guide's arena.
+    let mut arena = ArenaBuilder::new(Some(&core.arena), named.take_sites());
+    for service in &mut services {
+        service.ages_root = arena.add(&service.ages_condition);
+        service.eligible_root = arena.add_optional(service.condition.as_ref());
+    }
     let overlay = Overlay {
-        sites: named.take_sites(),
+        arena: arena.finish(),
         metadata,
         named: super::guide::compiled(named, labels, core.named.len()),
         vocabulary,
         services,
         delivering,
     };
-    Ok(Guide {
-        core: Arc::clone(&guide.core),
-        overlay: Some(Arc::new(overlay)),
-    })
+    Ok(Guide::new(Arc::clone(&guide.core), Some(Arc::new(overlay))))
 }
 
 fn metadata(
@@ -218,6 +224,9 @@ impl Services<'_, '_, '_, '_> {
             ages: raw.ages.label.clone(),
             ages_condition: ages_condition?,
             condition: condition.flatten(),
+            // Laid out once every service is compiled.
+            ages_root: NodeId::default(),
+            eligible_root: None,
             referral: Referral {
                 how: raw.referral.how.clone(),
                 contact: raw.referral.contact.clone(),
@@ -268,7 +277,8 @@ impl Services<'_, '_, '_, '_> {
                 continue;
             };
             if delivered.iter().any(|(r, _)| *r == d.0) {
-                let recommendation = target.value.split('#').next().unwrap_or_default();
+                let recommendation = ActionName::parse(&target.value)
+                    .map_or(target.value.as_str(), |name| name.rule);
                 let kind = ProblemKind::DeliversTwice {
                     recommendation: shorten(recommendation),
                 };
@@ -287,8 +297,8 @@ impl Services<'_, '_, '_, '_> {
         target: &Spanned<String>,
     ) -> Option<(usize, Option<usize>)> {
         let at = syntax::position_of(target);
-        let (id, action) = match target.value.split_once('#') {
-            Some((id, n)) => (id, Some(n)),
+        let (id, action) = match ActionName::parse(&target.value) {
+            Some(name) => (name.rule, Some(name.action)),
             None => (target.value.as_str(), None),
         };
         let recommendations = &self.guide.core.recommendations;
@@ -318,7 +328,13 @@ impl Services<'_, '_, '_, '_> {
                 .parse::<usize>()
                 .ok()
                 .and_then(|n| actions.get(n.checked_sub(1)?))
-                .map(|a| format!("{id}#{}", a.id));
+                .map(|a| {
+                    ActionName {
+                        rule: id,
+                        action: &a.id,
+                    }
+                    .to_string()
+                });
             ProblemKind::ActionByNumber {
                 target: shorten(&target.value),
                 instead,
@@ -345,10 +361,10 @@ impl Services<'_, '_, '_, '_> {
         let Some(recommendation) = core.recommendations.get(rule) else {
             return Vec::new();
         };
-        let mut owners = vec![((RuleKind::Recommendation, rule), recommendation)];
+        let mut owners = vec![(core.rule_id(RuleKind::Recommendation, rule), recommendation)];
         for &p in &recommendation.links {
             if let Some(principle) = core.principles.get(p) {
-                owners.push(((RuleKind::Principle, p), principle));
+                owners.push((core.rule_id(RuleKind::Principle, p), principle));
             }
         }
         let mut flags = Vec::new();

@@ -161,6 +161,7 @@ impl Context<'_, '_, '_, '_, '_> {
             audiences,
             links: Vec::new(),
             condition,
+            root: None,
             actions,
             sources,
             fit,
@@ -324,6 +325,7 @@ impl Context<'_, '_, '_, '_, '_> {
             audience_ids: ids_of(self.refs.audiences, &audiences),
             audiences,
             condition,
+            root: None,
             fit,
         })
     }

@@ -1,10 +1,13 @@
-//! Compiled conditions, and their evaluation on a profile in three-valued (Kleene) logic, with or
-//! without an explanation.
+//! Compiled tests, and the condition tree the condition compiler builds from them.
 //!
 //! A condition is a tree of `all`, `any`, `not` and tests of one fact each; named conditions are
 //! expanded in place, keeping their number so explanations can say which one a test came from.
 //! Facts are ids, declared values bits, regexes compiled: evaluating touches no strings but the
 //! profile's text values.
+//!
+//! The tree is the compiler's intermediate form, and the exact analysis's input; evaluation
+//! reads the same conditions laid out flat in the [arena](super::arena), and only the tests'
+//! reference evaluator reads the tree.
 //!
 //! Unknown facts make a test *unknown*; `all`, `any` and `not` combine true, false and unknown by
 //! Kleene's rules, so a condition is only decided when the unknown facts could not change it.
@@ -13,8 +16,9 @@
 use regex::Regex;
 
 use super::truth::Truth;
-use super::value::{FactId, FactSlots, Slot, Slots};
-use crate::error::{Item, Position};
+use super::value::{FactId, Slot};
+use crate::error::Position;
+use crate::ids::{NamedId, SiteId};
 
 /// A compiled condition.
 #[derive(Debug, Clone)]
@@ -23,7 +27,7 @@ pub(crate) enum Condition {
     Any(Box<[Condition]>),
     Not(Box<Condition>),
     /// A named condition (by its number in the guide, then the overlay), expanded.
-    Named(usize, Box<Condition>),
+    Named(NamedId, Box<Condition>),
     Test(Box<Leaf>),
 }
 
@@ -43,29 +47,21 @@ pub(crate) struct NamedCondition {
     pub(crate) size: usize,
 }
 
-/// One test as a rule file writes it: where, for which item, in words, and compiled. Every test
-/// written in a guide's (or overlay's) files is one site, however many conditions use it through
-/// a named condition; a case suite's coverage counts what each site was seen to be.
-#[derive(Debug, Clone)]
-pub(crate) struct Site {
-    pub(crate) file: &'static str,
-    pub(crate) at: Option<Position>,
-    pub(crate) item: Option<Item>,
-    pub(crate) fact: FactId,
-    pub(crate) test: Test,
-    pub(crate) text: Box<str>,
-}
-
-/// One test of one fact.
+/// One test of one fact, where it is written.
 #[derive(Debug, Clone)]
 pub(crate) struct Leaf {
+    /// Where it is written (a named condition's test is one site, however many conditions use
+    /// it).
+    pub(crate) site: SiteId,
+    /// Its fact and test, for the exact analysis (and the tests' reference evaluator); the
+    /// arena's site holds them for evaluation.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) fact: FactId,
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) test: Test,
-    /// How the test reads in a report, e.g. "service_level is one of family_help, edge_of_care".
+    /// How the test reads in a report, e.g. "service_level is one of family_help, edge_of_care"
+    /// (its site's words, kept for [`Condition::words`]).
     pub(crate) text: Box<str>,
-    /// How its negation reads ("service_level is none of ..."): a test under `not:` is shown as
-    /// the rule states it.
-    pub(crate) negated_text: Box<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,13 +83,14 @@ pub(crate) enum Test {
 }
 
 impl Test {
-    /// Evaluates the test on a value; `None` when the value is unknown.
+    /// The test's truth on a value: unknown when the value is (but for `known:`, which asks
+    /// about the profile rather than the family).
     #[inline]
-    pub(crate) fn holds(&self, slot: &Slot) -> Option<bool> {
-        let result = match (self, slot) {
+    pub(crate) fn truth(&self, slot: &Slot) -> Truth {
+        let holds = match (self, slot) {
             (Test::Known(expected), slot) => *expected != matches!(slot, Slot::Unknown),
-            (_, Slot::Unknown) => return None,
-            (Test::Negated(inner), slot) => !inner.holds(slot)?,
+            (_, Slot::Unknown) => return Truth::Unknown,
+            (Test::Negated(inner), slot) => return inner.truth(slot).negate(),
             (Test::BoolIs(b), Slot::Bool(v)) => b == v,
             (Test::IntBetween(lo, hi), Slot::Int(v)) => lo <= v && v <= hi,
             (Test::IntIn(set), Slot::Int(v)) => set.contains(v),
@@ -107,9 +104,55 @@ impl Test {
             (Test::TextMatches(re), Slot::Text(t)) => re.is_match(t),
             // Binding checks every slot against its fact's type, so other pairs cannot occur;
             // if one did, "unknown" is the only answer that claims nothing.
-            _ => return None,
+            _ => return Truth::Unknown,
         };
-        Some(result)
+        Truth::from_bool(holds)
+    }
+
+    /// Whether it holds on a (known) value.
+    #[inline]
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(crate) fn holds(&self, slot: &Slot) -> bool {
+        self.truth(slot) == Truth::True
+    }
+}
+
+/// Tests are interned by what they test: every value spelled out, a regex by its pattern.
+impl PartialEq for Test {
+    fn eq(&self, other: &Test) -> bool {
+        match (self, other) {
+            (Test::Known(a), Test::Known(b)) | (Test::BoolIs(a), Test::BoolIs(b)) => a == b,
+            (Test::IntBetween(a, b), Test::IntBetween(c, d)) => (a, b) == (c, d),
+            (Test::IntIn(a), Test::IntIn(b)) => a == b,
+            (Test::ChoiceIn(a), Test::ChoiceIn(b))
+            | (Test::SetContainsAny(a), Test::SetContainsAny(b))
+            | (Test::SetContainsAll(a), Test::SetContainsAll(b)) => a == b,
+            (Test::SetCountBetween(a, b), Test::SetCountBetween(c, d)) => (a, b) == (c, d),
+            (Test::TextIn(a), Test::TextIn(b)) => a == b,
+            (Test::TextMatches(a), Test::TextMatches(b)) => a.as_str() == b.as_str(),
+            (Test::Negated(a), Test::Negated(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Test {}
+
+impl std::hash::Hash for Test {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Test::Known(b) | Test::BoolIs(b) => b.hash(state),
+            Test::IntBetween(lo, hi) => (lo, hi).hash(state),
+            Test::IntIn(values) => values.hash(state),
+            Test::ChoiceIn(mask) | Test::SetContainsAny(mask) | Test::SetContainsAll(mask) => {
+                mask.hash(state);
+            }
+            Test::SetCountBetween(lo, hi) => (lo, hi).hash(state),
+            Test::TextIn(texts) => texts.hash(state),
+            Test::TextMatches(re) => re.as_str().hash(state),
+            Test::Negated(inner) => inner.hash(state),
+        }
     }
 }
 
@@ -151,15 +194,6 @@ fn cut_points(test: &Test, cut: &mut impl FnMut(i64)) {
     }
 }
 
-impl Leaf {
-    pub(crate) fn truth(&self, slots: &(impl FactSlots + ?Sized)) -> Truth {
-        match self.test.holds(slots.slot(self.fact)) {
-            Some(b) => Truth::from_bool(b),
-            None => Truth::Unknown,
-        }
-    }
-}
-
 impl Condition {
     /// The condition in words, each test as the report shows it, named conditions expanded:
     /// `(adversities is not empty and (service_level is family_help or ...))`.
@@ -174,90 +208,6 @@ impl Condition {
             Condition::Not(inner) => format!("not {}", inner.words()),
             Condition::Named(_, inner) => inner.words(),
             Condition::Test(leaf) => leaf.text.to_string(),
-        }
-    }
-
-    /// The condition's truth value on `slots`.
-    pub(crate) fn truth(&self, slots: &(impl FactSlots + ?Sized)) -> Truth {
-        match self {
-            Condition::All(items) => {
-                let mut acc = Truth::True;
-                for item in items.iter() {
-                    acc = acc.min(item.truth(slots));
-                    if acc == Truth::False {
-                        break;
-                    }
-                }
-                acc
-            }
-            Condition::Any(items) => {
-                let mut acc = Truth::False;
-                for item in items.iter() {
-                    acc = acc.max(item.truth(slots));
-                    if acc == Truth::True {
-                        break;
-                    }
-                }
-                acc
-            }
-            Condition::Not(inner) => inner.truth(slots).negate(),
-            Condition::Named(_, inner) => inner.truth(slots),
-            Condition::Test(leaf) => leaf.truth(slots),
-        }
-    }
-
-    /// The condition's truth value, visiting the tests that decided it: for a true `all` every
-    /// test, for a false one the false tests; for `any` the reverse; for an undecided one the
-    /// tests that are known so far and the unknown ones. `visit` gets each test, its truth, and
-    /// the innermost named condition it came from.
-    /// The condition's truth, visiting each test that decided it with the test's truth, the
-    /// named condition it came from, and whether it stands under an odd number of `not`s.
-    pub(crate) fn explain<'c>(
-        &'c self,
-        slots: &Slots,
-        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>, bool),
-    ) -> Truth {
-        let truth = self.truth(slots);
-        self.explain_as(truth, slots, (None, false), visit);
-        truth
-    }
-
-    fn explain_as<'c>(
-        &'c self,
-        truth: Truth,
-        slots: &Slots,
-        (via, negated): (Option<usize>, bool),
-        visit: &mut impl FnMut(&'c Leaf, Truth, Option<usize>, bool),
-    ) {
-        match self {
-            Condition::All(items) | Condition::Any(items) => {
-                // The children that share the whole's truth decided it; when the whole is true
-                // for `all` (false for `any`) that is every child. For an undecided whole, every
-                // child that is not the "absorbing" value is shown: known context and unknowns.
-                let absorbing = if matches!(self, Condition::All(_)) {
-                    Truth::False
-                } else {
-                    Truth::True
-                };
-                for item in items.iter() {
-                    let t = item.truth(slots);
-                    let shown = if truth == Truth::Unknown {
-                        t != absorbing
-                    } else {
-                        t == truth
-                    };
-                    if shown {
-                        item.explain_as(t, slots, (via, negated), visit);
-                    }
-                }
-            }
-            Condition::Not(inner) => {
-                inner.explain_as(truth.negate(), slots, (via, !negated), visit)
-            }
-            Condition::Named(id, inner) => {
-                inner.explain_as(truth, slots, (Some(*id), negated), visit)
-            }
-            Condition::Test(leaf) => visit(leaf, truth, via, negated),
         }
     }
 }

@@ -8,12 +8,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::condition::{Condition, NamedCondition, Site};
+use super::arena::{Arena, Layers, Site};
+use super::cache::Pool;
+use super::condition::{Condition, NamedCondition, Test};
 use super::overlay::Overlay;
-use super::plan::{PlanBuilder, Plans, RulePlans};
 use super::program::Program;
 use super::rule::{Rule, Source};
+use super::value::FactId;
 use super::vocabulary::{Fact, Vocab, Vocabulary};
+use crate::ids::{ActionName, ActionRef, NamedId, NodeId, RuleId};
 
 /// A practice guide, loaded and validated, ready to evaluate profiles.
 ///
@@ -33,6 +36,8 @@ use super::vocabulary::{Fact, Vocab, Vocabulary};
 pub struct Guide {
     pub(crate) core: Arc<Core>,
     pub(crate) overlay: Option<Arc<Overlay>>,
+    /// Caches lent to the evaluations that do not bring their own.
+    pub(crate) pool: Arc<Pool>,
 }
 
 /// Everything a guide's own rule files define.
@@ -47,34 +52,63 @@ pub(crate) struct Core {
     pub(crate) scope: Option<Scope>,
     pub(crate) recommendations: Vec<Rule>,
     pub(crate) principles: Vec<Rule>,
-    /// Every condition again, compiled for statuses (recommendations, then principles).
+    /// Every condition of the guide's files, laid out flat, with every test they write.
+    pub(crate) arena: Arena,
+    /// The conditions again, compiled for statuses (recommendations, then principles).
     pub(crate) program: Program,
-    /// Every test the guide's files write, once each, where it is written.
-    pub(crate) sites: Vec<Site>,
 }
 
 impl Core {
-    /// Every condition of the guide laid out for explaining: made once, the first time a full
-    /// result is asked for, and shared by every clone of the guide.
-    pub(crate) fn plans(&self) -> &Plans {
-        self.program.plans.get_or_init(|| {
-            let mut builder = PlanBuilder::default();
-            let scope = builder.add(self.scope.as_ref().map(|s| &s.condition));
-            let rules = self
-                .recommendations
-                .iter()
-                .chain(&self.principles)
-                .map(|rule| RulePlans {
-                    condition: builder.add(rule.condition.as_ref()),
-                    actions: rule
-                        .actions
-                        .iter()
-                        .map(|a| builder.add(a.condition.as_ref()))
-                        .collect(),
-                })
-                .collect();
-            builder.finish(scope, rules)
-        })
+    /// Every rule with its id: the recommendations in order, then the principles.
+    pub(crate) fn rules(&self) -> impl Iterator<Item = (RuleId, &Rule)> + Clone {
+        let rules = self.recommendations.iter().chain(&self.principles);
+        rules.enumerate().map(|(i, rule)| (RuleId::new(i), rule))
+    }
+
+    /// The rule `id`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "rule ids are minted by this guide's loader (see model::ids)"
+    )]
+    pub(crate) fn rule(&self, id: RuleId) -> &Rule {
+        let i = id.index();
+        match i.checked_sub(self.recommendations.len()) {
+            None => &self.recommendations[i],
+            Some(p) => &self.principles[p],
+        }
+    }
+
+    /// The rule whose id is `name`, if there is one.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(crate) fn rule_named(&self, name: &str) -> Option<RuleId> {
+        self.rules().find(|(_, r)| r.id == name).map(|(id, _)| id)
+    }
+
+    /// An action's full name, `rule#action`.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(crate) fn action_name(&self, action: ActionRef) -> ActionName<'_> {
+        let rule = self.rule(action.rule);
+        let id = rule
+            .actions
+            .get(action.index())
+            .map_or("?", |a| a.id.as_str());
+        ActionName {
+            rule: &rule.id,
+            action: id,
+        }
+    }
+
+    /// The id of the recommendation at `index`, or of the principle at `index`.
+    pub(crate) fn rule_id(&self, kind: super::rule::RuleKind, index: usize) -> RuleId {
+        match kind {
+            super::rule::RuleKind::Recommendation => RuleId::new(index),
+            super::rule::RuleKind::Principle => RuleId::new(self.recommendations.len() + index),
+        }
+    }
+
+    /// The scope's condition, if the guide has a scope.
+    pub(crate) fn scope_root(&self) -> Option<NodeId> {
+        self.scope.as_ref().map(|s| s.root)
     }
 }
 
@@ -131,10 +165,21 @@ pub struct Label {
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
     pub(crate) description: String,
+    /// The compiler's tree, for the exact analysis.
     pub(crate) condition: Condition,
+    pub(crate) root: NodeId,
 }
 
 impl Guide {
+    /// A guide of a core and an optional overlay, with a pool of its own.
+    pub(crate) fn new(core: Arc<Core>, overlay: Option<Arc<Overlay>>) -> Guide {
+        Guide {
+            core,
+            overlay,
+            pool: Arc::default(),
+        }
+    }
+
     /// The guide's id.
     pub fn id(&self) -> &str {
         &self.core.metadata.id
@@ -203,9 +248,33 @@ impl Guide {
     }
 
     /// Every test written in the guide's files, then in the overlay's, once each.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) fn sites(&self) -> impl Iterator<Item = &Site> {
-        let local = self.overlay.as_deref().into_iter().flat_map(|o| &o.sites);
-        self.core.sites.iter().chain(local)
+        self.layers().sites()
+    }
+
+    /// Every test written of `fact` in the guide's files, then the overlay's, once per site.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(crate) fn tests_of(&self, fact: FactId) -> impl Iterator<Item = &Test> + Clone {
+        let layers = self.layers();
+        layers
+            .sites()
+            .filter(move |s| s.fact == fact)
+            .map(move |s| &layers.test(s.test).1)
+    }
+
+    /// The test a site writes.
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(crate) fn test_of(&self, site: &Site) -> &Test {
+        &self.layers().test(site.test).1
+    }
+
+    /// The condition arenas: the guide's, and the overlay's over it.
+    pub(crate) fn layers(&self) -> Layers<'_> {
+        Layers {
+            core: &self.core.arena,
+            local: self.overlay.as_deref().map(|o| &o.arena),
+        }
     }
 
     /// The whole vocabulary, the overlay's facts included.
@@ -216,11 +285,11 @@ impl Guide {
         }
     }
 
-    /// The id of the named condition numbered `index` (the guide's, then the overlay's).
-    pub(crate) fn named_condition_id(&self, index: usize) -> Option<&str> {
+    /// The id of the named condition `named` (the guide's, then the overlay's).
+    pub(crate) fn named_condition_id(&self, named: NamedId) -> Option<&str> {
         let core = &self.core.named;
-        match index.checked_sub(core.len()) {
-            None => core.get(index),
+        match named.index().checked_sub(core.len()) {
+            None => core.get(named.index()),
             Some(local) => self.overlay.as_deref()?.named.get(local),
         }
         .map(|n| n.id.as_str())

@@ -31,14 +31,10 @@
 
 use std::collections::BTreeMap;
 
-use super::condition::Test;
+use super::condition::{Test, intervals};
+use super::truth::Truth;
 use super::value::{FactId, Slot, Slots};
 use super::vocabulary::{FactType, Vocab};
-
-/// Truth values as small integers: Kleene's `and` is `min`, `or` is `max`, `not` is `2 - x`.
-pub(crate) const FALSE: u8 = 0;
-pub(crate) const UNKNOWN: u8 = 1;
-pub(crate) const TRUE: u8 = 2;
 
 /// The largest set-of fact whose subsets are classes of a table (2^8 rows).
 const SET_BITS: usize = 8;
@@ -223,7 +219,7 @@ impl Index {
     /// Adds what `facts` decides of the flat rules to `sets` (zeroed, `words` long), reading the
     /// truth of tests without a table from `truths` (two literals per test).
     #[inline]
-    pub(crate) fn decide(&self, facts: &Slots, truths: &[u8], sets: &mut Sets<'_>) {
+    pub(crate) fn decide(&self, facts: &Slots, truths: &[Truth], sets: &mut Sets<'_>) {
         let words = self.words;
         for table in self.tables.iter() {
             let slot = facts.get(table.fact);
@@ -239,18 +235,18 @@ impl Index {
             let truth = truths
                 .get(masks.test as usize * 2)
                 .copied()
-                .unwrap_or(UNKNOWN);
+                .unwrap_or_default();
             match masks.form {
                 Form::Dense(offset) => {
                     let at = offset as usize
                         + words
-                            * usize::from(match truth {
-                                TRUE => 0u8,
-                                FALSE => 1,
-                                _ => 2,
-                            });
+                            * match truth {
+                                Truth::True => 0,
+                                Truth::False => 1,
+                                Truth::Unknown => 2,
+                            };
                     let mask = self.pool.get(at..at + words).unwrap_or_default();
-                    let target = if truth == UNKNOWN {
+                    let target = if truth == Truth::Unknown {
                         &mut *sets.unknown
                     } else {
                         &mut *sets.decided
@@ -261,9 +257,9 @@ impl Index {
                     let postings = self.postings.get(start as usize..end as usize);
                     for &(rule, decides) in postings.unwrap_or_default() {
                         match truth {
-                            TRUE if decides & ON_TRUE != 0 => set_bit(sets.decided, rule),
-                            FALSE if decides & ON_FALSE != 0 => set_bit(sets.decided, rule),
-                            UNKNOWN => set_bit(sets.unknown, rule),
+                            Truth::True if decides & ON_TRUE != 0 => set_bit(sets.decided, rule),
+                            Truth::False if decides & ON_FALSE != 0 => set_bit(sets.decided, rule),
+                            Truth::Unknown => set_bit(sets.unknown, rule),
                             _ => {}
                         }
                     }
@@ -328,7 +324,9 @@ impl Classes {
             }
             FactType::Integer { min, max } => {
                 let on_fact = tests.iter().filter(|(f, _)| *f == fact).map(|(_, t)| t);
-                let cuts = int_cuts(*min, *max, on_fact);
+                // The lower end of every interval but the first.
+                let mut cuts = intervals(*min, *max, on_fact);
+                cuts.remove(0);
                 if cuts.len() >= MAX_INT_CLASSES {
                     return None;
                 }
@@ -392,13 +390,13 @@ impl Table {
         let rows = classes.count() + 1;
         let values: Vec<Slot> = (0..rows).map(|c| classes.value(c)).collect();
         // Each test's truth on each class, computed once.
-        let mut truths: BTreeMap<u32, Vec<Option<bool>>> = BTreeMap::new();
+        let mut truths: BTreeMap<u32, Vec<Truth>> = BTreeMap::new();
         for u in uses {
             truths.entry(u.test).or_insert_with(|| {
                 let test = tests.get(u.test as usize).map(|(_, t)| t);
                 values
                     .iter()
-                    .map(|v| test.and_then(|t| t.holds(v)))
+                    .map(|v| test.map_or(Truth::Unknown, |t| t.truth(v)))
                     .collect()
             });
         }
@@ -412,42 +410,16 @@ impl Table {
             let decides = u.decides() == ON_TRUE;
             let on_classes = truths.get(&u.test).map(Vec::as_slice).unwrap_or_default();
             for (class, truth) in on_classes.iter().enumerate() {
-                match truth {
-                    Some(t) if *t == decides => {
-                        let row = table.rows.get_mut(class * words..(class + 1) * words);
-                        set_bit(row.unwrap_or_default(), u.rule);
-                    }
-                    Some(_) => {}
-                    None => set_bit(&mut table.unknown, u.rule),
+                if *truth == Truth::Unknown {
+                    set_bit(&mut table.unknown, u.rule);
+                } else if *truth == Truth::from_bool(decides) {
+                    let row = table.rows.get_mut(class * words..(class + 1) * words);
+                    set_bit(row.unwrap_or_default(), u.rule);
                 }
             }
         }
         table
     }
-}
-
-/// The thresholds at which tests of an integer fact change truth, within `(min, max]`.
-fn int_cuts<'t>(min: i64, max: i64, tests: impl Iterator<Item = &'t Test>) -> Vec<i64> {
-    fn cut_points(test: &Test, out: &mut Vec<i64>) {
-        match test {
-            Test::IntBetween(lo, hi) => out.extend([*lo, hi.saturating_add(1)]),
-            Test::IntIn(values) => {
-                for v in values.iter() {
-                    out.extend([*v, v.saturating_add(1)]);
-                }
-            }
-            Test::Negated(inner) => cut_points(inner, out),
-            _ => {}
-        }
-    }
-    let mut cuts = Vec::new();
-    for test in tests {
-        cut_points(test, &mut cuts);
-    }
-    cuts.retain(|c| min < *c && *c <= max);
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts
 }
 
 #[inline]

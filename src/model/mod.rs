@@ -1,12 +1,13 @@
 //! The compiled guide: immutable data that evaluation reads and nothing changes once loaded.
 //!
+//! - [`truth`]: Kleene's three truth values, the one encoding of one.
 //! - [`vocabulary`]: facts and their types; declared values as bit positions.
 //! - [`value`]: a profile's values as slots (small integers and bit sets), one per fact.
-//! - [`truth`]: Kleene's three truth values.
-//! - [`condition`]: the condition tree, evaluated and explained on slots.
+//! - [`condition`]: compiled tests, and the condition tree the compiler builds.
+//! - [`arena`]: every condition of a layer laid out flat, and a profile's truth table of it.
 //! - [`index`]: the bit-parallel index that decides every flat rule at once, 64 per word.
-//! - [`plan`]: every condition laid out flat for explaining it from a table of test truths.
-//! - [`program`]: the same conditions laid out flat for computing statuses fast.
+//! - [`program`]: the arena's conditions compiled once more, for computing statuses fast.
+//! - [`cache`]: the caller-owned scratch of evaluation, and the pool a guide keeps of it.
 //! - [`rule`]: recommendations and principles, their actions, sources and `fit:`.
 //! - [`overlay`]: a local offer's services, and how each fits what the guide's words say.
 //! - [`guide`]: the guide: a shared core and an optional overlay layer.
@@ -17,9 +18,10 @@ pub(crate) mod truth;
 pub(crate) mod value;
 pub(crate) mod vocabulary;
 pub(crate) mod condition;
+pub(crate) mod arena;
 pub(crate) mod index;
-pub(crate) mod plan;
 pub(crate) mod program;
+pub(crate) mod cache;
 pub(crate) mod rule;
 pub(crate) mod overlay;
 pub(crate) mod guide;

@@ -13,10 +13,12 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::condition::{Condition, NamedCondition, Site};
-use super::rule::{Fit, RuleKind};
+use super::arena::Arena;
+use super::condition::{Condition, NamedCondition};
+use super::rule::Fit;
 use super::vocabulary::Vocabulary;
 use crate::error::Position;
+use crate::ids::{NodeId, RuleId};
 use crate::language::{Delivery, Format, Structure};
 
 /// A local offer loaded onto a guide: its metadata and services, validated and compiled, with
@@ -33,8 +35,9 @@ pub struct Overlay {
     pub(crate) services: Vec<Service>,
     /// By recommendation index: the services delivering it, in overlay order.
     pub(crate) delivering: Vec<Vec<Delivered>>,
-    /// Every test the overlay's files write, once each.
-    pub(crate) sites: Vec<Site>,
+    /// The conditions of its files (services' ages and eligibility) over the guide's arena, with
+    /// every test they write.
+    pub(crate) arena: Arena,
 }
 
 /// What an overlay is: its identity and which guide it extends.
@@ -78,8 +81,8 @@ pub(crate) struct PossibleFlag {
     pub(crate) aspect: FitAspect,
     pub(crate) offered: &'static str,
     pub(crate) fits: Vec<Cow<'static, str>>,
-    /// The rule whose words these are (by kind and index in the guide).
-    pub(crate) owner: (RuleKind, usize),
+    /// The rule whose words these are.
+    pub(crate) owner: RuleId,
     /// The owner's "how" point whose `fit:` this is; `None` for the rule's own.
     pub(crate) action: Option<usize>,
     /// The flag in one sentence, citing the rule and its words.
@@ -99,8 +102,12 @@ pub struct Service {
     pub(crate) format: Format,
     pub(crate) structure: Structure,
     pub(crate) ages: String,
+    /// The compiler's trees, for the exact analysis; evaluation reads the roots.
     pub(crate) ages_condition: Condition,
     pub(crate) condition: Option<Condition>,
+    /// Its ages, and its own eligibility, in the overlay's arena.
+    pub(crate) ages_root: NodeId,
+    pub(crate) eligible_root: Option<NodeId>,
     pub(crate) referral: Referral,
     pub(crate) delivers: Vec<String>,
 }

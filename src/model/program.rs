@@ -1,13 +1,12 @@
 //! The evaluation program: the form a guide's conditions are compiled to for computing statuses.
 //!
-//! The condition trees of [`super::condition`] keep everything an explanation needs (names, test
-//! texts, nesting). Statuses need much less, so loading also compiles every condition once more:
+//! The [arena](super::arena) keeps everything an explanation needs (names, test texts, nesting).
+//! Statuses need much less, so loading also compiles every condition of the arena once more:
 //!
-//! - **Distinct tests.** Every test (fact id + compiled test) is interned: two rules testing
-//!   `youngest_child_age is at most 10` share one entry, evaluated once per profile.
+//! - **Tests** are the arena's ([`TestId`]s): two rules testing `youngest_child_age is at most
+//!   10` share one, evaluated once per profile.
 //! - **Literals.** A literal is a test or its negation (`2 * test + negated`). Per profile the
-//!   evaluator fills a table with the truth of the literals it reads (`False = 0`, `Unknown = 1`,
-//!   `True = 2`, so that Kleene's `and` is `min`, `or` is `max` and `not` is `2 - x`).
+//!   evaluator fills a table with the [`Truth`] of the literals it reads.
 //! - **Codes.** Each rule's condition is rewritten in negation normal form (`not` pushed down to
 //!   the tests by De Morgan's laws, which hold in Kleene logic; nested `all` in `all` and `any` in
 //!   `any` flattened; named conditions inlined) and stored as a constant, a single literal, a flat
@@ -21,20 +20,18 @@
 //! Evaluating a profile reads only integer tables: no strings, no allocation once the scratch
 //! buffers have grown to the guide's size.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use super::condition::{Condition, Test};
-use super::index::{FALSE, Flat, Index, Sets, TRUE, UNKNOWN, set_bit, to_u32};
-use super::plan::Plans;
-use super::value::{FactId, Slot, Slots};
+use super::arena::{Arena, Kind, Layers};
+use super::index::{Flat, Index, Sets, set_bit, to_u32};
+use super::truth::Truth;
+use super::value::Slots;
 use super::vocabulary::Vocab;
+use crate::ids::{NodeId, TestId};
 
 /// One rule's condition, compiled.
 #[derive(Debug, Clone, Copy)]
 enum Code {
-    /// Always this truth value (a rule without a condition is `TRUE`).
-    Const(u8),
+    /// Always this truth value (a rule without a condition is true).
+    Const(Truth),
     /// One literal.
     Lit(u32),
     /// `min` over `lits[start..end]`.
@@ -59,7 +56,6 @@ enum Op {
 /// A guide's conditions, compiled for statuses. See the module docs.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Program {
-    tests: Vec<(FactId, Test)>,
     lits: Vec<u32>,
     ops: Vec<Op>,
     /// Number of rules (recommendations, then principles).
@@ -74,17 +70,14 @@ pub(crate) struct Program {
     needed: Box<[u32]>,
     /// Deepest stack any `Ops` code needs.
     stack_depth: usize,
-    /// Every condition laid out for explaining, made the first time a full result needs it (so
-    /// that a caseload computing statuses only never pays for it).
-    pub(crate) plans: OnceLock<Plans>,
 }
 
 /// Buffers reused from one evaluation to the next.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
     /// Truth of every literal the program reads.
-    truths: Vec<u8>,
-    stack: Vec<u8>,
+    truths: Vec<Truth>,
+    stack: Vec<Truth>,
     /// The index's accumulators.
     decided: Vec<u64>,
     unknown: Vec<u64>,
@@ -97,34 +90,42 @@ pub(crate) struct Output<'o> {
 }
 
 impl Program {
-    /// Compiles the scope and the rules' conditions (`None`: applies to every family in scope).
-    pub(crate) fn compile<'c>(
+    /// Compiles the scope's and the rules' conditions, roots of the guide's `arena` (`None`:
+    /// applies to every family in scope).
+    pub(crate) fn compile(
         vocabulary: Vocab<'_>,
-        scope: Option<&Condition>,
-        rules: impl IntoIterator<Item = Option<&'c Condition>>,
+        arena: &Arena,
+        scope: Option<NodeId>,
+        rules: impl IntoIterator<Item = Option<NodeId>>,
     ) -> Program {
-        let mut builder = Builder::default();
+        let mut builder = Builder {
+            program: Program::default(),
+            layers: Layers {
+                core: arena,
+                local: None,
+            },
+        };
         let scope = scope.map(|c| builder.code(c));
         let codes: Vec<Code> = rules
             .into_iter()
-            .map(|c| c.map_or(Code::Const(TRUE), |c| builder.code(c)))
+            .map(|c| c.map_or(Code::Const(Truth::True), |c| builder.code(c)))
             .collect();
         let mut program = builder.program;
         program.scope = scope;
         program.rules = codes.len();
-        program.index(vocabulary, &codes);
+        program.index(vocabulary, arena, &codes);
         program
     }
 
     /// Splits the rules into the flat ones, which the index decides, and the others.
-    fn index(&mut self, vocabulary: Vocab<'_>, codes: &[Code]) {
+    fn index(&mut self, vocabulary: Vocab<'_>, arena: &Arena, codes: &[Code]) {
         let mut others = Vec::new();
         // (rule, `any`, the run of `lits` that is its literals)
         let mut flat: Vec<(u32, bool, u32, u32)> = Vec::new();
         for (rule, code) in (0u32..).zip(codes) {
             match *code {
-                Code::Const(TRUE) => flat.push((rule, false, 0, 0)),
-                Code::Const(FALSE) => flat.push((rule, true, 0, 0)),
+                Code::Const(Truth::True) => flat.push((rule, false, 0, 0)),
+                Code::Const(Truth::False) => flat.push((rule, true, 0, 0)),
                 Code::Lit(l) => {
                     // A run of one literal, for the index.
                     let at = to_u32(self.lits.len());
@@ -142,7 +143,7 @@ impl Program {
             any,
             lits: lits.get(start as usize..end as usize).unwrap_or_default(),
         });
-        self.index = Index::build(vocabulary, &self.tests, self.rules, flat);
+        self.index = Index::build(vocabulary, arena.tests(), self.rules, flat);
         let mut needed: Vec<u32> = self.index.tests().collect();
         let mut read = |code: &Code| match *code {
             Code::Lit(l) => needed.push(l / 2),
@@ -169,28 +170,38 @@ impl Program {
         self.others = others.into_boxed_slice();
     }
 
-    /// Evaluates every rule on `facts`: fills `out` with one bit per rule (`applies` and
-    /// `undetermined`; a rule in neither does not apply) and returns the scope's truth.
-    pub(crate) fn run(&self, facts: &Slots, scratch: &mut Scratch, out: Output<'_>) -> u8 {
+    /// Evaluates every rule on `facts`, whose tests are those of the guide's `arena`: fills
+    /// `out` with one bit per rule (`applies` and `undetermined`; a rule in neither does not
+    /// apply) and returns the scope's truth.
+    pub(crate) fn run(
+        &self,
+        arena: &Arena,
+        facts: &Slots,
+        scratch: &mut Scratch,
+        out: Output<'_>,
+    ) -> Truth {
         let words = self.rules.div_ceil(64);
         reset(out.applies, words);
         reset(out.undetermined, words);
+        let tests = arena.tests();
         let truths = &mut scratch.truths;
-        truths.resize(self.tests.len() * 2, UNKNOWN);
+        truths.resize(tests.len() * 2, Truth::Unknown);
         for &test in self.needed.iter() {
             let at = test as usize * 2;
             if let (Some((fact, test)), Some([positive, negative])) =
-                (self.tests.get(test as usize), truths.get_mut(at..at + 2))
+                (tests.get(test as usize), truths.get_mut(at..at + 2))
             {
-                let t = truth_of(test, facts.get(*fact));
+                let t = test.truth(facts.get(*fact));
                 *positive = t;
-                *negative = TRUE - t;
+                *negative = t.negate();
             }
         }
         let truths = scratch.truths.as_slice();
         let stack = &mut scratch.stack;
-        let scope = self.scope.map_or(TRUE, |c| self.eval(c, truths, stack));
-        if scope == FALSE {
+        let scope = self
+            .scope
+            .map_or(Truth::True, |c| self.eval(c, truths, stack));
+        if scope == Truth::False {
             return scope;
         }
         reset(&mut scratch.decided, words);
@@ -203,12 +214,12 @@ impl Program {
         self.index.finish(&sets, out.applies, out.undetermined);
         for &(rule, code) in self.others.iter() {
             match self.eval(code, truths, stack) {
-                TRUE => set_bit(out.applies, rule),
-                UNKNOWN => set_bit(out.undetermined, rule),
-                _ => {}
+                Truth::True => set_bit(out.applies, rule),
+                Truth::Unknown => set_bit(out.undetermined, rule),
+                Truth::False => {}
             }
         }
-        if scope == UNKNOWN {
+        if scope == Truth::Unknown {
             // Every rule holds only within the scope: what would apply is undetermined.
             for (a, u) in out.applies.iter_mut().zip(out.undetermined.iter_mut()) {
                 *u |= *a;
@@ -219,7 +230,7 @@ impl Program {
     }
 
     #[inline]
-    fn eval(&self, code: Code, truths: &[u8], stack: &mut Vec<u8>) -> u8 {
+    fn eval(&self, code: Code, truths: &[Truth], stack: &mut Vec<Truth>) -> Truth {
         match code {
             Code::Const(t) => t,
             Code::Lit(l) => lit(truths, l),
@@ -228,13 +239,13 @@ impl Program {
                 .get(start as usize..end as usize)
                 .unwrap_or_default()
                 .iter()
-                .fold(TRUE, |acc, &l| acc.min(lit(truths, l))),
+                .fold(Truth::True, |acc, &l| acc.and(lit(truths, l))),
             Code::Any(start, end) => self
                 .lits
                 .get(start as usize..end as usize)
                 .unwrap_or_default()
                 .iter()
-                .fold(FALSE, |acc, &l| acc.max(lit(truths, l))),
+                .fold(Truth::False, |acc, &l| acc.or(lit(truths, l))),
             Code::Ops(start, end) => {
                 stack.clear();
                 stack.reserve(self.stack_depth);
@@ -254,14 +265,14 @@ impl Program {
                     let at = stack.len().saturating_sub(n);
                     let popped = stack.get(at..).unwrap_or_default();
                     let t = if all {
-                        popped.iter().fold(TRUE, |a, &b| a.min(b))
+                        popped.iter().fold(Truth::True, |a, &b| a.and(b))
                     } else {
-                        popped.iter().fold(FALSE, |a, &b| a.max(b))
+                        popped.iter().fold(Truth::False, |a, &b| a.or(b))
                     };
                     stack.truncate(at);
                     stack.push(t);
                 }
-                stack.pop().unwrap_or(UNKNOWN)
+                stack.pop().unwrap_or_default()
             }
         }
     }
@@ -275,17 +286,12 @@ fn reset(words: &mut Vec<u64>, len: usize) {
 }
 
 #[inline]
-fn lit(truths: &[u8], l: u32) -> u8 {
-    truths.get(l as usize).copied().unwrap_or(UNKNOWN)
-}
-
-#[inline]
-fn truth_of(test: &Test, slot: &Slot) -> u8 {
-    match test.holds(slot) {
-        Some(true) => TRUE,
-        Some(false) => FALSE,
-        None => UNKNOWN,
-    }
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every literal of a code is of a test of the arena the table is sized for"
+)]
+fn lit(truths: &[Truth], l: u32) -> Truth {
+    truths[l as usize]
 }
 
 /// A condition in negation normal form, before it is laid out.
@@ -295,22 +301,19 @@ enum Nnf {
     Any(Vec<Nnf>),
 }
 
-#[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     program: Program,
-    /// Test key → test index. The key is the fact id and the test's `Debug` form, which spells
-    /// out every value (strings quoted, regexes by pattern), so equal keys mean equal tests.
-    interned: HashMap<String, u32>,
+    layers: Layers<'a>,
 }
 
-impl Builder {
-    fn code(&mut self, condition: &Condition) -> Code {
+impl Builder<'_> {
+    fn code(&mut self, condition: NodeId) -> Code {
         let nnf = self.nnf(condition, false);
         let only_lits = |items: &[Nnf]| items.iter().all(|n| matches!(n, Nnf::Lit(_)));
         match nnf {
             Nnf::Lit(l) => Code::Lit(l),
-            Nnf::All(items) if items.is_empty() => Code::Const(TRUE),
-            Nnf::Any(items) if items.is_empty() => Code::Const(FALSE),
+            Nnf::All(items) if items.is_empty() => Code::Const(Truth::True),
+            Nnf::Any(items) if items.is_empty() => Code::Const(Truth::False),
             Nnf::All(items) if only_lits(&items) => {
                 let (start, end) = self.push_lits(&items);
                 Code::All(start, end)
@@ -365,13 +368,14 @@ impl Builder {
         }
     }
 
-    fn nnf(&mut self, condition: &Condition, negated: bool) -> Nnf {
-        match condition {
-            Condition::All(items) | Condition::Any(items) => {
-                let all = matches!(condition, Condition::All(_)) != negated;
-                let mut children = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    match (all, self.nnf(item, negated)) {
+    fn nnf(&mut self, node: NodeId, negated: bool) -> Nnf {
+        let kind = self.layers.node(node).kind;
+        match kind {
+            Kind::All | Kind::Any => {
+                let all = (kind == Kind::All) != negated;
+                let mut children = Vec::new();
+                for child in self.layers.children(node) {
+                    match (all, self.nnf(child, negated)) {
                         (true, Nnf::All(inner)) | (false, Nnf::Any(inner)) => {
                             children.extend(inner)
                         }
@@ -389,17 +393,14 @@ impl Builder {
                     Nnf::Any(children)
                 }
             }
-            Condition::Not(inner) => self.nnf(inner, !negated),
-            Condition::Named(_, inner) => self.nnf(inner, negated),
-            Condition::Test(leaf) => {
-                let key = format!("{}:{:?}", leaf.fact, leaf.test);
-                let tests = &mut self.program.tests;
-                let index = *self.interned.entry(key).or_insert_with(|| {
-                    tests.push((leaf.fact, leaf.test.clone()));
-                    to_u32(tests.len() - 1)
-                });
-                Nnf::Lit(index * 2 + u32::from(negated))
-            }
+            Kind::Not => self.nnf(node.next(), !negated),
+            Kind::Named(_) => self.nnf(node.next(), negated),
+            Kind::Test { test, .. } => Nnf::Lit(literal(test, negated)),
         }
     }
+}
+
+/// The literal of `test`, or of its negation.
+fn literal(test: TestId, negated: bool) -> u32 {
+    to_u32(test.index()) * 2 + u32::from(negated)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::condition::Condition;
 use crate::error::Position;
+use crate::ids::NodeId;
 use crate::language::{Delivery, Format, Structure, Wording};
 
 /// Whether a rule is one of the guide's recommendations or one of its key principles.
@@ -49,8 +50,11 @@ pub struct Rule {
     pub(crate) audiences: Vec<usize>,
     /// For a recommendation, its principles; for a principle, the recommendations linking to it.
     pub(crate) links: Vec<usize>,
-    /// `None` for a principle that applies to every family in scope.
+    /// `None` for a principle that applies to every family in scope. The compiler's tree, for
+    /// the exact analysis; evaluation reads `root`.
     pub(crate) condition: Option<Condition>,
+    /// Its condition in the guide's arena.
+    pub(crate) root: Option<NodeId>,
     pub(crate) actions: Vec<Action>,
     pub(crate) sources: Vec<Source>,
     /// What the rule's statement says of the services that deliver it (`fit:`).
@@ -167,7 +171,10 @@ pub struct Action {
     pub(crate) audiences: Vec<usize>,
     /// `audiences` as ids, for results to borrow.
     pub(crate) audience_ids: Vec<Cow<'static, str>>,
+    /// The compiler's tree, for the exact analysis; evaluation reads `root`.
     pub(crate) condition: Option<Condition>,
+    /// Its own condition in the guide's arena.
+    pub(crate) root: Option<NodeId>,
     /// What this point says of the services that deliver its rule (`fit:`).
     pub(crate) fit: Option<Fit>,
 }

@@ -1,8 +1,7 @@
 //! A profile's values in the compiled form evaluation reads: one [`Slot`] per fact of the
 //! vocabulary, values as small integers and bit sets.
 
-/// Index of a fact in its guide's vocabulary (the guide's facts, then an overlay's).
-pub(crate) type FactId = usize;
+pub(crate) use crate::ids::FactId;
 
 /// The value of one fact.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +16,7 @@ pub(crate) enum Slot {
     Text(Box<str>),
 }
 
-/// A profile bound to a vocabulary: one slot per fact, in id order. Facts past the end are
-/// unknown.
+/// A profile bound to a vocabulary: one slot per fact, in id order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slots(Vec<Slot>);
 
@@ -59,22 +57,30 @@ impl Slots {
         Slots(vec![Slot::Unknown; len])
     }
 
+    /// The value of `fact`.
     #[inline]
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "a profile is bound to every fact of the guide that evaluates it (see crate::ids)"
+    )]
     pub(crate) fn get(&self, fact: FactId) -> &Slot {
-        self.0.get(fact).unwrap_or(&Slot::Unknown)
+        &self.0[fact.index()]
     }
 
     pub(crate) fn set(&mut self, fact: FactId, slot: Slot) {
-        if let Some(s) = self.0.get_mut(fact) {
+        debug_assert!(
+            fact.index() < self.0.len(),
+            "fact {fact:?} past the profile"
+        );
+        if let Some(s) = self.0.get_mut(fact.index()) {
             *s = slot;
         }
     }
 
     /// The known facts, with their ids.
     pub(crate) fn known(&self) -> impl Iterator<Item = (FactId, &Slot)> {
-        self.0
-            .iter()
-            .enumerate()
+        (self.0.iter().enumerate())
             .filter(|(_, slot)| **slot != Slot::Unknown)
+            .map(|(i, slot)| (FactId::new(i), slot))
     }
 }

@@ -379,7 +379,7 @@ impl Vocabulary {
     }
 
     pub(crate) fn push(&mut self, fact: Fact) -> Result<FactId, ProblemKind> {
-        if self.end() >= limits::MAX_FACTS {
+        if self.end().index() >= limits::MAX_FACTS {
             return Err(ProblemKind::LimitExceeded {
                 what: "the number of facts".to_owned(),
                 limit: limits::MAX_FACTS,
@@ -393,11 +393,11 @@ impl Vocabulary {
 
     /// One past the last fact's id.
     pub(crate) fn end(&self) -> FactId {
-        self.first + self.facts.len()
+        FactId::new(self.first.index() + self.facts.len())
     }
 
     fn get(&self, id: FactId) -> Option<&Fact> {
-        self.facts.get(id.checked_sub(self.first)?)
+        self.facts.get(id.index().checked_sub(self.first.index())?)
     }
 }
 
@@ -418,7 +418,7 @@ impl<'g> Vocab<'g> {
     }
 
     pub(crate) fn len(self) -> usize {
-        self.local.map_or(self.core.end(), Vocabulary::end)
+        self.local.map_or(self.core.end(), Vocabulary::end).index()
     }
 
     pub(crate) fn fact(self, id: FactId) -> Option<&'g Fact> {

@@ -52,14 +52,6 @@ impl Status {
         }
     }
 
-    pub(crate) fn truth(self) -> Truth {
-        match self {
-            Status::Applies => Truth::True,
-            Status::Undetermined => Truth::Unknown,
-            Status::DoesNotApply => Truth::False,
-        }
-    }
-
     /// The status as rule files, case files and JSON write it: `applies`, `undetermined`,
     /// `does_not_apply`.
     pub fn as_str(self) -> &'static str {

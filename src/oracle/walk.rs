@@ -1,22 +1,23 @@
-//! The explaining path as it was before explanation plans (tests only): full results built by
-//! walking each condition tree, re-evaluating subtrees for the reasons, then sorting. The
-//! differential tests check that [`super::explain`] gives the same results, byte for byte in JSON.
+//! Full results built by walking each condition tree, re-evaluating subtrees for the reasons,
+//! then sorting; an overlay's services and fit flags from their own trees.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
-use super::filter::{Filter, Resolved};
-use super::open::{self, Open, OpenItem, Partial};
-use super::reasons::explain;
-use super::services;
+use super::{Open, Tree, deciding, explain, partial, remains, residual};
+use crate::eval::filter::{Filter, Resolved};
+use crate::eval::open::{self, OpenItem};
+use crate::ids::ActionName;
 use crate::model::condition::Condition;
 use crate::model::guide::Guide;
+use crate::model::overlay::{Delivered, Overlay, PossibleFlag};
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
 use crate::result::{
-    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Residual,
-    RuleResult, ScopeResult, Status,
+    ActionResult, Deciding, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Reason,
+    Residual, RuleResult, ScopeResult, ServiceResult, Status,
 };
 
 /// Evaluates bound `slots` against `guide`, keeping what `filter` keeps.
@@ -26,8 +27,7 @@ pub(super) fn evaluate<'g>(
     filter: Option<&Filter>,
 ) -> Evaluation<'g> {
     let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
-    let (scope, scope_open) = scope(guide, slots, filter.skip_open);
-    let scope_truth = scope.status.truth();
+    let (scope, scope_open, scope_truth) = scope(guide, slots, filter.skip_open);
     let context = Context {
         guide,
         slots,
@@ -73,12 +73,12 @@ fn scope<'g>(
     guide: &'g Guide,
     slots: &Slots,
     skip_open: bool,
-) -> (ScopeResult<'g>, Option<Open<'g>>) {
+) -> (ScopeResult<'g>, Option<Open<'g>>, Truth) {
     match &guide.core.scope {
         Some(scope) => {
             let (truth, reasons, missing) = explain(guide, &scope.condition, slots);
-            let remains = match open::partial(&scope.condition, slots) {
-                Partial::Open(o) if truth == Truth::Unknown && !skip_open => Some(o),
+            let remains = match partial(&scope.condition, slots) {
+                Ok(o) if truth == Truth::Unknown && !skip_open => Some(o),
                 _ => None,
             };
             let result = ScopeResult {
@@ -86,17 +86,16 @@ fn scope<'g>(
                 description: Cow::Borrowed(&scope.description),
                 reasons,
                 missing,
-                residual: remains.as_ref().map(|o| o.residual(guide, false)),
+                residual: remains.as_ref().map(|o| residual(o, guide, false)),
                 deciding: remains
                     .as_ref()
                     .map(|_| {
-                        let mut item =
-                            OpenItem::new(Cow::Borrowed("scope"), None, vec![&scope.condition]);
-                        open::deciding(guide, &mut item, slots)
+                        let item = (Cow::Borrowed("scope"), None, vec![&scope.condition]);
+                        deciding(guide, item, slots).0
                     })
                     .unwrap_or_default(),
             };
-            (result, remains)
+            (result, remains, truth)
         }
         None => {
             let result = ScopeResult {
@@ -107,7 +106,7 @@ fn scope<'g>(
                 residual: None,
                 deciding: Vec::new(),
             };
-            (result, None)
+            (result, None, Truth::True)
         }
     }
 }
@@ -132,10 +131,9 @@ impl<'g> Context<'g, '_> {
             .enumerate()
             .filter(|(_, rule)| self.filter.keeps(self.guide, rule))
             .map(|(index, rule)| {
-                let mut result = self.rule(rule);
+                let (mut result, truth) = self.rule(rule);
                 if rule.kind == RuleKind::Recommendation {
-                    result.services =
-                        services::under(self.guide, self.slots, self.scope, index, &result);
+                    result.services = self.services(index, truth, &result.missing);
                 }
                 result
             })
@@ -145,7 +143,7 @@ impl<'g> Context<'g, '_> {
         results
     }
 
-    fn rule(&self, rule: &'g Rule) -> RuleResult<'g> {
+    fn rule(&self, rule: &'g Rule) -> (RuleResult<'g>, Truth) {
         let (own, reasons, mut missing) = match &rule.condition {
             Some(condition) => explain(self.guide, condition, self.slots),
             None => (Truth::True, Vec::new(), Vec::new()),
@@ -174,7 +172,7 @@ impl<'g> Context<'g, '_> {
         } else {
             self.actions(rule, truth, remains.as_ref())
         };
-        let conditions = open::conditions(self.guide, rule.condition.as_ref(), None);
+        let conditions = self.conditions(rule.condition.as_ref(), None);
         let (residual, deciding) =
             self.note_open(noted_at, (&rule.id, rule.evidence, conditions), remains);
         let evidence = rule.evidence.and_then(|rank| {
@@ -186,7 +184,7 @@ impl<'g> Context<'g, '_> {
                 unrated: level.unrated,
             })
         });
-        RuleResult {
+        let result = RuleResult {
             id: Cow::Borrowed(&rule.id),
             kind: rule.kind,
             title: Cow::Borrowed(&rule.title),
@@ -204,7 +202,18 @@ impl<'g> Context<'g, '_> {
             why: Cow::Borrowed(&rule.shown.why),
             sources: Cow::Borrowed(&rule.sources),
             services: Vec::new(),
-        }
+        };
+        (result, truth)
+    }
+
+    /// The scope's, the rule's and the action's conditions, as there are.
+    fn conditions(
+        &self,
+        rule: Option<&'g Condition>,
+        action: Option<&'g Condition>,
+    ) -> Vec<&'g Condition> {
+        let scope = self.guide.core.scope.as_ref().map(|s| &s.condition);
+        scope.into_iter().chain(rule).chain(action).collect()
     }
 
     /// What remains of an undetermined result (see [`open::remains`]), unless the filter skips
@@ -217,7 +226,7 @@ impl<'g> Context<'g, '_> {
         if self.filter.skip_open {
             return None;
         }
-        open::remains(condition, context, self.slots)
+        remains(condition, context, self.slots)
     }
 
     /// Records an undetermined rule or action (`id`) for the questions (at position `at`), and
@@ -231,9 +240,9 @@ impl<'g> Context<'g, '_> {
         let Some(open) = remains else {
             return (None, Vec::new());
         };
-        let residual = open.residual(self.guide, false);
-        let mut item = OpenItem::new(Cow::Owned(id.to_owned()), evidence, conditions);
-        let deciding = open::deciding(self.guide, &mut item, self.slots);
+        let residual = residual(&open, self.guide, false);
+        let item = (Cow::Owned(id.to_owned()), evidence, conditions);
+        let (deciding, item) = deciding(self.guide, item, self.slots);
         let mut noted = self.open.borrow_mut();
         let at = at.min(noted.len());
         noted.insert(at, item);
@@ -265,13 +274,14 @@ impl<'g> Context<'g, '_> {
                 } else {
                     None
                 };
-                let id = format!("{}#{}", rule.id, action.id);
+                let id = ActionName {
+                    rule: &rule.id,
+                    action: &action.id,
+                }
+                .to_string();
                 let at = self.open.borrow().len();
-                let conditions = open::conditions(
-                    self.guide,
-                    rule.condition.as_ref(),
-                    action.condition.as_ref(),
-                );
+                let conditions =
+                    self.conditions(rule.condition.as_ref(), action.condition.as_ref());
                 let (residual, deciding) =
                     self.note_open(at, (&id, rule.evidence, conditions), remains);
                 Some(ActionResult {
@@ -286,5 +296,132 @@ impl<'g> Context<'g, '_> {
                 })
             })
             .collect()
+    }
+}
+
+impl<'g> Context<'g, '_> {
+    /// The local services delivering the recommendation at `index` (of truth `rule_truth`, with
+    /// `rule_missing`) that the family is, or may be, eligible for: eligible first, then
+    /// undetermined, each in the overlay's order.
+    fn services(
+        &self,
+        index: usize,
+        rule_truth: Truth,
+        rule_missing: &[Cow<'g, str>],
+    ) -> Vec<ServiceResult<'g>> {
+        let Some(overlay) = self.guide.overlay() else {
+            return Vec::new();
+        };
+        if rule_truth == Truth::False {
+            return Vec::new();
+        }
+        let Some(delivering) = overlay.delivering.get(index) else {
+            return Vec::new();
+        };
+        let mut services: Vec<ServiceResult<'g>> = delivering
+            .iter()
+            .filter_map(|d| self.service(overlay, d, (index, rule_truth, rule_missing)))
+            .collect();
+        services.sort_by_key(|s| s.status);
+        services
+    }
+
+    fn service(
+        &self,
+        overlay: &'g Overlay,
+        delivered: &'g Delivered,
+        (index, rule_truth, rule_missing): (usize, Truth, &[Cow<'g, str>]),
+    ) -> Option<ServiceResult<'g>> {
+        let service = overlay.services.get(delivered.service)?;
+        let rule = self.guide.core.recommendations.get(index)?;
+        let action = delivered.action.and_then(|i| rule.actions.get(i));
+        let mut reasons: Vec<Reason<'g>> = Vec::new();
+        let mut missing: BTreeSet<Cow<'g, str>> = BTreeSet::new();
+        let mut truth = rule_truth;
+        for condition in std::iter::once(&service.ages_condition).chain(&service.condition) {
+            let (t, r, m) = explain(self.guide, condition, self.slots);
+            truth = truth.and(t);
+            reasons.extend(r);
+            missing.extend(m);
+        }
+        if let Some(condition) = action.and_then(|a| a.condition.as_ref()) {
+            let (t, _, m) = explain(self.guide, condition, self.slots);
+            truth = truth.and(t);
+            missing.extend(m);
+        }
+        let status = Status::from_truth(truth);
+        if status == Status::DoesNotApply {
+            return None;
+        }
+        if status == Status::Undetermined && rule_truth == Truth::Unknown {
+            missing.extend(rule_missing.iter().cloned());
+        }
+        let missing = match status {
+            Status::Undetermined => missing.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let flags = delivered
+            .flags
+            .iter()
+            .filter_map(|flag| self.flag(flag, rule_truth, status))
+            .collect();
+        Some(ServiceResult {
+            id: Cow::Borrowed(&service.id),
+            name: Cow::Borrowed(&service.name),
+            description: Cow::Borrowed(&service.description),
+            status,
+            delivery: service.delivery,
+            format: service.format,
+            structure: service.structure,
+            ages: Cow::Borrowed(&service.ages),
+            action: action.map(|a| Cow::Borrowed(a.text.as_str())),
+            action_id: action.map(|a| Cow::Borrowed(a.id.as_str())),
+            reasons,
+            missing,
+            referral: Cow::Borrowed(&service.referral),
+            flags,
+        })
+    }
+
+    /// A flag holds as far as its owner's words (the rule's, or a "how" point's) hold, and is
+    /// no more decided than the service.
+    fn flag(
+        &self,
+        flag: &'g PossibleFlag,
+        rule_truth: Truth,
+        service: Status,
+    ) -> Option<FitFlag<'g>> {
+        let owner = self.guide.core.rule(flag.owner);
+        let owner_truth = match owner.kind {
+            RuleKind::Recommendation => rule_truth,
+            RuleKind::Principle => owner
+                .condition
+                .as_ref()
+                .map_or(Truth::True, |c| c.truth(self.slots))
+                .and(self.scope),
+        };
+        let (says, truth) = match flag.action.and_then(|i| owner.actions.get(i)) {
+            Some(action) => {
+                let own = action
+                    .condition
+                    .as_ref()
+                    .map_or(Truth::True, |c| c.truth(self.slots));
+                (action.text.as_str(), own.and(owner_truth))
+            }
+            None => (owner.statement.as_str(), owner_truth),
+        };
+        if truth == Truth::False {
+            return None;
+        }
+        Some(FitFlag {
+            aspect: flag.aspect,
+            offered: Cow::Borrowed(flag.offered),
+            fits: Cow::Borrowed(&flag.fits),
+            status: Status::from_truth(truth).max(service),
+            rule: Cow::Borrowed(&owner.id),
+            says: Cow::Borrowed(says),
+            message: Cow::Borrowed(&flag.message),
+            sources: Cow::Borrowed(&owner.sources),
+        })
     }
 }

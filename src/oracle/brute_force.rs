@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use practice_guide_testkit::{self as testkit, Seeded};
 
+use super::Tree;
 use crate::model::condition::{Condition, Leaf};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
@@ -45,27 +46,31 @@ fn statuses(guide: &Guide, e: &Evaluation<'_>) -> BTreeMap<String, Status> {
 
 /// Every test of the guide by the words a residual uses for it (as written, or negated).
 fn tests_by_words(guide: &Guide) -> BTreeMap<String, (&Leaf, bool)> {
-    fn walk<'g>(c: &'g Condition, out: &mut BTreeMap<String, (&'g Leaf, bool)>) {
+    fn walk<'g>(guide: &'g Guide, c: &'g Condition, out: &mut BTreeMap<String, (&'g Leaf, bool)>) {
         match c {
             Condition::All(items) | Condition::Any(items) => {
-                items.iter().for_each(|i| walk(i, out))
+                items.iter().for_each(|i| walk(guide, i, out))
             }
-            Condition::Not(inner) | Condition::Named(_, inner) => walk(inner, out),
+            Condition::Not(inner) | Condition::Named(_, inner) => walk(guide, inner, out),
             Condition::Test(leaf) => {
-                out.insert(leaf.text.to_string(), (leaf, false));
-                out.insert(leaf.negated_text.to_string(), (leaf, true));
+                let site = guide.layers().site(leaf.site);
+                out.insert(site.text.to_string(), (leaf, false));
+                out.insert(site.negated_text.to_string(), (leaf, true));
             }
         }
     }
     let mut out = BTreeMap::new();
     let core = &guide.core;
     if let Some(scope) = &core.scope {
-        walk(&scope.condition, &mut out);
+        walk(guide, &scope.condition, &mut out);
     }
     for rule in core.recommendations.iter().chain(&core.principles) {
-        rule.condition.iter().for_each(|c| walk(c, &mut out));
+        rule.condition.iter().for_each(|c| walk(guide, c, &mut out));
         for action in &rule.actions {
-            action.condition.iter().for_each(|c| walk(c, &mut out));
+            action
+                .condition
+                .iter()
+                .for_each(|c| walk(guide, c, &mut out));
         }
     }
     out

@@ -1,4 +1,5 @@
-//! The explaining path against the tree walk it replaced ([`super::walk`]): the same results,
+//! The evaluator against the tree walk ([`super::walk`]): the same results (services and fit
+//! flags included),
 //! compared as values and byte for byte as JSON, on the embedded guide (with and without its
 //! example overlay, with and without filters) over the sample families and thousands of random
 //! profiles, and on random small guides (`practice-guide-testkit`) over every profile they can be
@@ -6,8 +7,8 @@
 
 use practice_guide_testkit::{self as testkit, Seeded};
 
-use super::filter::{EvaluationOptions, Filter};
-use super::{explain, walk};
+use super::walk;
+use crate::eval::filter::{EvaluationOptions, Filter};
 use crate::model::guide::Guide;
 use crate::model::vocabulary::FactType;
 use crate::profile::{FactValue, FamilyProfile};
@@ -26,9 +27,13 @@ fn same<'g>(
     let prepared = guide.prepare(profile).unwrap();
     let slots = prepared.slots();
     let mut bytes = 0;
+    let mut cache = crate::model::cache::Cache::new();
     for filter in std::iter::once(None).chain(filters.iter().map(Some)) {
         let old = walk::evaluate(guide, slots, filter);
-        let new = explain::evaluate(guide, slots, filter);
+        let new = match filter {
+            Some(filter) => prepared.evaluate_filtered(filter),
+            None => prepared.evaluate_with(&mut cache),
+        };
         let (old_json, new_json) = (
             serde_json::to_string(&old).unwrap(),
             serde_json::to_string(&new).unwrap(),
@@ -38,7 +43,7 @@ fn same<'g>(
         bytes += new_json.len();
         match reused {
             Some(reused) => {
-                explain::evaluate_into(guide, slots, filter, reused);
+                prepared.evaluate_into_with(&mut cache, filter, reused);
                 assert_eq!(*reused, new, "reused: {profile:?} {filter:?}");
             }
             None => *reused = Some(new),
