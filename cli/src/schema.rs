@@ -21,7 +21,14 @@ use crate::sources::GuideArgs;
 ///   practice-guide schema --profile --overlay rules/overlays/example-borough
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
-#[command(mut_arg("rules", with_profile), mut_arg("overlay", with_profile))]
+// The guide's folders are read only for a profile's schema: given without `--profile`, they are
+// a usage error rather than ignored.
+#[command(group(
+    clap::ArgGroup::new("guide_folders")
+        .args(["rules", "overlay"])
+        .multiple(true)
+        .requires("profile")
+))]
 pub(crate) struct Args {
     /// The folder to write under (rules/schema/ and schema/ are made in it).
     #[arg(
@@ -36,12 +43,6 @@ pub(crate) struct Args {
     profile: bool,
     #[command(flatten, next_help_heading = "With `--profile`")]
     guide: GuideArgs,
-}
-
-/// The guide's folders are read only for a profile's schema: given without `--profile`, they
-/// are a usage error rather than ignored.
-fn with_profile(arg: clap::Arg) -> clap::Arg {
-    arg.requires("profile")
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
