@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use practice_guide::analysis::Witnesses;
 use practice_guide::{Evaluation, FamilyProfile, Guide, RuleResult, Status};
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{self, Outcome, failed};
 use crate::sources::GuideArgs;
 use crate::yaml;
@@ -59,7 +59,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
 fn suggest(args: &SuggestArgs) -> Outcome {
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return diagnostics::refuse(&refusal, Format::Human, Stream::Stderr),
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let analysis = guide.analyze();
     let drafts = drafts(&guide, analysis.witnesses());

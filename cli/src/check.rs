@@ -33,7 +33,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     // The problems are what `check` was asked for: they are its output.
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return diagnostics::refuse(&refusal, args.format, Stream::Stdout),
+        Err(refusal) => return diagnostics::refuse_as(&refusal, args.format, Stream::Stdout),
     };
     match args.format {
         Format::Json => outln!("{{\"problems\": []}}"),

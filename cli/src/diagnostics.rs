@@ -39,10 +39,16 @@ pub(crate) enum Stream {
     Stderr,
 }
 
+/// Says why a verb cannot use what it was given, for people on standard error (as every verb
+/// does but those that take a `--format` for problems), and how the verb ends.
+pub(crate) fn refuse(refusal: &Refusal) -> Outcome {
+    refuse_as(refusal, Format::Human, Stream::Stderr)
+}
+
 /// Says why a verb cannot use what it was given, and how the verb ends: a file that cannot be
 /// read, or a folder that cannot be read or is not a guide's or an overlay's, is a failure to
 /// run (2); anything else, problems found (1).
-pub(crate) fn refuse(refusal: &Refusal, format: Format, to: Stream) -> Outcome {
+pub(crate) fn refuse_as(refusal: &Refusal, format: Format, to: Stream) -> Outcome {
     let (err, texts) = match refusal {
         Refusal::Unreadable(message) => return output::failed(message),
         Refusal::Problems(err, texts) => (err, texts),

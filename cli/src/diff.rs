@@ -9,7 +9,7 @@ use practice_guide::cases::Case;
 use practice_guide::{Action, Evaluation, FamilyProfile, Guide, Rule, RuleResult};
 use serde::Serialize;
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{self, Outcome, failed};
 use crate::sources::{self, GuideArgs, OverlayArg};
 
@@ -149,7 +149,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         };
         guide
             .load()
-            .map_err(|refusal| diagnostics::refuse(&refusal, Format::Human, Stream::Stderr))
+            .map_err(|refusal| diagnostics::refuse(&refusal))
     };
     let old = match load(&args.old) {
         Ok(guide) => guide,

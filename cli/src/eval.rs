@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use practice_guide::{Evaluation, EvaluationOptions};
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{Outcome, outln};
 use crate::sources::{self, GuideArgs, Refusal, Texts};
 
@@ -55,10 +55,9 @@ enum Output {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let refuse = |refusal: &Refusal| diagnostics::refuse(refusal, Format::Human, Stream::Stderr);
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut options = EvaluationOptions::new();
     if let Some(level) = &args.min_evidence {
@@ -67,14 +66,15 @@ pub(crate) fn run(args: &Args) -> Outcome {
     if let Some(audience) = &args.audience {
         options = options.audience(audience.clone());
     }
-    // With a filter, what it hid is counted against every rule's and action's status, which
-    // the lean path gives (nothing open is computed); without one, nothing is evaluated twice.
+    // Without a filter, each profile is evaluated once. With one, what it hid is counted
+    // against the unfiltered result on the lean path (`skip_open`: nothing open is computed):
+    // the statuses of the actions it left out are known only by evaluating them.
     let filters = options != EvaluationOptions::new();
     let unfiltered = EvaluationOptions::new().skip_open();
     let (filter, everything) = match (guide.filter(&options), guide.filter(&unfiltered)) {
         (Ok(filter), Ok(everything)) => (filter, filters.then_some(everything)),
         (Err(err), _) | (_, Err(err)) => {
-            return refuse(&Refusal::Problems(err, Texts::default()));
+            return diagnostics::refuse(&Refusal::Problems(err, Texts::default()));
         }
     };
     let mut outcome = Outcome::Clean;
@@ -84,7 +84,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     for (index, path) in args.profiles.iter().enumerate() {
         let family = match sources::read_profile(&guide, path) {
             Ok(family) => family,
-            Err(refusal) => match refuse(&refusal) {
+            Err(refusal) => match diagnostics::refuse(&refusal) {
                 Outcome::Failed => return Outcome::Failed,
                 ended => {
                     outcome = ended;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use practice_guide::{FactType, FactValue, FamilyProfile, Guide, Question};
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{self, Outcome, failed};
-use crate::sources::{self, GuideArgs, Refusal};
+use crate::sources::{self, GuideArgs};
 use crate::yaml;
 
 /// Ask the questions that decide the most, one at a time, and show the results
@@ -44,10 +44,9 @@ enum Answer {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let refuse = |refusal: &Refusal| diagnostics::refuse(refusal, Format::Human, Stream::Stderr);
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let start = match &args.profile {
         Some(path) => sources::read_profile(&guide, path).map(|family| family.to_profile()),
@@ -55,7 +54,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     };
     let mut profile = match start {
         Ok(profile) => profile,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let counterfactuals = guide.counterfactuals();
     let mut skipped: Vec<String> = Vec::new();

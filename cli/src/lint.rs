@@ -36,7 +36,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> Outcome {
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return diagnostics::refuse(&refusal, args.format, Stream::Stderr),
+        Err(refusal) => return diagnostics::refuse_as(&refusal, args.format, Stream::Stderr),
     };
     let analysis = guide.analyze();
     let styled = std::io::stdout().is_terminal();

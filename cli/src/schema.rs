@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{Outcome, failed, outln};
 use crate::sources::GuideArgs;
 
@@ -49,7 +49,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     if args.profile {
         let guide = match args.guide.load() {
             Ok(guide) => guide,
-            Err(refusal) => return diagnostics::refuse(&refusal, Format::Human, Stream::Stderr),
+            Err(refusal) => return diagnostics::refuse(&refusal),
         };
         let schema = serde_json::to_string_pretty(&guide.profile_schema()).unwrap_or_default();
         outln!("{schema}");

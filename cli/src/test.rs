@@ -7,7 +7,7 @@ use practice_guide::cases::{SuiteReport, run_case_dir};
 use practice_guide::{Position, Status, TestResult};
 use serde_json::{Value, json};
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{Outcome, outln};
 use crate::sources::{GuideArgs, Refusal, Texts};
 
@@ -53,10 +53,9 @@ enum Output {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let refuse = |refusal: &Refusal| diagnostics::refuse(refusal, Format::Human, Stream::Stderr);
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut outcome = Outcome::Clean;
     let coverage = args.coverage || args.threshold.is_some();
@@ -64,7 +63,9 @@ pub(crate) fn run(args: &Args) -> Outcome {
     for dir in &args.dirs {
         match run_case_dir(&guide, dir) {
             Ok(report) => reports.push((dir, report)),
-            Err(err) => return refuse(&Refusal::Problems(err, Texts::of_case_folder(dir))),
+            Err(err) => {
+                return diagnostics::refuse(&Refusal::Problems(err, Texts::of_case_folder(dir)));
+            }
         }
     }
     let mut json_out = Vec::new();

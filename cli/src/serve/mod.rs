@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::diagnostics::{self, Format, Stream};
+use crate::diagnostics;
 use crate::output::{Outcome, failed, outln};
 use crate::sources::{GuideArgs, Refusal};
 
@@ -97,7 +97,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         Ok(loaded) => loaded,
         Err(err) => {
             let refusal = Refusal::Problems(err, sources.texts());
-            return diagnostics::refuse(&refusal, Format::Human, Stream::Stderr);
+            return diagnostics::refuse(&refusal);
         }
     };
     if args.print_openapi {
