@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use practice_guide::analysis::Witnesses;
 use practice_guide::{Evaluation, FamilyProfile, Guide, RuleResult, Status};
 
-use crate::Outcome;
-use crate::diagnostics::Format;
-use crate::lint::{inline, yaml_value};
-use crate::sources::{self, failed};
+use crate::diagnostics;
+use crate::output::{self, Outcome, failed};
+use crate::sources::GuideArgs;
+use crate::yaml;
 
 /// Work with case suites
 #[derive(clap::Args)]
@@ -46,12 +46,8 @@ struct SuggestArgs {
     /// The folder to write the drafts to (made if needed); without it, they are printed.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// A guide folder to use instead of the embedded guide.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// An overlay folder (a local offer) to load with the guide.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    guide: GuideArgs,
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
@@ -61,19 +57,15 @@ pub(crate) fn run(args: &Args) -> Outcome {
 }
 
 fn suggest(args: &SuggestArgs) -> Outcome {
-    let guide = match sources::guide(
-        args.rules.as_deref(),
-        args.overlay.as_deref(),
-        Format::Human,
-    ) {
+    let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(outcome) => return outcome,
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let analysis = guide.analyze();
     let drafts = drafts(&guide, analysis.witnesses());
     let Some(dir) = &args.out else {
         for (name, text) in &drafts {
-            crate::write_out(&format!("# --- {name}\n{text}\n"));
+            output::write_out(&format!("# --- {name}\n{text}\n"));
         }
         return Outcome::Clean;
     };
@@ -86,7 +78,7 @@ fn suggest(args: &SuggestArgs) -> Outcome {
             return failed(&format!("cannot write {}: {err}", path.display()));
         }
     }
-    crate::write_out(&format!(
+    output::write_out(&format!(
         "wrote {} draft cases to {}: review each against the guide's text before keeping it\n",
         drafts.len(),
         dir.display()
@@ -146,7 +138,7 @@ fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation
     for claim in claims {
         let _ = writeln!(out, "#   - {claim}");
     }
-    let description = format!("Draft: {}", inline(profile));
+    let description = format!("Draft: {}", yaml::inline(profile));
     let _ = writeln!(
         out,
         "description: {}",
@@ -158,7 +150,7 @@ fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation
     } else {
         out.push('\n');
         for (name, value) in profile.iter() {
-            let _ = writeln!(out, "  {name}: {}", yaml_value(value));
+            let _ = writeln!(out, "  {name}: {}", yaml::value_text(value));
         }
     }
     out.push_str("expect:\n");

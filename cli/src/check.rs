@@ -1,13 +1,10 @@
 //! `check`: load and validate a guide folder (and an overlay), reporting every problem.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-
 use practice_guide::Guide;
 
-use crate::Outcome;
-use crate::diagnostics::{Format, render};
-use crate::sources::{Texts, outcome_of};
+use crate::diagnostics::{self, Format, Stream};
+use crate::output::{Outcome, outln};
+use crate::sources::{self, GuideArgs};
 
 /// Check a guide folder (and an overlay), reporting every problem with its line
 ///
@@ -23,49 +20,25 @@ use crate::sources::{Texts, outcome_of};
 ///   practice-guide check --overlay rules/overlays/example-borough
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
+#[command(mut_arg("rules", sources::as_first_argument))]
 pub(crate) struct Args {
-    /// The guide folder (guide.yaml, facts.yaml, recommendations.yaml, ...); the embedded guide
-    /// if none is given.
-    dir: Option<PathBuf>,
-    /// An overlay folder (a local offer) to check on the guide.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    guide: GuideArgs,
     /// How problems are written.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let styled = std::io::stdout().is_terminal();
-    let mut out = std::io::stdout();
-    let loaded = match &args.dir {
-        Some(dir) => Guide::from_dir(dir).map_err(|err| (err, Texts::of_folder(dir))),
-        None => Ok(practice_guide::parenting_through_adversity().clone()),
-    };
-    let guide = match loaded {
+    // The problems are what `check` was asked for: they are its output.
+    let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err((err, texts)) => {
-            let text = render(&err, &texts, args.format, styled);
-            let _ = out.write_all(text.as_bytes());
-            return outcome_of(&err);
-        }
+        Err(refusal) => return diagnostics::refuse_as(&refusal, args.format, Stream::Stdout),
     };
-    let guide = match &args.overlay {
-        Some(dir) => match guide.with_overlay_dir(dir) {
-            Ok(guide) => guide,
-            Err(err) => {
-                let text = render(&err, &Texts::of_folder(dir), args.format, styled);
-                let _ = out.write_all(text.as_bytes());
-                return outcome_of(&err);
-            }
-        },
-        None => guide,
-    };
-    let summary = summary(&guide);
-    let _ = match args.format {
-        Format::Json => writeln!(out, "{{\"problems\": []}}"),
-        Format::Human | Format::Plain => writeln!(out, "{summary}"),
-    };
+    match args.format {
+        Format::Json => outln!("{{\"problems\": []}}"),
+        Format::Human | Format::Plain => outln!("{}", summary(&guide)),
+    }
     Outcome::Clean
 }
 

@@ -9,9 +9,9 @@ use practice_guide::cases::Case;
 use practice_guide::{Action, Evaluation, FamilyProfile, Guide, Rule, RuleResult};
 use serde::Serialize;
 
-use crate::Outcome;
-use crate::diagnostics::Format;
-use crate::sources::{self, failed};
+use crate::diagnostics;
+use crate::output::{self, Outcome, failed};
+use crate::sources::{self, GuideArgs, OverlayArg};
 
 /// Show what changed between two versions of a guide: in its rules, and for families
 ///
@@ -37,9 +37,8 @@ pub(crate) struct Args {
     /// Folders of profile files (YAML or JSON) to evaluate with both versions.
     #[arg(long, value_name = "DIR")]
     profiles: Vec<PathBuf>,
-    /// An overlay folder (a local offer) to load onto both versions.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    overlay: OverlayArg,
     /// How the changes are written.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -142,11 +141,21 @@ struct ResultChange {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let old = match sources::guide(Some(&args.old), args.overlay.as_deref(), Format::Human) {
+    // Both versions, each with the overlay.
+    let load = |rules: &Path| {
+        let guide = GuideArgs {
+            rules: Some(rules.to_owned()),
+            overlay: args.overlay.clone(),
+        };
+        guide
+            .load()
+            .map_err(|refusal| diagnostics::refuse(&refusal))
+    };
+    let old = match load(&args.old) {
         Ok(guide) => guide,
         Err(outcome) => return outcome,
     };
-    let new = match sources::guide(Some(&args.new), args.overlay.as_deref(), Format::Human) {
+    let new = match load(&args.new) {
         Ok(guide) => guide,
         Err(outcome) => return outcome,
     };
@@ -169,7 +178,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         Output::Text => render(&changes, false),
         Output::Markdown => render(&changes, true),
     };
-    crate::write_out(&text);
+    output::write_out(&text);
     if changes.rules.is_empty() && changes.families.is_empty() {
         Outcome::Clean
     } else {

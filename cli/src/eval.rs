@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use practice_guide::{Evaluation, EvaluationOptions};
 
-use crate::Outcome;
-use crate::diagnostics::{self, report};
-use crate::sources::{self, Texts, failed};
+use crate::diagnostics;
+use crate::output::{Outcome, outln};
+use crate::sources::{self, GuideArgs, Refusal, Texts};
 
 /// Evaluate families against the guide: what applies, with its evidence, why, and sources
 ///
@@ -30,12 +30,8 @@ pub(crate) struct Args {
     /// Profile files (YAML or JSON); `-` reads one from standard input.
     #[arg(required = true, value_name = "PROFILE")]
     profiles: Vec<PathBuf>,
-    /// A guide folder to use instead of the embedded guide.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// An overlay folder (a local offer) to add: local services under each recommendation.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    guide: GuideArgs,
     /// How results are written. With several profiles, `json` writes one line per profile.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -59,10 +55,9 @@ enum Output {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let problems = diagnostics::Format::Human;
-    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), problems) {
+    let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(outcome) => return outcome,
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut options = EvaluationOptions::new();
     if let Some(level) = &args.min_evidence {
@@ -71,36 +66,41 @@ pub(crate) fn run(args: &Args) -> Outcome {
     if let Some(audience) = &args.audience {
         options = options.audience(audience.clone());
     }
-    let filtered = options != EvaluationOptions::new();
-    let filter = match guide.filter(&options) {
-        Ok(filter) => filter,
-        Err(err) => return sources::fail(&err, &Texts::default(), problems),
+    // Without a filter, each profile is evaluated once. With one, what it hid is counted
+    // against the unfiltered result on the lean path (`skip_open`: nothing open is computed):
+    // the statuses of the actions it left out are known only by evaluating them.
+    let filters = options != EvaluationOptions::new();
+    let unfiltered = EvaluationOptions::new().skip_open();
+    let (filter, everything) = match (guide.filter(&options), guide.filter(&unfiltered)) {
+        (Ok(filter), Ok(everything)) => (filter, filters.then_some(everything)),
+        (Err(err), _) | (_, Err(err)) => {
+            return diagnostics::refuse(&Refusal::Problems(err, Texts::default()));
+        }
     };
     let mut outcome = Outcome::Clean;
     let several = args.profiles.len() > 1;
     // The guide's profile space, built once for every profile: what would change each result.
     let counterfactuals = guide.counterfactuals();
     for (index, path) in args.profiles.iter().enumerate() {
-        let (name, text) = match sources::profile_text(path) {
-            Ok(read) => read,
-            Err(message) => return failed(&message),
-        };
-        let family = match guide.read_profile(&name, &text) {
+        let family = match sources::read_profile(&guide, path) {
             Ok(family) => family,
-            Err(err) => {
-                let mut texts = Texts::default();
-                texts.add(&name, &text);
-                report(&err, &texts, problems);
-                outcome = Outcome::Problems;
-                continue;
-            }
+            Err(refusal) => match diagnostics::refuse(&refusal) {
+                Outcome::Failed => return Outcome::Failed,
+                ended => {
+                    outcome = ended;
+                    continue;
+                }
+            },
         };
         let mut evaluation = family.evaluate_filtered(&filter);
-        let all = family.evaluate();
         evaluation.changes = counterfactuals.changes(&family, &evaluation);
         write(args.format, &evaluation, several, index > 0);
-        if filtered {
-            hidden(&evaluation, &all, args.format);
+        if let Some(everything) = &everything {
+            hidden(
+                &evaluation,
+                &family.evaluate_filtered(everything),
+                args.format,
+            );
         }
     }
     outcome

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use practice_guide::{FactType, FactValue, FamilyProfile, Guide, Question};
 
-use crate::Outcome;
-use crate::diagnostics::{Format, report};
-use crate::lint::yaml_value;
-use crate::sources::{self, Texts, failed};
+use crate::diagnostics;
+use crate::output::{self, Outcome, failed};
+use crate::sources::{self, GuideArgs};
+use crate::yaml;
 
 /// Ask the questions that decide the most, one at a time, and show the results
 ///
@@ -29,12 +29,8 @@ use crate::sources::{self, Texts, failed};
 pub(crate) struct Args {
     /// A profile to start from (YAML or JSON); an empty one if none is given.
     profile: Option<PathBuf>,
-    /// A guide folder to use instead of the embedded guide.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// An overlay folder (a local offer) to add.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    guide: GuideArgs,
     /// Where to save the profile the interview built (YAML).
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
@@ -48,17 +44,17 @@ enum Answer {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let guide = match sources::guide(
-        args.rules.as_deref(),
-        args.overlay.as_deref(),
-        Format::Human,
-    ) {
+    let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(outcome) => return outcome,
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
-    let mut profile = match start(&guide, args.profile.as_ref()) {
+    let start = match &args.profile {
+        Some(path) => sources::read_profile(&guide, path).map(|family| family.to_profile()),
+        None => Ok(FamilyProfile::new()),
+    };
+    let mut profile = match start {
         Ok(profile) => profile,
-        Err(outcome) => return outcome,
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let counterfactuals = guide.counterfactuals();
     let mut skipped: Vec<String> = Vec::new();
@@ -84,7 +80,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
     let Ok(prepared) = guide.prepare(&profile) else {
         return failed("the profile no longer fits the guide");
     };
-    crate::write_out(&format!(
+    output::write_out(&format!(
         "\n{}",
         counterfactuals.evaluate(&prepared).report()
     ));
@@ -92,26 +88,9 @@ pub(crate) fn run(args: &Args) -> Outcome {
         if let Err(err) = std::fs::write(path, profile_yaml(&profile)) {
             return failed(&format!("cannot write {}: {err}", path.display()));
         }
-        crate::write_out(&format!("saved the profile to {}\n", path.display()));
+        output::write_out(&format!("saved the profile to {}\n", path.display()));
     }
     Outcome::Clean
-}
-
-/// The profile to start from.
-fn start(guide: &Guide, path: Option<&PathBuf>) -> Result<FamilyProfile, Outcome> {
-    let Some(path) = path else {
-        return Ok(FamilyProfile::new());
-    };
-    let (name, text) = sources::profile_text(path).map_err(|m| failed(&m))?;
-    guide
-        .read_profile(&name, &text)
-        .map(|p| p.to_profile())
-        .map_err(|err| {
-            let mut texts = Texts::default();
-            texts.add(&name, &text);
-            report(&err, &texts, Format::Human);
-            Outcome::Problems
-        })
 }
 
 /// Asks `question` until the answer reads, and returns it.
@@ -145,16 +124,16 @@ fn ask(
         Some(FactType::OneOf(_)) => "a number",
         _ => "a text",
     };
-    crate::write_out(&prompt);
+    output::write_out(&prompt);
     loop {
-        crate::write_out(&format!("> ({hint}; Enter: don't know; `stop`) "));
+        output::write_out(&format!("> ({hint}; Enter: don't know; `stop`) "));
         let _ = std::io::stdout().flush();
         let Some(Ok(line)) = lines.next() else {
             return Answer::Stop;
         };
         // Typed answers echo on a terminal; scripted ones are shown, so the transcript reads.
         if !std::io::stdin().is_terminal() {
-            crate::write_out(&format!("{line}\n"));
+            output::write_out(&format!("{line}\n"));
         }
         let line = line.trim();
         match line {
@@ -164,7 +143,7 @@ fn ask(
         }
         match read_answer(line, &question.values, fact_type.as_ref()) {
             Ok(value) => return Answer::Value(value),
-            Err(message) => crate::write_out(&format!("  {message}\n")),
+            Err(message) => output::write_out(&format!("  {message}\n")),
         }
     }
 }
@@ -211,7 +190,7 @@ fn read_answer(
 fn profile_yaml(profile: &FamilyProfile) -> String {
     let mut out = String::from("# Written by `practice-guide interview`.\n");
     for (fact, value) in profile.iter() {
-        out.push_str(&format!("{fact}: {}\n", yaml_value(value)));
+        out.push_str(&format!("{fact}: {}\n", yaml::value_text(value)));
     }
     out
 }

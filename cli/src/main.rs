@@ -3,24 +3,22 @@
 //! rules or profiles, failing cases, coverage under the threshold, results that differ), and 2
 //! on a usage or I/O error.
 
-/// Like `println!`, but a standard output closed early (`practice-guide eval ... | head`) ends the
-/// output quietly instead of panicking.
-macro_rules! outln {
-    ($($arg:tt)*) => {
-        $crate::write_out(&format!("{}\n", format_args!($($arg)*)))
-    };
-}
+// The layer every verb shares, in the order its modules use each other; then one module per
+// verb. A verb uses the shared modules only: never another verb, nor this file (checked by
+// `tests/architecture.rs`).
+mod output;
+mod yaml;
+mod sources;
+mod diagnostics;
 
 mod cases;
 mod check;
-mod diagnostics;
 mod diff;
 mod eval;
 mod interview;
 mod lint;
 mod schema;
 mod serve;
-mod sources;
 mod test;
 
 use std::process::ExitCode;
@@ -51,33 +49,6 @@ enum Verb {
     Serve(serve::Args),
 }
 
-/// How a verb ended, and so the process's exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    /// All is well: 0.
-    Clean,
-    /// Problems were found (and reported): 1.
-    Problems,
-    /// The command could not run (a usage or I/O error, reported): 2.
-    Failed,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(outcome: Outcome) -> ExitCode {
-        match outcome {
-            Outcome::Clean => ExitCode::SUCCESS,
-            Outcome::Problems => ExitCode::from(1),
-            Outcome::Failed => ExitCode::from(2),
-        }
-    }
-}
-
-/// Writes `text` to standard output, ignoring a closed pipe (the reader has what it wanted).
-fn write_out(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.verb {
@@ -92,4 +63,16 @@ fn main() -> ExitCode {
         Verb::Serve(args) => serve::run(&args),
     };
     outcome.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every verb's arguments fit together (no two with one name, every `mut_arg` naming one
+    /// that is there), as clap checks them before parsing.
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

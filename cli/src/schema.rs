@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::Outcome;
-use crate::diagnostics::Format;
-use crate::sources::{self, failed};
+use crate::diagnostics;
+use crate::output::{Outcome, failed, outln};
+use crate::sources::GuideArgs;
 
 /// Write the JSON Schemas of the rule files and results, or print a profile's
 ///
@@ -21,6 +21,14 @@ use crate::sources::{self, failed};
 ///   practice-guide schema --profile --overlay rules/overlays/example-borough
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
+// The guide's folders are read only for a profile's schema: given without `--profile`, they are
+// a usage error rather than ignored.
+#[command(group(
+    clap::ArgGroup::new("guide_folders")
+        .args(["rules", "overlay"])
+        .multiple(true)
+        .requires("profile")
+))]
 pub(crate) struct Args {
     /// The folder to write under (rules/schema/ and schema/ are made in it).
     #[arg(
@@ -33,23 +41,15 @@ pub(crate) struct Args {
     /// Print the JSON Schema of a profile for the guide instead (its facts, types and values).
     #[arg(long)]
     profile: bool,
-    /// With `--profile`: a guide folder to use instead of the embedded guide.
-    #[arg(long, value_name = "DIR", requires = "profile")]
-    rules: Option<PathBuf>,
-    /// With `--profile`: an overlay folder whose local facts the profile may give.
-    #[arg(long, value_name = "DIR", requires = "profile")]
-    overlay: Option<PathBuf>,
+    #[command(flatten, next_help_heading = "With `--profile`")]
+    guide: GuideArgs,
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
     if args.profile {
-        let guide = match sources::guide(
-            args.rules.as_deref(),
-            args.overlay.as_deref(),
-            Format::Human,
-        ) {
+        let guide = match args.guide.load() {
             Ok(guide) => guide,
-            Err(outcome) => return outcome,
+            Err(refusal) => return diagnostics::refuse(&refusal),
         };
         let schema = serde_json::to_string_pretty(&guide.profile_schema()).unwrap_or_default();
         outln!("{schema}");

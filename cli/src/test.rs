@@ -7,9 +7,9 @@ use practice_guide::cases::{SuiteReport, run_case_dir};
 use practice_guide::{Position, Status, TestResult};
 use serde_json::{Value, json};
 
-use crate::Outcome;
-use crate::diagnostics::{self, report};
-use crate::sources::{self, Texts};
+use crate::diagnostics;
+use crate::output::{Outcome, outln};
+use crate::sources::{GuideArgs, Refusal, Texts};
 
 /// Run case suites, and measure what they cover of the rules
 ///
@@ -30,12 +30,8 @@ pub(crate) struct Args {
     /// Folders of case files.
     #[arg(default_value = "tests/cases", value_name = "CASES_DIR")]
     dirs: Vec<PathBuf>,
-    /// A guide folder to use instead of the embedded guide.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// An overlay folder (a local offer) to add.
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    #[command(flatten)]
+    guide: GuideArgs,
     /// Show what the cases reached of every rule, action and test, and what none reached.
     #[arg(long)]
     coverage: bool,
@@ -57,10 +53,9 @@ enum Output {
 }
 
 pub(crate) fn run(args: &Args) -> Outcome {
-    let problems = diagnostics::Format::Human;
-    let guide = match sources::guide(args.rules.as_deref(), args.overlay.as_deref(), problems) {
+    let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(outcome) => return outcome,
+        Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut outcome = Outcome::Clean;
     let coverage = args.coverage || args.threshold.is_some();
@@ -69,8 +64,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         match run_case_dir(&guide, dir) {
             Ok(report) => reports.push((dir, report)),
             Err(err) => {
-                report(&err, &case_texts(dir), problems);
-                return sources::outcome_of(&err);
+                return diagnostics::refuse(&Refusal::Problems(err, Texts::of_case_folder(dir)));
             }
         }
     }
@@ -107,24 +101,13 @@ pub(crate) fn run(args: &Args) -> Outcome {
     outcome
 }
 
-/// The case files of a folder, by the name problems give them (their path).
-fn case_texts(dir: &std::path::Path) -> Texts {
-    let mut texts = Texts::default();
-    for path in sources::yaml_files(dir).unwrap_or_default() {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            texts.add(&path.display().to_string(), &text);
-        }
-    }
-    texts
-}
-
 /// The path of a rule file a coverage line names, from the folders given (the bare file name
 /// for the embedded guide). The overlay's files are told apart from the guide's by name, so a
 /// test in an overlay's own `conditions.yaml` is shown under the guide's folder.
 fn rule_file(args: &Args, file: &str) -> String {
     let dir = match file {
-        "services.yaml" | "overlay.yaml" => args.overlay.as_deref(),
-        _ => args.rules.as_deref(),
+        "services.yaml" | "overlay.yaml" => args.guide.overlay.dir.as_deref(),
+        _ => args.guide.rules.as_deref(),
     };
     dir.map_or_else(
         || file.to_owned(),

@@ -206,6 +206,18 @@ impl Serialize for Finding {
     }
 }
 
+impl Finding {
+    /// What the one-line form says between the severity and code and the help: the item, where
+    /// there is one, and what was found. A report that shows the severity, file and help its own
+    /// way titles the finding with this, so that it names the finding as the one-line form does.
+    pub fn title(&self) -> String {
+        match &self.item {
+            Some(item) => format!("{item}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for Finding {
     /// `file:line:column: severity[code]: item: message (help)`, as `--format plain` shows it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -216,11 +228,13 @@ impl std::fmt::Display for Finding {
             }
             f.write_str(" ")?;
         }
-        write!(f, "{}[{}]: ", self.severity.as_str(), self.check.code())?;
-        if let Some(item) = &self.item {
-            write!(f, "{item}: ")?;
-        }
-        f.write_str(&self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.check.code(),
+            self.title()
+        )?;
         if let Some(help) = &self.help {
             write!(f, " ({help})")?;
         }

@@ -374,22 +374,30 @@ impl Problem {
     pub fn help(&self) -> Option<String> {
         self.kind.help()
     }
-}
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.input) {
-            (Some(file), _) => {
-                write!(f, "{file}:")?;
-                if let Some(Position { line, column }) = self.start {
-                    write!(f, "{line}:{column}:")?;
-                }
-                f.write_str(" ")?;
-            }
-            (None, Input::Profile) => f.write_str("profile: ")?,
-            (None, Input::Options) if self.item.is_none() => f.write_str("options: ")?,
-            (None, _) => {}
-        }
+    /// What the one-line form says between the file's position and the help: the input where
+    /// there is no file to name it (`profile: `, `options: `), the item where the message does not
+    /// name it already, and what is wrong. A report that shows the file, help and note its own way
+    /// (the offending line with help under it, say) titles the problem with this, so that it
+    /// names the problem as the one-line form does.
+    ///
+    /// ```
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let err = guide.read_profile("family.yaml", "servce_level: universal\n").unwrap_err();
+    /// let problem = &err.problems()[0];
+    /// // The fact is named by the message, so not again before it.
+    /// assert_eq!(problem.title(), "unknown fact `servce_level`");
+    /// assert_eq!(
+    ///     problem.to_string(),
+    ///     "family.yaml:1:1: unknown fact `servce_level` (did you mean `service_level`?)"
+    /// );
+    /// ```
+    pub fn title(&self) -> String {
+        let mut title = match (&self.file, self.input) {
+            (None, Input::Profile) => "profile: ".to_owned(),
+            (None, Input::Options) if self.item.is_none() => "options: ".to_owned(),
+            _ => String::new(),
+        };
         // A profile's problems name their fact in the message already, and a problem with the
         // guide's or overlay's own fields is named by its file.
         let shown = |item: &&Item| match item {
@@ -398,9 +406,23 @@ impl fmt::Display for Problem {
             _ => true,
         };
         if let Some(item) = self.item.as_ref().filter(shown) {
-            write!(f, "{item}: ")?;
+            title.push_str(&format!("{item}: "));
         }
-        write!(f, "{}", self.kind)?;
+        title.push_str(&self.message());
+        title
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+            if let Some(Position { line, column }) = self.start {
+                write!(f, "{line}:{column}:")?;
+            }
+            f.write_str(" ")?;
+        }
+        f.write_str(&self.title())?;
         if let Some(help) = self.kind.help() {
             write!(f, " ({help})")?;
         }

@@ -116,6 +116,27 @@ fn each_finding_is_found_on_its_line() {
     assert_eq!(analysis.errors(), 2);
 }
 
+/// A report that shows the severity, file and help its own way (the tool's) titles a finding as
+/// the one-line form names it.
+#[test]
+fn a_finding_is_titled_as_its_one_line_form_names_it() {
+    let analysis = broken().analyze();
+    assert!(analysis.findings().len() > 5);
+    for finding in analysis.findings() {
+        let title = finding.title();
+        if let Some(item) = &finding.item {
+            assert!(title.starts_with(&format!("{item}: ")), "{title}");
+        }
+        let severity = finding.severity.as_str();
+        let code = finding.check.code();
+        let line = finding.to_string();
+        assert!(
+            line.contains(&format!("{severity}[{code}]: {title}")),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn a_verdict_that_depends_on_a_regular_expression_says_it_may_over_approximate() {
     let analysis = broken().analyze();

@@ -165,6 +165,27 @@ fn a_profile_that_does_not_fit_the_vocabulary_is_an_error() {
     );
 }
 
+/// A report that shows the offending line itself (the tool's) titles a problem as the one-line
+/// form names it: a profile's problem names its fact in the message, so not again before it.
+#[test]
+fn a_problem_is_titled_as_its_one_line_form_names_it() {
+    let guide = practice_guide::parenting_through_adversity();
+    let case = "profile:\n  childrn_ages: [age_3]\nexpect:\n  unlisted: applies\n";
+    let err = Case::read(guide, "case.yaml", case).unwrap_err();
+    let problem = &err.problems()[0];
+    assert_eq!(problem.title(), "unknown fact `childrn_ages`");
+    assert_eq!(
+        problem.to_string(),
+        "case.yaml:2:3: unknown fact `childrn_ages` (did you mean `children_ages`?)"
+    );
+    let options = practice_guide::EvaluationOptions::new().min_evidence("strnog");
+    let err = guide.filter(&options).unwrap_err();
+    assert_eq!(
+        err.problems()[0].title(),
+        "option `min_evidence`: unknown evidence level `strnog`"
+    );
+}
+
 #[test]
 fn a_folder_with_a_bad_case_fails_naming_every_problem() {
     let dir = std::env::temp_dir().join(format!("practice-guide-cases-{}", std::process::id()));

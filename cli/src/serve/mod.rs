@@ -18,8 +18,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::Outcome;
-use crate::sources::failed;
+use crate::diagnostics;
+use crate::output::{Outcome, failed, outln};
+use crate::sources::{GuideArgs, Refusal};
 
 /// Serve the guide over HTTP: a JSON API and a practitioner's page
 ///
@@ -49,12 +50,9 @@ use crate::sources::failed;
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(crate) struct Args {
-    /// A guide folder to serve instead of the embedded guide (re-read on reload).
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// An overlay folder (a local offer) to add (re-read on reload).
-    #[arg(long, value_name = "DIR")]
-    overlay: Option<PathBuf>,
+    // The guide's folders, re-read on each reload.
+    #[command(flatten)]
+    guide: GuideArgs,
     /// The address to listen on; port 0 picks a free port (the address is printed).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -92,14 +90,14 @@ pub(crate) const LIMITS: Limits = Limits {
 
 pub(crate) fn run(args: &Args) -> Outcome {
     let sources = state::Sources {
-        rules: args.rules.clone(),
-        overlay: args.overlay.clone(),
+        rules: args.guide.rules.clone(),
+        overlay: args.guide.overlay.dir.clone(),
     };
     let loaded = match sources.load() {
         Ok(loaded) => loaded,
         Err(err) => {
-            let texts = sources.texts();
-            return crate::sources::fail(&err, &texts, crate::diagnostics::Format::Human);
+            let refusal = Refusal::Problems(err, sources.texts());
+            return diagnostics::refuse(&refusal);
         }
     };
     if args.print_openapi {
