@@ -166,7 +166,7 @@ impl Limits {
         Limits {
             profile_bytes: 256 * 1024,
             batch_lines: 100_000,
-            batch_read_ahead: 8 * 1024 * 1024,
+            batch_read_ahead: 4 * 1024 * 1024,
             batch_answers_ahead: 16,
             request_time: Duration::from_secs(30),
             queue_time: Duration::from_secs(2),
