@@ -392,7 +392,7 @@ fn profile(i: usize) -> String {
          \"more_serious_mental_health_needs\": true, \"specialist_mental_health_treatment\": \"none\", \
          \"barriers\": [\"digital_exclusion\", \"session_times\"]}}\n",
         i % 11,
-        i % 2 == 0,
+        i.is_multiple_of(2),
         chosen.join(", ")
     )
 }

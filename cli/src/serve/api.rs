@@ -374,7 +374,8 @@ async fn reload(
 ) -> Result<Response, ApiError> {
     let body = text(&headers, body, RELOAD_BYTES).await?;
     let empty = body.trim().is_empty();
-    if !(empty && !headers.contains_key(header::CONTENT_TYPE)) {
+    let bare = empty && !headers.contains_key(header::CONTENT_TYPE);
+    if !bare {
         syntax(&headers, &[Syntax::Json])?;
         let nothing = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&body)
             .is_ok_and(|members| members.is_empty());

@@ -224,18 +224,17 @@ impl Cutter {
                 cut.push((self.lines + 1, What::Stop(self.too_many())));
                 return cut;
             }
-            let (piece, rest, ended) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(at) => (&chunk[..at], &chunk[at + 1..], true),
-                None => (chunk, &[][..], false),
-            };
-            chunk = rest;
+            let mut parts = chunk.splitn(2, |&b| b == b'\n');
+            let piece = parts.next().unwrap_or_default();
+            let rest = parts.next();
+            chunk = rest.unwrap_or_default();
             if self.partial.len() + piece.len() > self.limits.profile_bytes {
                 self.over = true;
                 self.partial.clear();
             } else if !self.over {
                 self.partial.extend_from_slice(piece);
             }
-            if ended {
+            if rest.is_some() {
                 cut.extend(self.end_line());
             }
         }
