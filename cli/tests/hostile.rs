@@ -20,11 +20,6 @@ use std::time::{Duration, Instant};
 
 use common::{Chunked, Raw, Server, closed_within, exchange, get, read_answer, read_head};
 
-const GUIDE_DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../rules/parenting-through-adversity-0-10"
-);
-
 /// What a batch may hold in memory, whatever its length (issue 23).
 const BATCH_MEMORY_KIB: u64 = 16 * 1024;
 
@@ -150,23 +145,14 @@ fn every_answer_page_or_api_carries_the_security_headers() {
     assert_eq!(refused.header("x-content-type-options"), Some("nosniff"));
 }
 
-/// Changes the guide's version in a copy of its folder: a new content hash.
-fn bump_version(dir: &Path, version: &str) {
-    let path = dir.join("guide.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let changed = text.replace("version: 0.3.0", &format!("version: {version}"));
-    assert_ne!(text, changed, "the guide's version line moved");
-    std::fs::write(&path, changed).unwrap();
-}
-
 #[test]
 fn a_cross_site_reload_is_refused_and_a_state_change_takes_only_its_own_content_type() {
     let folder = tempfile::tempdir().unwrap();
-    common::copy_folder(Path::new(GUIDE_DIR), folder.path());
+    common::copy_folder(Path::new(common::GUIDE_DIR), folder.path());
     let server = Server::start(&["--rules", folder.path().to_str().unwrap()]);
     let hash = || get(&server.url("/health")).json()["guide"]["content_hash"].clone();
     let before = hash();
-    bump_version(folder.path(), "0.3.1-evil");
+    common::bump_version(folder.path(), "0.3.1-evil");
     let host = server.address();
     let own = server.base.clone();
     let reload = |headers: &[(&str, &str)], body: &str| {
@@ -312,7 +298,7 @@ fn a_half_sent_request_head_is_closed_within_the_header_timeout() {
 }
 
 #[test]
-fn a_body_that_stops_arriving_is_408_within_the_body_timeout_and_one_too_long_is_413_at_once() {
+fn a_body_that_stops_arriving_is_408_within_the_body_timeout_and_one_too_long_is_413() {
     let server = Server::start(&["--body-timeout", "1s"]);
     let mut stream = server.connect();
     let started = Instant::now();
@@ -334,18 +320,39 @@ fn a_body_that_stops_arriving_is_408_within_the_body_timeout_and_one_too_long_is
         waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
         "answered after {waited:?}"
     );
-    // Announced over the limit: refused before a byte of it is read.
+    // Announced over the limit to a client that waits for the go-ahead: refused before it sends.
     let mut stream = server.connect();
     let started = Instant::now();
+    stream
+        .write_all(
+            b"POST /evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+              Content-Length: 10000000000\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .unwrap();
+    let answer = read_answer(&mut BufReader::new(stream));
+    assert_eq!(answer.status, 413, "{}", answer.body);
+    assert!(started.elapsed() < Duration::from_millis(900));
+    assert!(message(&answer).contains("256 KiB"));
+    // Announced and sent: read up to the limit, no further.
+    let mut stream = server.connect();
     stream
         .write_all(
             b"POST /evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
               Content-Length: 10000000000\r\n\r\n",
         )
         .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let piece = vec![b' '; 64 * 1024];
+        for _ in 0..8 {
+            if writer.write_all(&piece).is_err() {
+                break;
+            }
+        }
+    });
     let answer = read_answer(&mut BufReader::new(stream));
+    sending.join().unwrap();
     assert_eq!(answer.status, 413, "{}", answer.body);
-    assert!(started.elapsed() < Duration::from_millis(900));
     assert!(message(&answer).contains("256 KiB"));
 }
 
@@ -397,17 +404,46 @@ fn profile(i: usize) -> String {
     )
 }
 
-/// Starts a batch on `stream` with a chunked body (sent as the test goes on).
+/// The head of a batch request: with the length of its body, or chunked (its body sent as the
+/// test goes on).
+fn batch_head(query: &str, length: Option<usize>) -> String {
+    let framing = match length {
+        Some(length) => format!("Content-Length: {length}\r\nConnection: close"),
+        None => "Transfer-Encoding: chunked".to_owned(),
+    };
+    format!(
+        "POST /evaluate/batch{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Content-Type: application/x-ndjson\r\n{framing}\r\n\r\n"
+    )
+}
+
+/// Starts a batch on `stream` with a chunked body.
 fn begin_batch(stream: &mut std::net::TcpStream, query: &str) {
     stream
-        .write_all(
-            format!(
-                "POST /evaluate/batch{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-                 Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
-            )
-            .as_bytes(),
-        )
+        .write_all(batch_head(query, None).as_bytes())
         .unwrap();
+}
+
+/// Waits until a batch is answered: its slot is free again.
+fn await_batch_slot(server: &Server) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = common::post(
+            &server.url("/evaluate/batch"),
+            "application/x-ndjson",
+            &profile(7),
+        );
+        if answer.status == 200 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the slot stayed taken: {} {}",
+            answer.status,
+            answer.body
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn send_chunk(stream: &mut std::net::TcpStream, text: &str) {
@@ -464,31 +500,7 @@ fn a_batch_is_answered_line_by_line_as_it_arrives_and_batches_past_the_cap_are_5
     assert!(rest[1].starts_with("{\"line\":3,\"error\":"), "{}", rest[1]);
 
     // The slot is free again once the batch has ended.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let again = exchange(
-            &server,
-            &request(
-                "POST",
-                "/evaluate/batch",
-                &[
-                    ("Host", "127.0.0.1"),
-                    ("Content-Type", "application/x-ndjson"),
-                ],
-                &profile(3),
-            ),
-        );
-        if again.status == 200 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still {}: {}",
-            again.status,
-            again.body
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    await_batch_slot(&server);
 }
 
 #[test]
@@ -496,11 +508,7 @@ fn a_batch_says_on_its_lines_what_did_not_fit_and_last_what_stopped_it() {
     let server = Server::start(&["--body-timeout", "1s"]);
     let batch = |body: &[u8]| {
         let mut stream = server.connect();
-        let head = format!(
-            "POST /evaluate/batch?format=compact HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-             Content-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
+        let head = batch_head("?format=compact", Some(body.len()));
         stream.write_all(head.as_bytes()).unwrap();
         let mut writer = stream.try_clone().unwrap();
         let body = body.to_vec();
@@ -582,10 +590,9 @@ fn sample_memory(pid: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64
     })
 }
 
-#[test]
-fn a_ten_thousand_profile_batch_is_answered_within_the_memory_bound() {
-    let server = Server::start(&[]);
-    // Warm up: the first evaluations allocate what every later one reuses.
+/// The service's resident memory after a small batch: the first evaluations allocate what every
+/// later one reuses.
+fn warmed_up(server: &Server) -> u64 {
     let warm: String = (0..50).map(profile).collect();
     let warmed = common::post(
         &server.url("/evaluate/batch"),
@@ -593,7 +600,13 @@ fn a_ten_thousand_profile_batch_is_answered_within_the_memory_bound() {
         &warm,
     );
     assert_eq!(warmed.status, 200);
-    let before = server.memory_kib("VmRSS");
+    server.memory_kib("VmRSS")
+}
+
+#[test]
+fn a_ten_thousand_profile_batch_is_answered_within_the_memory_bound() {
+    let server = Server::start(&[]);
+    let before = warmed_up(&server);
     let peak_reset = server.reset_peak_memory();
 
     let body: String = (0..10_000).map(profile).collect();
@@ -604,11 +617,7 @@ fn a_ten_thousand_profile_batch_is_answered_within_the_memory_bound() {
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = sample_memory(server.pid(), Arc::clone(&stop));
     let mut stream = server.connect();
-    let head = format!(
-        "POST /evaluate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
+    let head = batch_head("", Some(body.len()));
     let mut writer = stream.try_clone().unwrap();
     let sending = std::thread::spawn(move || {
         writer.write_all(head.as_bytes()).unwrap();
@@ -655,14 +664,7 @@ fn a_ten_thousand_profile_batch_is_answered_within_the_memory_bound() {
 #[test]
 fn a_client_that_reads_no_answer_stalls_its_batch_then_is_cut_at_the_write_timeout() {
     let server = Server::start(&["--write-timeout", "3s", "--max-batches", "1"]);
-    let warm: String = (0..50).map(profile).collect();
-    let warmed = common::post(
-        &server.url("/evaluate/batch"),
-        "application/x-ndjson",
-        &warm,
-    );
-    assert_eq!(warmed.status, 200);
-    let before = server.memory_kib("VmRSS");
+    let before = warmed_up(&server);
     // 100,000 profiles (37 MB), their full answers 2 GB: far more than any buffer between here
     // and the evaluation.
     let body: String = (0..100_000).map(profile).collect();
@@ -672,10 +674,7 @@ fn a_client_that_reads_no_answer_stalls_its_batch_then_is_cut_at_the_write_timeo
     let written = Arc::new(AtomicU64::new(0));
     let counted = Arc::clone(&written);
     let sending = std::thread::spawn(move || {
-        let head = format!(
-            "POST /evaluate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n\
-             Content-Length: {total}\r\n\r\n"
-        );
+        let head = batch_head("", Some(body.len()));
         writer.write_all(head.as_bytes()).unwrap();
         for piece in body.as_bytes().chunks(64 * 1024) {
             if writer.write_all(piece).is_err() {
@@ -721,23 +720,7 @@ fn a_client_that_reads_no_answer_stalls_its_batch_then_is_cut_at_the_write_timeo
     );
     sending.join().unwrap();
     drop(stream);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let next = common::post(
-            &server.url("/evaluate/batch"),
-            "application/x-ndjson",
-            &profile(7),
-        );
-        if next.status == 200 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the slot stayed taken: {}",
-            next.body
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    await_batch_slot(&server);
 }
 
 // ---- Caps ----

@@ -28,10 +28,6 @@ use std::time::{Duration, Instant};
 
 use common::{Server, agent, get};
 
-const GUIDE_DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../rules/parenting-through-adversity-0-10"
-);
 const CONNECTIONS: usize = 32;
 const RELOAD_EVERY: Duration = Duration::from_secs(3);
 
@@ -61,7 +57,7 @@ struct Folder {
 impl Folder {
     fn new() -> Folder {
         let dir = tempfile::tempdir().unwrap();
-        common::copy_folder(Path::new(GUIDE_DIR), dir.path());
+        common::copy_folder(Path::new(common::GUIDE_DIR), dir.path());
         let guide = std::fs::read_to_string(dir.path().join("guide.yaml")).unwrap();
         let recommendations =
             std::fs::read_to_string(dir.path().join("recommendations.yaml")).unwrap();

@@ -173,8 +173,11 @@ pub(crate) fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax,
     }
 }
 
-/// The body as text: at most `limit` bytes (413, before reading if its length says so), each part
-/// arriving within the body timeout (408), UTF-8 (400).
+/// The body as text: at most `limit` bytes (413), each part arriving within the body timeout
+/// (408), UTF-8 (400). A client that waits for a go-ahead (`Expect: 100-continue`, as curl does
+/// for a large body) is refused before it sends a body its length says is too long; one that is
+/// already sending is read up to the limit first, since closing on a body still arriving can
+/// lose the answer on the way (a TCP reset).
 async fn text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, ApiError> {
     let over = || {
         ApiError::new(
@@ -189,7 +192,10 @@ async fn text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, A
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+    let waits = headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if waits && announced.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
         return Err(over());
     }
     let bytes = match Limited::new(body, limit).collect().await {

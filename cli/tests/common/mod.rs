@@ -15,6 +15,12 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The embedded guide's folder, to copy and change.
+pub const GUIDE_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../rules/parenting-through-adversity-0-10"
+);
+
 /// A running service: killed when dropped. Its standard error is kept for the tests to read.
 pub struct Server {
     child: Child,
@@ -257,6 +263,15 @@ pub fn post_with(url: &str, headers: &[(&str, &str)], body: &str) -> Answer {
         request = request.header(*name, *value);
     }
     answer(request.send(body))
+}
+
+/// Changes the guide's version in a copy of its folder: a new content hash.
+pub fn bump_version(dir: &Path, version: &str) {
+    let path = dir.join("guide.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replace("version: 0.3.0", &format!("version: {version}"));
+    assert_ne!(text, changed, "the guide's version line moved");
+    std::fs::write(&path, changed).unwrap();
 }
 
 /// Copies a folder (not recursively: a guide folder is flat) into `to`.
