@@ -65,7 +65,7 @@ pub(crate) struct Access {
 
 impl Access {
     /// Loopback, the names given, and the address listened on if it is one address (not
-    /// 0.0.0.0 or [::]): an address in `Host` cannot come from a DNS rebinding.
+    /// `0.0.0.0` or `[::]`): an address in `Host` cannot come from a DNS rebinding.
     pub(crate) fn new(allowed: &[String], listening: SocketAddr) -> Access {
         let mut hosts: Vec<String> = LOOPBACK.iter().map(|&h| h.to_owned()).collect();
         hosts.extend(allowed.iter().cloned());

@@ -1,4 +1,4 @@
-//! The endpoints: evaluation (one profile; JSON Lines of them in [`batch`](super::batch)), the
+//! The endpoints: evaluation (one profile; JSON Lines of them in [`batch`]), the
 //! guide, health, reload, the OpenAPI description and the JSON Schemas it points to; and the
 //! layers every request passes: the request log, the security headers, the access checks, the
 //! cap on requests in flight and the time limit.

@@ -42,7 +42,7 @@ use crate::sources::failed;
 /// It listens on 127.0.0.1:8080 unless told otherwise, and refuses an address other machines
 /// can reach unless an access token is configured (`--token-file`, or the environment variable
 /// PRACTICE_GUIDE_TOKEN); with a token, every API request needs `Authorization: Bearer TOKEN`.
-/// It answers only requests addressed to localhost, 127.0.0.1 or [::1] (any port) or to a name
+/// It answers only requests addressed to `localhost`, `127.0.0.1` or `[::1]` (any port) or to a name
 /// given with `--allow-host` (421 otherwise), and a request other than GET or HEAD only from
 /// its own page or from outside a browser (an `Origin` other than its own: 403).
 ///
@@ -93,7 +93,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
     /// A host name (or address) clients may use for the service, besides localhost, 127.0.0.1
-    /// and [::1]; repeat it for more.
+    /// and `[::1]`; repeat it for more.
     #[arg(long = "allow-host", value_name = "NAME", value_parser = access::host_name)]
     allow_hosts: Vec<String>,
     /// The longest a client may take to send a request's head (from its first byte, or from
