@@ -16,10 +16,6 @@ use std::time::{Duration, Instant};
 use common::{Server, get, post, post_with};
 
 const FAMILY_HELP: &str = include_str!("../../examples/profiles/family-help.yaml");
-const GUIDE_DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../rules/parenting-through-adversity-0-10"
-);
 
 #[test]
 fn a_yaml_profile_is_evaluated_with_what_is_open_and_what_would_change() {
@@ -299,24 +295,15 @@ fn a_token_is_needed_off_loopback_and_then_on_every_api_request() {
     assert_eq!(get(&server.url("/health")).status, 200);
 }
 
-/// Changes the guide's version in a copy of its folder: a new content hash.
-fn bump_version(dir: &Path, version: &str) {
-    let path = dir.join("guide.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let changed = text.replace("version: 0.3.0", &format!("version: {version}"));
-    assert_ne!(text, changed, "the guide's version line moved");
-    std::fs::write(&path, changed).unwrap();
-}
-
 #[test]
 fn rules_reload_without_a_restart_and_a_broken_folder_leaves_the_old_guide_serving() {
     let folder = tempfile::tempdir().unwrap();
-    common::copy_folder(Path::new(GUIDE_DIR), folder.path());
+    common::copy_folder(Path::new(common::GUIDE_DIR), folder.path());
     let dir = folder.path().to_str().unwrap();
     let server = Server::start(&["--rules", dir]);
     let before = get(&server.url("/health")).json()["guide"]["content_hash"].clone();
 
-    bump_version(folder.path(), "0.3.1-local");
+    common::bump_version(folder.path(), "0.3.1-local");
     let reloaded = post(&server.url("/admin/reload"), "application/json", "");
     assert_eq!(reloaded.status, 200, "{}", reloaded.body);
     let after = reloaded.json()["content_hash"].clone();
@@ -356,10 +343,10 @@ fn rules_reload_without_a_restart_and_a_broken_folder_leaves_the_old_guide_servi
 #[test]
 fn a_hangup_signal_reloads_the_rules() {
     let folder = tempfile::tempdir().unwrap();
-    common::copy_folder(Path::new(GUIDE_DIR), folder.path());
+    common::copy_folder(Path::new(common::GUIDE_DIR), folder.path());
     let server = Server::start(&["--rules", folder.path().to_str().unwrap()]);
     let before = get(&server.url("/health")).json()["guide"]["content_hash"].clone();
-    bump_version(folder.path(), "0.3.2-local");
+    common::bump_version(folder.path(), "0.3.2-local");
     server.hang_up();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

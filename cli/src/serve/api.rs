@@ -1,44 +1,58 @@
-//! The endpoints: evaluation (one profile, or JSON Lines of them), the guide, health, reload,
-//! the OpenAPI description and the JSON Schemas it points to; the limits every request meets;
-//! and errors as JSON with the status they deserve.
+//! The endpoints: evaluation (one profile; JSON Lines of them in [`batch`]), the
+//! guide, health, reload, the OpenAPI description and the JSON Schemas it points to; and the
+//! layers every request passes: the request log, the security headers, the access checks, the
+//! cap on requests in flight and the time limit.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{MatchedPath, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use practice_guide::{Error, EvaluationOptions, Filter, PreparedProfile, Problem};
-use serde::{Deserialize, Serialize};
-use tower::limit::GlobalConcurrencyLimitLayer;
+use axum::{Extension, Router};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use practice_guide::{EvaluationOptions, Filter, PreparedProfile};
+use serde::Deserialize;
+use tokio::sync::Semaphore;
 use tower_http::timeout::TimeoutLayer;
 
+use super::access::{self, Access};
+use super::batch;
+use super::connections::body_timeout;
+use super::error::ApiError;
 use super::state::{App, Loaded, Reload};
 use super::{Limits, log, openapi, page};
 
 /// The header naming the content hash of the guide that answered.
 pub(crate) const CONTENT_HASH: &str = "x-guide-content-hash";
 
-/// Every route, behind the limits, the access check and the request log.
-pub(crate) fn router(app: Arc<App>, limits: Limits) -> Router {
+/// The most bytes of a reload's body (which says nothing: it is empty, or `{}`).
+const RELOAD_BYTES: usize = 1024;
+
+/// Every route, behind the request log, the security headers, the access checks, the cap on
+/// requests in flight and the time limit (outermost first).
+pub(crate) fn router(app: Arc<App>, access: Access, limits: Limits) -> Router {
     let api = Router::new()
-        .route(
-            "/evaluate",
-            post(evaluate).layer(DefaultBodyLimit::max(limits.profile_bytes)),
-        )
+        .route("/evaluate", post(evaluate).layer(Extension(limits)))
         .route(
             "/evaluate/batch",
-            post(batch).layer(DefaultBodyLimit::max(limits.batch_bytes)),
+            post(batch::answer).layer(Extension(batch::Slots::new(limits))),
         )
         .route("/guide", get(guide))
         .route("/admin/reload", post(reload))
         .route("/schema/profile.json", get(profile_schema))
-        .route_layer(middleware::from_fn_with_state(Arc::clone(&app), authorize));
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            access::authorize,
+        ));
+    let admission = Admission {
+        free: Arc::new(Semaphore::new(limits.requests)),
+        limits,
+    };
     Router::new()
         .merge(api)
         .route("/health", get(health))
@@ -48,82 +62,21 @@ pub(crate) fn router(app: Arc<App>, limits: Limits) -> Router {
         .merge(page::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(Arc::clone(&app), finish))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_time,
         ))
-        .layer(GlobalConcurrencyLimitLayer::new(limits.concurrent_requests))
+        .layer(middleware::from_fn_with_state(admission, admit))
+        .layer(middleware::from_fn_with_state(access, access::guard))
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), finish))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
-}
-
-/// An error answered as JSON: `{"error": {"status", "message", "problems"?}}`.
-#[derive(Debug)]
-pub(crate) struct ApiError {
-    status: StatusCode,
-    message: String,
-    problems: Option<Error>,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-            problems: None,
-        }
-    }
-
-    /// A profile, options or rules that did not fit: 400 (or `status`) with the located problems.
-    fn problems(status: StatusCode, message: impl Into<String>, err: Error) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-            problems: Some(err),
-        }
-    }
-
-    fn body(&self) -> ErrorBody<'_> {
-        ErrorBody {
-            status: self.status.as_u16(),
-            message: &self.message,
-            problems: self.problems.as_ref().map(Error::problems),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    status: u16,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    problems: Option<&'a [Problem]>,
-}
-
-#[derive(Serialize)]
-struct Wrapped<'a> {
-    error: ErrorBody<'a>,
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::to_string(&Wrapped { error: self.body() }).unwrap_or_default();
-        (self.status, json_type(), body).into_response()
-    }
-}
-
-fn json_type() -> [(header::HeaderName, HeaderValue); 1] {
-    [(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    )]
 }
 
 /// How a result is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Format {
+pub(crate) enum Format {
     /// The evaluation as JSON, with what would change each result.
     #[default]
     Json,
@@ -136,7 +89,7 @@ enum Format {
 /// The query of `POST /evaluate` and `POST /evaluate/batch`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Options {
+pub(crate) struct Options {
     min_evidence: Option<String>,
     audience: Option<String>,
     #[serde(default)]
@@ -144,13 +97,13 @@ struct Options {
     /// Add what would change each result that does not apply (exact, but costly: 25–60 ms a
     /// family on the embedded guide).
     #[serde(default)]
-    changes: bool,
+    pub(crate) changes: bool,
     #[serde(default)]
-    format: Format,
+    pub(crate) format: Format,
 }
 
 impl Options {
-    fn filter(&self, loaded: &Loaded) -> Result<Filter, ApiError> {
+    pub(crate) fn filter(&self, loaded: &Loaded) -> Result<Filter, ApiError> {
         let mut options = EvaluationOptions::new();
         if let Some(level) = &self.min_evidence {
             options = options.min_evidence(level.clone());
@@ -173,14 +126,14 @@ impl Options {
 
 /// What a profile's body is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Syntax {
+pub(crate) enum Syntax {
     Json,
     Yaml,
     JsonLines,
 }
 
 /// The body's syntax from its `Content-Type`, if it is one `accepted` allows.
-fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax, ApiError> {
+pub(crate) fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax, ApiError> {
     let given = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -206,8 +159,10 @@ fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax, ApiError> 
         _ => {
             let wanted = if accepted.contains(&Syntax::JsonLines) {
                 "application/x-ndjson (one JSON profile a line)"
-            } else {
+            } else if accepted.contains(&Syntax::Yaml) {
                 "application/json or application/yaml"
+            } else {
+                "application/json"
             };
             let given = given.unwrap_or_else(|| "none".to_owned());
             Err(ApiError::new(
@@ -218,33 +173,49 @@ fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax, ApiError> 
     }
 }
 
-/// The body as text: within the limit, and UTF-8.
-fn text(body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
-    let bytes = body.map_err(|rejection| {
-        let status = rejection.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "the body is over the service's limit".to_owned()
-        } else {
-            format!("cannot read the body: {}", rejection.body_text())
-        };
-        ApiError::new(status, message)
-    })?;
+/// The body as text: at most `limit` bytes (413), each part arriving within the body timeout
+/// (408), UTF-8 (400). A client that waits for a go-ahead (`Expect: 100-continue`, as curl does
+/// for a large body) is refused before it sends a body its length says is too long; one that is
+/// already sending is read up to the limit first, since closing on a body still arriving can
+/// lose the answer on the way (a TCP reset).
+async fn text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, ApiError> {
+    let over = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over {} KiB, the most this endpoint takes",
+                limit / 1024
+            ),
+        )
+    };
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let waits = headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if waits && announced.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(over());
+    }
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) if err.is::<LengthLimitError>() => return Err(over()),
+        Err(err) => {
+            return Err(match body_timeout(&*err) {
+                Some(timeout) => ApiError::new(StatusCode::REQUEST_TIMEOUT, timeout.to_string()),
+                None => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("cannot read the body: {err}"),
+                ),
+            });
+        }
+    };
     String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8 text"))
 }
 
-/// What an evaluation request brings: its options, its body's syntax (one of `accepted`) and
-/// its text.
-fn read(
-    query: Result<Query<Options>, QueryRejection>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-    accepted: &[Syntax],
-) -> Result<(Options, Syntax, String), ApiError> {
-    Ok((options(query)?, syntax(headers, accepted)?, text(body)?))
-}
-
-fn options(query: Result<Query<Options>, QueryRejection>) -> Result<Options, ApiError> {
+pub(crate) fn options(query: Result<Query<Options>, QueryRejection>) -> Result<Options, ApiError> {
     query
         .map(|Query(options)| options)
         .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))
@@ -253,12 +224,15 @@ fn options(query: Result<Query<Options>, QueryRejection>) -> Result<Options, Api
 /// `POST /evaluate`: one profile, as JSON or YAML.
 async fn evaluate(
     State(app): State<Arc<App>>,
+    Extension(limits): Extension<Limits>,
     query: Result<Query<Options>, QueryRejection>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let loaded = app.current();
-    let (options, syntax, text) = read(query, &headers, body, &[Syntax::Json, Syntax::Yaml])?;
+    let options = options(query)?;
+    let syntax = syntax(&headers, &[Syntax::Json, Syntax::Yaml])?;
+    let text = text(&headers, body, limits.profile_bytes).await?;
     let work = {
         let loaded = Arc::clone(&loaded);
         move || evaluate_one(&loaded, &options, syntax, &text)
@@ -300,7 +274,7 @@ fn evaluate_one(
 
 /// The evaluation of `family` as JSON, full (with what would change each result, if asked) or
 /// compact.
-fn evaluated(
+pub(crate) fn evaluated(
     loaded: &Loaded,
     family: &PreparedProfile<'_>,
     filter: &Filter,
@@ -319,82 +293,6 @@ fn evaluated(
     json.unwrap_or_default()
 }
 
-/// `POST /evaluate/batch`: JSON Lines in, JSON Lines out, one line per profile; a profile that
-/// does not fit the guide answers on its line with its problems and line number.
-async fn batch(
-    State(app): State<Arc<App>>,
-    query: Result<Query<Options>, QueryRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let loaded = app.current();
-    let (options, _, text) = read(query, &headers, body, &[Syntax::JsonLines])?;
-    if options.format == Format::Markdown {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "a batch answers in JSON Lines: format is json or compact",
-        ));
-    }
-    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
-    if lines > super::LIMITS.batch_profiles {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the batch has {lines} profiles; send at most {} at a time",
-                super::LIMITS.batch_profiles
-            ),
-        ));
-    }
-    let work = {
-        let loaded = Arc::clone(&loaded);
-        move || evaluate_lines(&loaded, &options, &text)
-    };
-    let body = blocking(work).await??;
-    Ok(answer(
-        &loaded,
-        StatusCode::OK,
-        "application/x-ndjson",
-        body,
-    ))
-}
-
-fn evaluate_lines(loaded: &Loaded, options: &Options, text: &str) -> Result<String, ApiError> {
-    let filter = options.filter(loaded)?;
-    let mut out = String::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let number = index + 1;
-        let origin = format!("line {number}");
-        match loaded.guide().read_profile_json(&origin, line) {
-            Ok(family) => {
-                let how = (options.format, options.changes);
-                out.push_str(&evaluated(loaded, &family, &filter, how));
-            }
-            Err(err) => {
-                #[derive(Serialize)]
-                struct LineError<'a> {
-                    line: usize,
-                    error: ErrorBody<'a>,
-                }
-                let error = ApiError::problems(
-                    StatusCode::BAD_REQUEST,
-                    "the profile does not fit the guide",
-                    err,
-                );
-                let line = LineError {
-                    line: number,
-                    error: error.body(),
-                };
-                out.push_str(&serde_json::to_string(&line).unwrap_or_default());
-            }
-        }
-        out.push('\n');
-    }
-    Ok(out)
-}
-
 /// Runs `work` off the request threads.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
@@ -405,11 +303,11 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// A response naming the guide that made it.
-fn answer(
+pub(crate) fn answer(
     loaded: &Loaded,
     status: StatusCode,
     content_type: &'static str,
-    body: String,
+    body: impl IntoResponse,
 ) -> Response {
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     name_guide(&mut response, loaded);
@@ -473,8 +371,27 @@ async fn health(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `POST /admin/reload`: re-reads the rules; a folder that fails to load is refused (422) with
-/// its problems, and the guide loaded before keeps serving.
-async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+/// its problems, and the guide loaded before keeps serving. It takes no parameters: its body is
+/// empty (with no `Content-Type`, or `application/json`) or `{}`.
+async fn reload(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let body = text(&headers, body, RELOAD_BYTES).await?;
+    let empty = body.trim().is_empty();
+    let bare = empty && !headers.contains_key(header::CONTENT_TYPE);
+    if !bare {
+        syntax(&headers, &[Syntax::Json])?;
+        let nothing = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&body)
+            .is_ok_and(|members| members.is_empty());
+        if !empty && !nothing {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "a reload takes no parameters: send an empty body or {}",
+            ));
+        }
+    }
     let outcome = {
         let app = Arc::clone(&app);
         blocking(move || app.reload()).await?
@@ -526,37 +443,37 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// With a token configured, an API request must carry it as `Authorization: Bearer TOKEN`.
-async fn authorize(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let Some(token) = app.token() else {
-        return next.run(request).await;
-    };
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|given| same(given.as_bytes(), token.as_bytes())) {
-        return next.run(request).await;
+/// The cap on requests in flight: one past it waits up to the queue time for its turn, then is
+/// answered 503.
+#[derive(Clone)]
+struct Admission {
+    free: Arc<Semaphore>,
+    limits: Limits,
+}
+
+async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
+    let turn = Arc::clone(&admission.free).acquire_owned();
+    match tokio::time::timeout(admission.limits.queue_time, turn).await {
+        Ok(Ok(_turn)) => next.run(request).await,
+        _ => {
+            let mut busy = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the service is handling {} requests, the most at once (--max-requests); \
+                     try again in a moment",
+                    admission.limits.requests
+                ),
+            )
+            .into_response();
+            busy.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            busy
+        }
     }
-    let mut response = ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "this service needs its access token: send Authorization: Bearer TOKEN",
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
 }
 
-/// Compares in time that depends only on the lengths.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Every response names the guide serving and is not to be cached; an error without a body (a
-/// timeout) gets a JSON one.
+/// Every response names the guide serving and carries the security headers; an error without a
+/// body (a timeout) gets a JSON one.
 async fn finish(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if response.status().is_client_error() || response.status().is_server_error() {
@@ -570,10 +487,7 @@ async fn finish(State(app): State<Arc<App>>, request: Request, next: Next) -> Re
     if !response.headers().contains_key(CONTENT_HASH) {
         name_guide(&mut response, &app.current());
     }
-    // What is said of a family is not for a browser's or a proxy's cache either.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    access::secure(response.headers_mut());
     response
 }
 

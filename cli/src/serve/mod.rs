@@ -2,7 +2,13 @@
 //!
 //! - [`state`]: the loaded guide (with its counterfactuals, built once) behind a lock that a
 //!   reload swaps; a reload that fails leaves the old guide serving.
+//! - [`connections`]: the accept loop: connections capped and watched for their header, body,
+//!   idle and write timeouts, and a graceful stop on SIGTERM or Ctrl-C.
+//! - [`access`]: who may ask: the Host allow-list, same-origin state changes, the access
+//!   token, and the security headers on every response.
 //! - [`api`]: the endpoints, their limits and their JSON errors.
+//! - [`batch`]: `POST /evaluate/batch`, streamed: JSON Lines read, evaluated and written a line
+//!   at a time, in bounded memory.
 //! - [`openapi`]: the OpenAPI description of the endpoints (committed as `cli/openapi.json`).
 //! - [`page`]: the practitioner's page and its script and style, embedded in the binary.
 //!
@@ -10,13 +16,18 @@
 //! duration, never its body or query.
 
 mod state;
+mod access;
 mod api;
+mod error;
+mod batch;
+mod connections;
 mod openapi;
 mod page;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::diagnostics;
 use crate::output::{Outcome, failed, outln};
@@ -24,18 +35,37 @@ use crate::sources::{GuideArgs, Refusal};
 
 /// Serve the guide over HTTP: a JSON API and a practitioner's page
 ///
-/// Answers `POST /evaluate` (a profile as JSON or YAML), `POST /evaluate/batch` (JSON Lines),
-/// `GET /guide`, `GET /health` and `GET /openapi.json`, and serves a practitioner's page at `/`.
-/// Every response names the content hash of the guide that answered (`X-Guide-Content-Hash`).
+/// Answers `POST /evaluate` (a profile as JSON or YAML), `POST /evaluate/batch` (JSON Lines,
+/// answered a line at a time as they are evaluated), `GET /guide`, `GET /health` and
+/// `GET /openapi.json`, and serves a practitioner's page at `/`. Every response names the
+/// content hash of the guide that answered (`X-Guide-Content-Hash`).
 ///
 /// It listens on 127.0.0.1:8080 unless told otherwise, and refuses an address other machines
 /// can reach unless an access token is configured (`--token-file`, or the environment variable
 /// PRACTICE_GUIDE_TOKEN); with a token, every API request needs `Authorization: Bearer TOKEN`.
+/// It answers only requests addressed to `localhost`, `127.0.0.1` or `[::1]` (any port) or to a name
+/// given with `--allow-host` (421 otherwise), and a request other than GET or HEAD only from
+/// its own page or from outside a browser (an `Origin` other than its own: 403).
 ///
 /// The rules reload without a restart on SIGHUP or `POST /admin/reload`: a folder that fails to
-/// load is refused with its problems, and the guide already loaded keeps serving.
+/// load is refused with its problems, and the guide already loaded keeps serving. SIGTERM or
+/// Ctrl-C stops it: no new connection is taken, the requests under way finish (for at most
+/// `--shutdown-timeout`), and it exits with 0.
 ///
 /// Nothing about a family is written to the log, to disk or to metrics.
+///
+/// Limits (a time is `500ms`, `10s`, `2m`, or a number of seconds):
+///
+///   request head        all of it within --header-timeout of the first byte (or of connecting)
+///   request body        each part within --body-timeout of the one before
+///   idle connection     closed after --idle-timeout with no request
+///   slow reader         an answer not taken for --write-timeout ends its connection
+///   connections         at most --max-connections open; more wait to be accepted
+///   requests            at most --max-requests handled at once; more wait up to 2 s, then 503
+///   batches             at most --max-batches at once; more are refused (503)
+///   a request           30 s to answer (408); a batch's lines are answered as they come
+///   a profile           256 KiB (413), also each line of a batch
+///   a batch             100,000 lines; held in at most 16 MiB, whatever its length
 ///
 /// Examples:
 ///
@@ -43,7 +73,8 @@ use crate::sources::{GuideArgs, Refusal};
 ///
 ///   practice-guide serve --rules rules/my-guide --overlay rules/overlays/my-borough
 ///
-///   PRACTICE_GUIDE_TOKEN=$(openssl rand -hex 24) practice-guide serve --listen 0.0.0.0:8080
+///   PRACTICE_GUIDE_TOKEN=$(openssl rand -hex 24) practice-guide serve --listen 0.0.0.0:8080 \
+///       --allow-host guide.example.org
 ///
 ///   curl -s -X POST http://127.0.0.1:8080/evaluate -H 'Content-Type: application/yaml' \
 ///        --data-binary @examples/profiles/family-help.yaml
@@ -59,6 +90,36 @@ pub(crate) struct Args {
     /// A file holding the access token (else the environment variable PRACTICE_GUIDE_TOKEN).
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
+    /// A host name (or address) clients may use for the service, besides localhost, 127.0.0.1
+    /// and `[::1]`; repeat it for more.
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = access::host_name)]
+    allow_hosts: Vec<String>,
+    /// The longest a client may take to send a request's head (from its first byte, or from
+    /// connecting); then the connection is closed.
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = duration)]
+    header_timeout: Duration,
+    /// The longest the service waits for the next part of a request's body (408).
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = duration)]
+    body_timeout: Duration,
+    /// The longest a connection stays open with no request on it.
+    #[arg(long, value_name = "TIME", default_value = "60s", value_parser = duration)]
+    idle_timeout: Duration,
+    /// The longest the service waits for a client to take the next part of an answer; then the
+    /// connection is closed.
+    #[arg(long, value_name = "TIME", default_value = "30s", value_parser = duration)]
+    write_timeout: Duration,
+    /// On SIGTERM or Ctrl-C, the longest the requests under way have to finish.
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = duration)]
+    shutdown_timeout: Duration,
+    /// The most connections open at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// The most requests handled at once; more wait up to 2 s for their turn, then 503.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    max_requests: u32,
+    /// The most batches answered at once; more are refused (503).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    max_batches: u32,
     /// Print the OpenAPI description of the service (for the guide given) and exit.
     #[arg(long)]
     print_openapi: bool,
@@ -67,26 +128,95 @@ pub(crate) struct Args {
 /// The limits a request meets.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
-    /// The largest body of `POST /evaluate`, in bytes.
+    /// The largest body of `POST /evaluate`, and the longest line of a batch, in bytes.
     pub(crate) profile_bytes: usize,
-    /// The largest body of `POST /evaluate/batch`, in bytes.
-    pub(crate) batch_bytes: usize,
-    /// The most profiles in one batch.
-    pub(crate) batch_profiles: usize,
-    /// The longest a request may take.
-    pub(crate) request_time: std::time::Duration,
-    /// The most requests handled at once; more wait their turn.
-    pub(crate) concurrent_requests: usize,
+    /// The most lines (blank ones counted) in one batch.
+    pub(crate) batch_lines: usize,
+    /// The most bytes of a batch's lines read ahead of their evaluation.
+    pub(crate) batch_read_ahead: usize,
+    /// The most answer lines of a batch made ahead of the client taking them.
+    pub(crate) batch_answers_ahead: usize,
+    /// The longest a request may take to be answered (a batch: to start answering).
+    pub(crate) request_time: Duration,
+    /// The longest a request waits for its turn when the most requests are being handled.
+    pub(crate) queue_time: Duration,
+    /// The longest a client may take to send a request's head.
+    pub(crate) header_time: Duration,
+    /// The longest the service waits for the next part of a body.
+    pub(crate) body_time: Duration,
+    /// The longest a connection stays open with no request on it.
+    pub(crate) idle_time: Duration,
+    /// The longest the service waits for a client to take the next part of an answer.
+    pub(crate) write_time: Duration,
+    /// On stopping, the longest the requests under way have to finish.
+    pub(crate) shutdown_time: Duration,
+    /// The most connections open at once.
+    pub(crate) connections: usize,
+    /// The most requests handled at once.
+    pub(crate) requests: usize,
+    /// The most batches answered at once.
+    pub(crate) batches: usize,
 }
 
-/// The limits the service runs with.
-pub(crate) const LIMITS: Limits = Limits {
-    profile_bytes: 256 * 1024,
-    batch_bytes: 16 * 1024 * 1024,
-    batch_profiles: 10_000,
-    request_time: std::time::Duration::from_secs(30),
-    concurrent_requests: 64,
-};
+impl Limits {
+    fn of(args: &Args) -> Limits {
+        let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            profile_bytes: 256 * 1024,
+            batch_lines: 100_000,
+            batch_read_ahead: 4 * 1024 * 1024,
+            batch_answers_ahead: 16,
+            request_time: Duration::from_secs(30),
+            queue_time: Duration::from_secs(2),
+            header_time: args.header_timeout,
+            body_time: args.body_timeout,
+            idle_time: args.idle_timeout,
+            write_time: args.write_timeout,
+            shutdown_time: args.shutdown_timeout,
+            connections: count(args.max_connections),
+            requests: count(args.max_requests),
+            batches: count(args.max_batches),
+        }
+    }
+}
+
+impl Limits {
+    /// The threads that evaluate (and reload): two a core for requests, one a batch (which
+    /// holds its thread while it waits for its client). More would not evaluate faster, and
+    /// each thread keeps memory of its own (a soak test saw the service grow from 28 MB with
+    /// 8 to 48 MB with tokio's default of up to 512).
+    fn evaluating_threads(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        2 * cores + self.batches
+    }
+}
+
+/// A time given as `500ms`, `10s`, `2m`, or a number of seconds; more than zero.
+fn duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        _ => {
+            return Err(format!(
+                "`{unit}` is not a unit of time: write 500ms, 10s or 2m"
+            ));
+        }
+    };
+    let seconds = number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n > 0.0)
+        .map(|n| n * scale)
+        .ok_or_else(|| format!("`{text}` is not a time over zero: write 500ms, 10s or 2m"))?;
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("`{text}` is too long a time"))
+}
 
 pub(crate) fn run(args: &Args) -> Outcome {
     let sources = state::Sources {
@@ -116,14 +246,19 @@ pub(crate) fn run(args: &Args) -> Outcome {
         ));
     }
     let app = Arc::new(state::App::new(sources, loaded, token));
+    let limits = Limits::of(args);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(limits.evaluating_threads())
         .build()
     {
         Ok(runtime) => runtime,
         Err(err) => return failed(&format!("cannot start the service: {err}")),
     };
-    runtime.block_on(serve(app, args.listen))
+    let outcome = runtime.block_on(serve(app, args, limits));
+    // A batch cut at the shutdown bound stops at its next line; nothing else is left to wait for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    outcome
 }
 
 /// The shortest access token accepted: one that can be guessed protects nothing.
@@ -148,7 +283,8 @@ fn token(args: &Args) -> Result<Option<String>, String> {
     }
 }
 
-async fn serve(app: Arc<state::App>, listen: SocketAddr) -> Outcome {
+async fn serve(app: Arc<state::App>, args: &Args, limits: Limits) -> Outcome {
+    let listen = args.listen;
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(err) => return failed(&format!("cannot listen on {listen}: {err}")),
@@ -160,15 +296,17 @@ async fn serve(app: Arc<state::App>, listen: SocketAddr) -> Outcome {
         app.current().guide().id(),
         app.current().guide().content_hash()
     ));
-    tokio::spawn(reload_on_hangup(Arc::clone(&app)));
-    let router = api::router(app, LIMITS);
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await;
-    match served {
-        Ok(()) => Outcome::Clean,
-        Err(err) => failed(&format!("the service stopped: {err}")),
+    let access = access::Access::new(&args.allow_hosts, address);
+    if !address.ip().is_loopback() && args.allow_hosts.is_empty() {
+        log(&format!(
+            "answering only requests addressed to {}; give the names clients use with --allow-host",
+            access.hosts()
+        ));
     }
+    tokio::spawn(reload_on_hangup(Arc::clone(&app)));
+    let router = api::router(app, access, limits);
+    connections::serve(listener, router, limits, stop()).await;
+    Outcome::Clean
 }
 
 /// A line on standard error: what the service did, never what a family said.
@@ -196,7 +334,7 @@ async fn reload_on_hangup(app: Arc<state::App>) {
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown() {
+async fn stop() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -216,5 +354,4 @@ async fn shutdown() {
         () = interrupt => {}
         () = terminate => {}
     }
-    log("stopping");
 }

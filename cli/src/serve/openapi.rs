@@ -24,7 +24,7 @@ pub(crate) fn document(guide: &Guide) -> Value {
         "info": {
             "title": "practice-guide",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Evaluate a family's circumstances against a Practice Guide: which recommendations and key principles apply, with their evidence, why, and where the guide says so; what is still open and what to ask next. Every response names the content hash of the guide that answered in X-Guide-Content-Hash. Nothing about a family is logged or kept.",
+            "description": "Evaluate a family's circumstances against a Practice Guide: which recommendations and key principles apply, with their evidence, why, and where the guide says so; what is still open and what to ask next. Every response names the content hash of the guide that answered in X-Guide-Content-Hash. Nothing about a family is logged or kept. A request is answered only when addressed (Host) to localhost, 127.0.0.1, [::1] or a name the service was started with (421 otherwise); a request other than GET or HEAD whose Origin is not the service's own is refused (403).",
             "license": { "name": "MIT OR Apache-2.0" }
         },
         "paths": {
@@ -73,26 +73,29 @@ fn evaluate(guide: &Guide) -> Value {
             },
             "400": error("The profile or the options do not fit the guide: the located problems."),
             "401": error("An access token is configured and the request does not carry it."),
-            "408": error("The request took longer than the service allows."),
+            "403": error("The request comes from another origin (a web page elsewhere)."),
+            "408": error("The body stopped arriving, or the request took longer than the service allows."),
             "413": error("The body is over the limit (256 KiB)."),
-            "415": error("The Content-Type is neither JSON nor YAML.")
+            "415": error("The Content-Type is neither JSON nor YAML."),
+            "503": error("The service is handling its most requests at once; try again (Retry-After).")
         }
     })
 }
 
 fn batch(guide: &Guide) -> Value {
     json!({
-        "summary": "Evaluate many profiles: JSON Lines in, JSON Lines out.",
-        "description": "One JSON profile a line (blank lines skipped), at most 10,000. Each answer line is that profile's evaluation, or {\"line\": N, \"error\": {...}} with its problems.",
+        "summary": "Evaluate many profiles: JSON Lines in, JSON Lines out, streamed.",
+        "description": "One JSON profile a line (blank lines skipped but counted), at most 100,000 lines of at most 256 KiB each. The answer is streamed: each answer line is written as soon as its profile is evaluated, while the body is still being read; it is that profile's evaluation, or {\"line\": N, \"error\": {...}} for a line that does not fit (its problems), is over 256 KiB (413) or is not UTF-8. What stops the batch once answering has begun (its body stops arriving: 408; more than 100,000 lines: 413) is its last line, {\"error\": {...}} without a line number.",
         "parameters": options(guide, false),
         "requestBody": { "required": true, "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
         "responses": {
-            "200": { "description": "One line per profile, in order.", "headers": hash_header(),
+            "200": { "description": "One line per profile, in order, as each is evaluated.", "headers": hash_header(),
                      "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
             "400": error("The options do not fit the guide."),
             "401": error("An access token is configured and the request does not carry it."),
-            "413": error("The body is over the limit (16 MiB), or over 10,000 profiles."),
-            "415": error("The Content-Type is not application/x-ndjson.")
+            "403": error("The request comes from another origin (a web page elsewhere)."),
+            "415": error("The Content-Type is not application/x-ndjson."),
+            "503": error("The service is answering its most batches at once; send it when one has finished (Retry-After).")
         }
     })
 }
@@ -130,12 +133,16 @@ fn health() -> Value {
 fn reload() -> Value {
     json!({
         "summary": "Re-read the rule folders (as SIGHUP does).",
-        "description": "On success the new guide serves from the next request. A folder that fails to load is refused with its problems, and the guide loaded before keeps serving.",
+        "description": "On success the new guide serves from the next request. A folder that fails to load is refused with its problems, and the guide loaded before keeps serving. It takes no parameters: an empty body (without Content-Type, or as application/json) or {}.",
+        "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "maxProperties": 0 } } } },
         "responses": {
             "200": { "description": "Reloaded.", "headers": hash_header(), "content": { "application/json": { "schema": {
                 "type": "object", "properties": { "status": { "const": "reloaded" }, "content_hash": { "type": "string" },
                 "previous_content_hash": { "type": "string" } } } } } },
+            "400": error("The body is JSON other than {}."),
             "401": error("An access token is configured and the request does not carry it."),
+            "403": error("The request comes from another origin (a web page elsewhere)."),
+            "415": error("A body of another type than JSON."),
             "422": error("The rules did not load: their problems; the old guide keeps serving.")
         }
     })
