@@ -16,8 +16,8 @@
 //!     .with("service_level", "edge_of_care")
 //!     .with("adversities", ["substance_misuse"]);
 //! let evaluation = guide.evaluate(&family)?;
-//! for rec in evaluation.recommendations.iter().filter(|r| r.status == Status::Applies) {
-//!     println!("{} ({})", rec.title, rec.evidence.as_ref().unwrap().label);
+//! for rec in evaluation.recommendations().filter(|r| r.status() == Status::Applies) {
+//!     println!("{} ({})", rec.title(), rec.evidence().unwrap().label);
 //! }
 //! # Ok::<(), practice_guide::Error>(())
 //! ```
@@ -30,10 +30,16 @@
 //!   *unknown*, never false.
 //! - [`PreparedProfile`]: a profile checked and bound to a guide ([`Guide::prepare`],
 //!   [`Guide::read_profile`]): the only step that can fail. Evaluating it cannot.
-//! - [`Evaluation`]: the result, serializable with serde (its JSON shape is the committed
-//!   `schema/evaluation.schema.json`), with a plain-text [`Evaluation::report`] and a Markdown
+//! - [`Evaluation`]: the result. It owns what it says of the family and holds the guide that
+//!   produced it (cheaply: the guide's parts are shared), so it has no lifetime; its parts are
+//!   read through the views of [`result`] ([`RuleResult`](result::RuleResult),
+//!   [`Reason`](result::Reason), ...) in the guide's words. It serializes with serde (its JSON
+//!   shape is the committed `schema/evaluation.schema.json`; [`Evaluation::write_json`] writes the
+//!   same bytes faster), with a plain-text [`Evaluation::report`] and a Markdown
 //!   [`Evaluation::to_markdown`]. Every evaluation records the guide's id, version and content
 //!   hash (and the overlay's), so a case record can prove which rules produced it.
+//! - [`Cache`]: the scratch of evaluation, for a caller that evaluates many profiles (the
+//!   convenience methods borrow one from the guide).
 //! - [`Error`]: every problem in rule files, a profile or options, each with file, line, column,
 //!   the item it is about, a stable code and help; serializable for a service's responses.
 //!
@@ -48,18 +54,20 @@
 //! # Incomplete profiles, filters and caseloads
 //!
 //! ```
-//! use practice_guide::{EvaluationOptions, FamilyProfile, Statuses, Status};
+//! use practice_guide::{Cache, EvaluationOptions, FamilyProfile, Statuses, Status};
 //!
 //! let guide = practice_guide::parenting_through_adversity();
 //! let strong_only = guide.filter(&EvaluationOptions::new().min_evidence("strong"))?;
 //! let family = guide.read_profile("family.yaml", "children_ages: [age_4]\n")?;
 //! let evaluation = family.evaluate_filtered(&strong_only);
-//! for rec in &evaluation.recommendations {
+//! for rec in evaluation.recommendations() {
 //!     // Undetermined ones name the facts that would decide them.
-//!     println!("{} {:?} {:?}", rec.id, rec.status, rec.missing);
+//!     let missing: Vec<&str> = rec.missing().collect();
+//!     println!("{} {:?} {:?}", rec.id(), rec.status(), missing);
 //! }
-//! let mut statuses = Statuses::new(); // reused for every family of a caseload
-//! family.statuses_into(&mut statuses);
+//! // A caseload reuses one cache and one `Statuses` for every family.
+//! let (mut cache, mut statuses) = (Cache::new(), Statuses::new());
+//! family.statuses_with(&mut cache, &mut statuses);
 //! assert_eq!(statuses.scope(), Status::Undetermined);
 //! # Ok::<(), practice_guide::Error>(())
 //! ```
@@ -68,8 +76,10 @@
 //!
 //! A [`Guide`] is immutable, `Send + Sync` and cheap to clone. Keep it in an
 //! `Arc<RwLock<Arc<Guide>>>` (or an `ArcSwap`), take the current `Arc<Guide>` per request, and
-//! return an owned result with [`Evaluation::into_owned`]; to reload rules, load the new folder
-//! and swap it in only if it loads (requests already running finish on the old one).
+//! return the [`Evaluation`] as it is: it holds the guide that produced it, so it outlives the
+//! request's handle on the guide. To answer with JSON, [`Evaluation::write_json`] is the fastest
+//! way. To reload rules, load the new folder and swap it in only if it loads (requests already
+//! running finish on the old one).
 //!
 //! ```
 //! use std::sync::{Arc, RwLock};
@@ -80,10 +90,10 @@
 //! }
 //!
 //! impl Service {
-//!     fn evaluate(&self, body: &str) -> Result<Evaluation<'static>, practice_guide::Error> {
+//!     fn evaluate(&self, body: &str) -> Result<Evaluation, practice_guide::Error> {
 //!         let guide = Arc::clone(&self.guide.read().unwrap());
 //!         let family = guide.read_profile_json("request body", body)?;
-//!         Ok(family.evaluate().into_owned())
+//!         Ok(family.evaluate())
 //!     }
 //!
 //!     fn reload(&self, rules: &str, overlay: &str) -> Result<(), practice_guide::Error> {
@@ -98,7 +108,10 @@
 //! };
 //! service.reload("rules/parenting-through-adversity-0-10", "rules/overlays/example-borough")?;
 //! let evaluation = service.evaluate(r#"{"children_ages": ["age_3"], "postcode_district": "ZZ1"}"#)?;
-//! assert_eq!(evaluation.overlay.unwrap().id, "example-borough");
+//! assert_eq!(evaluation.overlay().unwrap().id(), "example-borough");
+//! let mut body = Vec::new();
+//! evaluation.write_json(&mut body); // the response
+//! assert!(body.starts_with(b"{\"guide\":"));
 //! // Problems serialize, for a 400 response.
 //! let err = service.evaluate(r#"{"servce_level": "universal"}"#).unwrap_err();
 //! let json = serde_json::to_value(&err).unwrap();
@@ -113,7 +126,8 @@
 //! guide with [`Guide::with_overlay_dir`]: its services, who is eligible (in the same condition
 //! language), how to refer, and which recommendations each delivers. Evaluations then list, under
 //! each recommendation, the local services the family is eligible for, and flag those that do not
-//! fit what the guide says ([`ServiceResult`], [`FitFlag`]).
+//! fit what the guide says ([`ServiceResult`](result::ServiceResult),
+//! [`FitFlag`](result::FitFlag)).
 //!
 //! ```
 //! use practice_guide::FamilyProfile;
@@ -126,8 +140,8 @@
 //!     .with("service_level", "edge_of_care")
 //!     .with("postcode_district", "ZZ5"); // a local fact the overlay adds
 //! let evaluation = guide.evaluate(&family)?;
-//! let rec = evaluation.recommendations.iter().find(|r| r.id == "reduce-risk-of-harm").unwrap();
-//! assert!(rec.services.iter().any(|s| s.id == "family-help-modules" && !s.flags.is_empty()));
+//! let rec = evaluation.rule("reduce-risk-of-harm").unwrap();
+//! assert!(rec.services().any(|s| s.id() == "family-help-modules" && s.flags().len() > 0));
 //! # Ok::<(), practice_guide::Error>(())
 //! ```
 //!
@@ -152,7 +166,7 @@ mod testing;
 mod language;
 mod syntax;
 mod model;
-mod result;
+pub mod result;
 mod load;
 mod eval;
 #[cfg(test)]
@@ -183,10 +197,4 @@ pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, S
 pub use crate::model::rule::{Action, Rule, RuleKind, Source};
 pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
 pub use crate::profile::{FactValue, FamilyProfile};
-pub use crate::result::{
-    ActionResult, Change, ChangedValue, CompactAction, CompactEvaluation, CompactFlag,
-    CompactOverlay, CompactRule, CompactScope, CompactService, CompactStamp, Deciding, Evaluation,
-    EvidenceRef, FactChange, FitFlag, GuideStamp, MAX_ALTERNATIVES, Names, OverlayStamp, Question,
-    Reason, Residual, ResidualTest, RuleResult, ScopeResult, SeenValue, ServiceResult, Status,
-    TestResult, Texts,
-};
+pub use crate::result::{Evaluation, Status};

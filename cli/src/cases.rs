@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use practice_guide::analysis::Witnesses;
-use practice_guide::{Evaluation, FamilyProfile, Guide, RuleResult, Status};
+use practice_guide::result::RuleResult;
+use practice_guide::{Evaluation, FamilyProfile, Guide, Status};
 
 use crate::diagnostics;
 use crate::output::{self, Outcome, failed};
@@ -128,7 +129,7 @@ fn drafts(guide: &Guide, witnesses: &[Witnesses]) -> Vec<(String, String)> {
 
 /// A draft case file: a comment saying it is a draft and what it witnesses, the profile, and
 /// the results the rules give it today.
-fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation<'_>) -> String {
+fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation) -> String {
     let mut out = String::from(
         "# DRAFT written by `practice-guide cases suggest`: the results below are what the rules\n\
          # give this family today, not what the guide says. Review each against the guide's text\n\
@@ -154,38 +155,43 @@ fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation
         }
     }
     out.push_str("expect:\n");
-    let _ = writeln!(out, "  scope: {}", evaluation.scope.status.as_str());
-    for (title, results) in [
-        ("recommendations", &evaluation.recommendations),
-        ("principles", &evaluation.principles),
-    ] {
-        if results.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "  {title}:");
-        for result in results.iter() {
-            out.push_str(&expectation(result));
-        }
-    }
+    let _ = writeln!(out, "  scope: {}", evaluation.scope().status().as_str());
+    expectations(&mut out, "recommendations", evaluation.recommendations());
+    expectations(&mut out, "principles", evaluation.principles());
     out
+}
+
+/// The expected results of one kind of rule, under `title`; nothing when there are none.
+fn expectations<'e>(
+    out: &mut String,
+    title: &str,
+    results: impl ExactSizeIterator<Item = RuleResult<'e>>,
+) {
+    if results.len() == 0 {
+        return;
+    }
+    let _ = writeln!(out, "  {title}:");
+    for result in results {
+        out.push_str(&expectation(&result));
+    }
 }
 
 /// One rule's expected result: its status, and (where it is shown) exactly its actions.
 fn expectation(result: &RuleResult<'_>) -> String {
-    let status = result.status.as_str();
-    if result.status == Status::DoesNotApply || result.actions.is_empty() {
-        return format!("    {}: {status}\n", result.id);
+    let status = result.status().as_str();
+    if result.status() == Status::DoesNotApply || result.actions().len() == 0 {
+        return format!("    {}: {status}\n", result.id());
     }
     let mut out = format!(
         "    {}:\n      status: {status}\n      actions:\n",
-        result.id
+        result.id()
     );
-    for action in &result.actions {
+    for action in result.actions() {
         let _ = writeln!(
             out,
             "        - {{ id: {}, status: {} }}",
-            action.id,
-            action.status.as_str()
+            action.id(),
+            action.status().as_str()
         );
     }
     out

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use practice_guide::cases::Case;
-use practice_guide::{Action, Evaluation, FamilyProfile, Guide, Rule, RuleResult};
+use practice_guide::result::RuleResult;
+use practice_guide::{Action, Evaluation, FamilyProfile, Guide, Rule};
 use serde::Serialize;
 
 use crate::diagnostics;
@@ -367,20 +368,17 @@ fn family_change(
         (Err(_), _) => return None,
     };
     let mut changes = Vec::new();
-    if before.scope.status != after.scope.status {
-        let (then, now) = (before.scope.status.as_str(), after.scope.status.as_str());
+    let (then, now) = (before.scope().status(), after.scope().status());
+    if then != now {
+        let (then, now) = (then.as_str(), now.as_str());
         changes.push(change(None, "scope", then.to_owned(), now.to_owned()));
     }
-    fn index<'e, 'g>(e: &'e Evaluation<'g>) -> BTreeMap<Named, &'e RuleResult<'g>> {
+    fn index(e: &Evaluation) -> BTreeMap<Named, RuleResult<'_>> {
         let named = |r: &RuleResult<'_>| Named {
-            kind: r.kind.as_str(),
-            id: r.id.to_string(),
+            kind: r.kind().as_str(),
+            id: r.id().to_owned(),
         };
-        e.recommendations
-            .iter()
-            .chain(&e.principles)
-            .map(|r| (named(r), r))
-            .collect()
+        e.rules().map(|r| (named(&r), r)).collect()
     }
     let (was, is) = (index(&before), index(&after));
     let absent = || "(absent)".to_owned();
@@ -389,7 +387,7 @@ fn family_change(
             None => vec![FieldChange {
                 field: "status",
                 old: absent(),
-                new: now.status.as_str().to_owned(),
+                new: now.status().as_str().to_owned(),
             }],
             Some(then) => result_changes(then, now),
         };
@@ -402,7 +400,7 @@ fn family_change(
         changes.push(change(
             Some(item.clone()),
             "status",
-            then.status.as_str().to_owned(),
+            then.status().as_str().to_owned(),
             absent(),
         ));
     }
@@ -413,29 +411,24 @@ fn family_change(
 }
 
 fn result_changes(then: &RuleResult<'_>, now: &RuleResult<'_>) -> Vec<FieldChange> {
-    let evidence = |r: &RuleResult<'_>| {
-        r.evidence
-            .as_ref()
-            .map_or("none".to_owned(), |e| e.id.to_string())
-    };
+    let evidence = |r: &RuleResult<'_>| r.evidence().map_or("none".to_owned(), |e| e.id.clone());
     let actions = |r: &RuleResult<'_>| -> String {
         let each: Vec<String> = r
-            .actions
-            .iter()
-            .map(|a| format!("{} ({})", a.id, a.status.as_str()))
+            .actions()
+            .map(|a| format!("{} ({})", a.id(), a.status().as_str()))
             .collect();
         format!("[{}]", each.join(", "))
     };
     let mut fields = differing([
         (
             "status",
-            then.status.as_str().to_owned(),
-            now.status.as_str().to_owned(),
+            then.status().as_str().to_owned(),
+            now.status().as_str().to_owned(),
         ),
         ("evidence", evidence(then), evidence(now)),
     ]);
     // When the rule's status changes its actions' do too; say only what the status does not.
-    if then.status == now.status && actions(then) != actions(now) {
+    if then.status() == now.status() && actions(then) != actions(now) {
         fields.push(FieldChange {
             field: "actions",
             old: actions(then),

@@ -92,8 +92,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
                 }
             },
         };
-        let mut evaluation = family.evaluate_filtered(&filter);
-        evaluation.changes = counterfactuals.changes(&family, &evaluation);
+        let evaluation = counterfactuals.evaluate_filtered(&family, &filter);
         write(args.format, &evaluation, several, index > 0);
         if let Some(everything) = &everything {
             hidden(
@@ -108,7 +107,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
 
 /// Writes one evaluation: JSON (one line each when there are several), or a report, separated
 /// from the one before.
-fn write(format: Output, evaluation: &Evaluation<'_>, several: bool, after_another: bool) {
+fn write(format: Output, evaluation: &Evaluation, several: bool, after_another: bool) {
     let mut out = std::io::stdout();
     let _ = match format {
         Output::Json if several => writeln!(out, "{}", json(evaluation, false)),
@@ -132,7 +131,7 @@ fn write(format: Output, evaluation: &Evaluation<'_>, several: bool, after_anoth
     };
 }
 
-fn json(evaluation: &Evaluation<'_>, pretty: bool) -> String {
+fn json(evaluation: &Evaluation, pretty: bool) -> String {
     let written = if pretty {
         serde_json::to_string_pretty(evaluation)
     } else {
@@ -142,29 +141,15 @@ fn json(evaluation: &Evaluation<'_>, pretty: bool) -> String {
 }
 
 /// Says how many results the filter hid: after a report, or on standard error beside JSON.
-fn hidden(kept: &Evaluation<'_>, all: &Evaluation<'_>, format: Output) {
-    let rules = all.recommendations.len() - kept.recommendations.len();
-    let principles = all.principles.len() - kept.principles.len();
-    let actions = |e: &Evaluation<'_>| -> usize {
-        e.recommendations
-            .iter()
-            .chain(&e.principles)
-            .map(|r| r.actions.len())
-            .sum()
-    };
-    let kept_actions = actions(kept);
-    let all_actions = all
-        .recommendations
-        .iter()
-        .chain(&all.principles)
-        .filter(|r| {
-            kept.recommendations
-                .iter()
-                .chain(&kept.principles)
-                .any(|k| k.id == r.id)
-        })
-        .map(|r| r.actions.len())
-        .sum::<usize>();
+fn hidden(kept: &Evaluation, all: &Evaluation, format: Output) {
+    let rules = all.recommendations().len() - kept.recommendations().len();
+    let principles = all.principles().len() - kept.principles().len();
+    let kept_actions: usize = kept.rules().map(|r| r.actions().len()).sum();
+    let all_actions: usize = all
+        .rules()
+        .filter(|r| kept.rule(r.id()).is_some())
+        .map(|r| r.actions().len())
+        .sum();
     let counts = [
         (rules, "recommendation"),
         (principles, "principle"),

@@ -4,7 +4,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use practice_guide::{FactType, FactValue, FamilyProfile, Guide, Question};
+use practice_guide::result::Question;
+use practice_guide::{FactType, FactValue, FamilyProfile};
 
 use crate::diagnostics;
 use crate::output::{self, Outcome, failed};
@@ -63,17 +64,17 @@ pub(crate) fn run(args: &Args) -> Outcome {
     while let Ok(prepared) = guide.prepare(&profile) {
         let evaluation = prepared.evaluate();
         let Some(question) = evaluation
-            .questions
-            .iter()
-            .find(|q| !skipped.iter().any(|s| *s == q.fact))
+            .questions()
+            .find(|q| !skipped.iter().any(|s| s == q.fact().name()))
         else {
             break;
         };
-        match ask(&guide, question, &mut lines) {
+        let fact = question.fact().name();
+        match ask(&question, &mut lines) {
             Answer::Value(value) => {
-                profile.set(question.fact.to_string(), value);
+                profile.set(fact.to_owned(), value);
             }
-            Answer::DontKnow => skipped.push(question.fact.to_string()),
+            Answer::DontKnow => skipped.push(fact.to_owned()),
             Answer::Stop => break,
         }
     }
@@ -95,13 +96,18 @@ pub(crate) fn run(args: &Args) -> Outcome {
 
 /// Asks `question` until the answer reads, and returns it.
 fn ask(
-    guide: &Guide,
     question: &Question<'_>,
     lines: &mut impl Iterator<Item = std::io::Result<String>>,
 ) -> Answer {
-    let fact_type = guide.fact(&question.fact).map(|f| f.fact_type().clone());
-    let mut prompt = format!("\n{}: {}\n", question.fact, question.description);
-    match question.settles.len() {
+    let fact = question.fact();
+    let fact_type = fact.fact_type();
+    let values: Vec<&str> = match fact_type {
+        FactType::OneOf(values) | FactType::SetOf(values) => values.names().collect(),
+        _ => Vec::new(),
+    };
+    let mut prompt = format!("\n{}: {}\n", fact.name(), fact.description());
+    let settles: Vec<String> = question.settles().map(|name| name.to_string()).collect();
+    match settles.len() {
         0 => {}
         n @ 1..=4 => prompt.push_str(&format!(
             "  (could decide {}: {})\n",
@@ -110,18 +116,18 @@ fn ask(
             } else {
                 "these results"
             },
-            question.settles.join(", ")
+            settles.join(", ")
         )),
         n => prompt.push_str(&format!("  (could decide {n} results)\n")),
     }
-    for (i, value) in question.values.iter().enumerate() {
+    for (i, value) in values.iter().enumerate() {
         prompt.push_str(&format!("  {}. {value}\n", i + 1));
     }
-    let hint = match &fact_type {
-        Some(FactType::Boolean) => "yes or no",
-        Some(FactType::Integer { .. }) => "a whole number",
-        Some(FactType::SetOf(_)) => "the numbers of every one that applies, or `none`",
-        Some(FactType::OneOf(_)) => "a number",
+    let hint = match fact_type {
+        FactType::Boolean => "yes or no",
+        FactType::Integer { .. } => "a whole number",
+        FactType::SetOf(_) => "the numbers of every one that applies, or `none`",
+        FactType::OneOf(_) => "a number",
         _ => "a text",
     };
     output::write_out(&prompt);
@@ -141,7 +147,7 @@ fn ask(
             "" | "?" => return Answer::DontKnow,
             _ => {}
         }
-        match read_answer(line, &question.values, fact_type.as_ref()) {
+        match read_answer(line, &values, fact_type) {
             Ok(value) => return Answer::Value(value),
             Err(message) => output::write_out(&format!("  {message}\n")),
         }
@@ -149,34 +155,30 @@ fn ask(
 }
 
 /// The value `line` gives a fact of `fact_type` whose choices are `values`.
-fn read_answer(
-    line: &str,
-    values: &[std::borrow::Cow<'_, str>],
-    fact_type: Option<&FactType>,
-) -> Result<FactValue, String> {
+fn read_answer(line: &str, values: &[&str], fact_type: &FactType) -> Result<FactValue, String> {
     let choice = |word: &str| -> Result<String, String> {
         let by_number = word
             .parse::<usize>()
             .ok()
             .and_then(|n| values.get(n.checked_sub(1)?));
         by_number
-            .or_else(|| values.iter().find(|v| *v == word))
-            .map(|v| v.to_string())
+            .or_else(|| values.iter().find(|v| **v == word))
+            .map(|v| (*v).to_owned())
             .ok_or_else(|| format!("`{word}` is not one of the choices: type its number"))
     };
     match fact_type {
-        Some(FactType::Boolean) => match line.to_lowercase().as_str() {
+        FactType::Boolean => match line.to_lowercase().as_str() {
             "y" | "yes" | "true" => Ok(FactValue::Bool(true)),
             "n" | "no" | "false" => Ok(FactValue::Bool(false)),
             _ => Err("answer yes or no".to_owned()),
         },
-        Some(FactType::Integer { min, max }) => match line.parse::<i64>() {
+        FactType::Integer { min, max } => match line.parse::<i64>() {
             Ok(n) if (*min..=*max).contains(&n) => Ok(FactValue::Integer(n)),
             _ => Err(format!("a whole number from {min} to {max}")),
         },
-        Some(FactType::OneOf(_)) => choice(line).map(FactValue::Text),
-        Some(FactType::SetOf(_)) if line == "none" => Ok(FactValue::List(Vec::new())),
-        Some(FactType::SetOf(_)) => line
+        FactType::OneOf(_) => choice(line).map(FactValue::Text),
+        FactType::SetOf(_) if line == "none" => Ok(FactValue::List(Vec::new())),
+        FactType::SetOf(_) => line
             .split([' ', ','])
             .filter(|w| !w.is_empty())
             .map(choice)

@@ -17,15 +17,10 @@ mod common;
 fn status_of(guide: &Guide, profile: &practice_guide::FamilyProfile, id: &str) -> Status {
     let evaluation = guide.evaluate(profile).expect("a generated profile fits its guide");
     let (rule, action) = id.split_once('#').map_or((id, None), |(r, a)| (r, Some(a)));
-    let result = evaluation
-        .recommendations
-        .iter()
-        .chain(&evaluation.principles)
-        .find(|r| r.id == rule)
-        .expect("every rule has a result");
+    let result = evaluation.rule(rule).expect("every rule has a result");
     match action {
-        None => result.status,
-        Some(a) => result.actions.iter().find(|x| x.id == a).map_or(Status::DoesNotApply, |x| x.status),
+        None => result.status(),
+        Some(a) => result.actions().find(|x| x.id() == a).map_or(Status::DoesNotApply, |x| x.status()),
     }
 }
 
@@ -43,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let guide = Guide::from_files(generated.files.clone()).expect("a generated guide loads");
     let profile = common::profile(&generated, &mut source);
     let analysis = guide.analyze();
-    let scope = guide.evaluate(&profile).expect("fits").scope.status;
+    let scope = guide.evaluate(&profile).expect("fits").scope().status();
     for finding in analysis.findings() {
         let Some(id) = finding.item.as_ref().and_then(id_of) else { continue };
         let status = status_of(&guide, &profile, &id);

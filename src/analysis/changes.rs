@@ -4,15 +4,14 @@
 //! that differ from it in exactly `k` facts (each changed to a known value); the least `k` whose
 //! intersection is not empty is the answer, and its elements the changes.
 
-use std::borrow::Cow;
-
 use biodivine_lib_bdd::Bdd;
 
 use super::space::Space;
+use crate::eval::Filter;
 use crate::eval::PreparedProfile;
 use crate::ids::{ActionRef, FactId, ResultRef};
 use crate::model::guide::Guide;
-use crate::result::{Change, Evaluation, FactChange, MAX_ALTERNATIVES, Status};
+use crate::result::{ChangeData, Evaluation, MAX_ALTERNATIVES, Status};
 
 /// The smallest changes that would make each rule and action apply, for any profile of one
 /// guide: the guide's profile space built once (see [`Guide::counterfactuals`]).
@@ -26,8 +25,8 @@ use crate::result::{Change, Evaluation, FactChange, MAX_ALTERNATIVES, Status};
 ///     .with("adversities", ["poverty"])
 ///     .with("service_level", "universal"))?;
 /// let evaluation = counterfactuals.evaluate(&family);
-/// let change = evaluation.changes.iter()
-///     .find(|c| c.id == "key-structured-support-targeted-help").unwrap();
+/// let change = evaluation.changes()
+///     .find(|c| c.id() == "key-structured-support-targeted-help").unwrap();
 /// assert_eq!(change.words(), "service_level were family_help or edge_of_care");
 /// # Ok::<(), practice_guide::Error>(())
 /// ```
@@ -82,21 +81,26 @@ impl Guide {
 }
 
 impl<'g> Counterfactuals<'g> {
-    /// The profile's evaluation, with [`Evaluation::changes`] filled in.
-    pub fn evaluate(&self, profile: &PreparedProfile<'g>) -> Evaluation<'g> {
+    /// The profile's evaluation with what would change each result that does not apply
+    /// ([`Evaluation::changes`]).
+    pub fn evaluate(&self, profile: &PreparedProfile<'g>) -> Evaluation {
         let mut evaluation = profile.evaluate();
-        evaluation.changes = self.changes(profile, &evaluation);
+        evaluation.data.changes = self.changes(profile, &evaluation);
         evaluation
     }
 
-    /// For each recommendation and principle that does not apply, and each action that does not
-    /// apply under a rule that applies or is undetermined, in guide order: the smallest changes
-    /// under which it would.
-    pub fn changes(
-        &self,
-        profile: &PreparedProfile<'g>,
-        evaluation: &Evaluation<'_>,
-    ) -> Vec<Change<'g>> {
+    /// The profile's evaluation, keeping what `filter` keeps, with what would change each
+    /// result it keeps that does not apply.
+    pub fn evaluate_filtered(&self, profile: &PreparedProfile<'g>, filter: &Filter) -> Evaluation {
+        let mut evaluation = profile.evaluate_filtered(filter);
+        evaluation.data.changes = self.changes(profile, &evaluation);
+        evaluation
+    }
+
+    /// For each recommendation and principle of `evaluation` that does not apply, and each
+    /// action not shown under a rule that applies or is undetermined, in guide order: the
+    /// smallest changes under which it would.
+    fn changes(&self, profile: &PreparedProfile<'g>, evaluation: &Evaluation) -> Vec<ChangeData> {
         let Some(space) = &self.space else {
             return Vec::new();
         };
@@ -127,46 +131,31 @@ impl<'g> Counterfactuals<'g> {
             by_facts: counts(space, &pairs),
             by_values: counts(space, &toggles),
         };
-        let not_applying = not_applying(self.guide, evaluation);
-        let core = &self.guide.core;
+        let not_applying = not_applying(evaluation);
         self.items
             .iter()
             .filter(|(item, _)| not_applying.binary_search(item).is_ok())
-            .map(|(item, applies)| {
-                let mut change = smallest(space, applies, &changed, &rings);
-                change.id = Cow::Owned(match *item {
-                    ResultRef::Rule(rule) => core.rule(rule).id.clone(),
-                    ResultRef::Action(action) => core.action_name(action).to_string(),
-                });
-                change
-            })
+            .map(|(item, applies)| smallest(space, (*item, applies), &changed, &rings))
             .collect()
     }
 }
 
-/// The rules that do not apply, and the actions that do not apply under rules that apply or are
-/// undetermined, ascending.
-fn not_applying(guide: &Guide, evaluation: &Evaluation<'_>) -> Vec<ResultRef> {
-    let core = &guide.core;
+/// The rules that do not apply, and the actions not shown (they do not apply, or the filter
+/// left them out) under rules that apply or are undetermined, ascending.
+fn not_applying(evaluation: &Evaluation) -> Vec<ResultRef> {
     let mut out = Vec::new();
-    let results = evaluation
-        .recommendations
-        .iter()
-        .chain(&evaluation.principles);
-    for result in results {
-        let Some(id) = core.rule_named(&result.id) else {
-            continue;
-        };
-        if result.status == Status::DoesNotApply {
+    for result in evaluation.rules() {
+        let id = result.rule_id();
+        if result.status() == Status::DoesNotApply {
             out.push(ResultRef::Rule(id));
             continue;
         }
-        // The actions not shown: those that do not apply, or that the filter left out.
-        let actions = core.rule(id).actions.iter().enumerate();
+        let shown: Vec<ActionRef> = result.actions().map(|a| a.action_ref()).collect();
         out.extend(
-            actions
-                .filter(|(_, a)| !result.actions.iter().any(|s| s.id == a.id))
-                .map(|(i, _)| ResultRef::Action(ActionRef::new(id, i))),
+            (0..result.rule().actions.len())
+                .map(|i| ActionRef::new(id, i))
+                .filter(|action| !shown.contains(action))
+                .map(ResultRef::Action),
         );
     }
     out.sort_unstable();
@@ -198,12 +187,17 @@ struct Rings {
     by_values: Vec<Bdd>,
 }
 
-/// The changes of fewest facts, then fewest values, that reach `applies`: `changed[f]`, fact `f`
-/// changed to a known value.
-fn smallest<'g>(space: &Space, applies: &Bdd, changed: &[Bdd], rings: &Rings) -> Change<'g> {
+/// The changes of fewest facts, then fewest values, that reach `applies` (the set where `item`
+/// applies): `changed[f]`, fact `f` changed to a known value.
+fn smallest(
+    space: &Space,
+    (item, applies): (ResultRef, &Bdd),
+    changed: &[Bdd],
+    rings: &Rings,
+) -> ChangeData {
     let target = applies.and(space.domain());
-    let mut change = Change {
-        id: Cow::Borrowed(""),
+    let mut change = ChangeData {
+        item,
         never: target.is_false(),
         alternatives: Vec::new(),
         more: false,
@@ -246,10 +240,7 @@ fn smallest<'g>(space: &Space, applies: &Bdd, changed: &[Bdd], rings: &Rings) ->
                 continue;
             };
             this = this.and(&space.same_class(f, &valuation));
-            alternative.push(FactChange {
-                fact: Cow::Owned(space.fact_name(f).to_owned()),
-                value,
-            });
+            alternative.push((f, value));
         }
         change.alternatives.push(alternative);
         left = left.and_not(&this);

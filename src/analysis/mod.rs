@@ -20,8 +20,8 @@
 //! // A smallest family the recommendation applies to, and one it does not apply to.
 //! let applies = rule.applies.as_ref().unwrap();
 //! let evaluation = guide.prepare(applies).unwrap().evaluate();
-//! let result = evaluation.recommendations.iter().find(|r| r.id == "reduce-risk-of-harm").unwrap();
-//! assert_eq!(result.status, practice_guide::Status::Applies);
+//! let result = evaluation.rule("reduce-risk-of-harm").unwrap();
+//! assert_eq!(result.status(), practice_guide::Status::Applies);
 //! ```
 
 mod space;

@@ -464,11 +464,6 @@ impl Space {
         costs
     }
 
-    /// A fact's name.
-    pub(crate) fn fact_name(&self, fact: FactId) -> &str {
-        self.facts.get(fact.index()).map_or("", |f| f.name.as_str())
-    }
-
     /// The assignments that give `fact`'s variables the values `valuation` gives them.
     pub(crate) fn same_class(&self, fact: FactId, valuation: &BddValuation) -> Bdd {
         let Some(vars) = self.facts.get(fact.index()) else {

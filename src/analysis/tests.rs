@@ -67,16 +67,11 @@ fn outcomes(guide: &Guide, profiles: &[FamilyProfile]) -> (Vec<(Item, Outcomes)>
             .expect("a generated profile fits its guide");
         let evaluation = prepared.evaluate();
         let statuses = prepared.statuses();
-        scope.push(evaluation.scope.status);
+        scope.push(evaluation.scope().status());
         let truth = |c: Option<&Condition>| c.map_or(Truth::True, |c| c.truth(prepared.slots()));
         let mut slot = all.iter_mut();
         for (index, rule) in rules.iter().enumerate() {
-            let result = evaluation
-                .recommendations
-                .iter()
-                .chain(&evaluation.principles)
-                .find(|r| r.id == rule.id)
-                .expect("every rule has a result");
+            let result = evaluation.rule(&rule.id).expect("every rule has a result");
             // The statuses path agrees with the explaining evaluation.
             let fast = match rule.kind {
                 crate::model::rule::RuleKind::Recommendation => statuses.recommendation(index),
@@ -84,13 +79,22 @@ fn outcomes(guide: &Guide, profiles: &[FamilyProfile]) -> (Vec<(Item, Outcomes)>
                     statuses.principle(index - core.recommendations.len())
                 }
             };
-            assert_eq!(fast, Some(result.status), "statuses path, rule {}", rule.id);
+            assert_eq!(
+                fast,
+                Some(result.status()),
+                "statuses path, rule {}",
+                rule.id
+            );
             if let Some((_, o)) = slot.next() {
-                o.seen(result.status, truth(rule.condition.as_ref()), profile.len());
+                o.seen(
+                    result.status(),
+                    truth(rule.condition.as_ref()),
+                    profile.len(),
+                );
             }
             for action in &rule.actions {
-                let shown = result.actions.iter().find(|a| a.id == action.id);
-                let status = shown.map_or(Status::DoesNotApply, |a| a.status);
+                let shown = result.actions().find(|a| a.id() == action.id);
+                let status = shown.map_or(Status::DoesNotApply, |a| a.status());
                 if let Some((_, o)) = slot.next() {
                     o.seen(status, truth(action.condition.as_ref()), profile.len());
                 }
@@ -325,21 +329,18 @@ fn every_verdict_and_witness_agrees_with_brute_force_on_random_guides() {
 
 /// An item's status in an evaluation: a rule's, or an action's (`RULE#ACTION`; not shown: does
 /// not apply).
-fn status_in(e: &crate::result::Evaluation<'_>, id: &str) -> Status {
-    let (rule, action) = id.split_once('#').map_or((id, None), |(r, a)| (r, Some(a)));
-    let result = e
-        .recommendations
-        .iter()
-        .chain(&e.principles)
-        .find(|r| r.id == rule)
-        .expect("a result");
+fn status_in(e: &crate::result::Evaluation, id: &str) -> Status {
+    let (rule, action) = match crate::ids::ActionName::parse(id) {
+        Some(name) => (name.rule, Some(name.action)),
+        None => (id, None),
+    };
+    let result = e.rule(rule).expect("a result");
     match action {
-        None => result.status,
+        None => result.status(),
         Some(a) => result
-            .actions
-            .iter()
-            .find(|x| x.id == a)
-            .map_or(Status::DoesNotApply, |x| x.status),
+            .actions()
+            .find(|x| x.id() == a)
+            .map_or(Status::DoesNotApply, |x| x.status()),
     }
 }
 
@@ -351,7 +352,7 @@ fn changed(
 ) -> FamilyProfile {
     let mut out = profile.clone();
     for c in change {
-        let value = match &c.value {
+        let value = match c.value() {
             crate::result::ChangedValue::Between { from, to } => {
                 crate::profile::FactValue::Integer(if pick_high { *to } else { *from })
             }
@@ -361,7 +362,7 @@ fn changed(
                 crate::profile::FactValue::Text("zz-other".to_owned())
             }
         };
-        out.set(c.fact.to_string(), value);
+        out.set(c.fact().to_owned(), value);
     }
     out
 }
@@ -393,6 +394,35 @@ fn distance(p: &FamilyProfile, q: &FamilyProfile) -> Option<(usize, usize)> {
         .then_some((facts, values))
 }
 
+/// Every one of `smallest` (the profiles a least change reaches) is among `alternatives`.
+fn every_smallest_listed<'q>(
+    smallest: impl Iterator<Item = &'q FamilyProfile>,
+    alternatives: &[Vec<crate::result::FactChange<'_>>],
+    seed: u64,
+    id: &str,
+) {
+    use crate::profile::FactValue;
+    use crate::result::ChangedValue;
+    for q in smallest {
+        let found = alternatives.iter().any(|a| {
+            a.iter().all(|c| match (c.value(), q.get(c.fact())) {
+                (ChangedValue::Between { from, to }, Some(FactValue::Integer(i))) => {
+                    from <= i && i <= to
+                }
+                (ChangedValue::Value(v), Some(w)) => v == w,
+                (ChangedValue::OtherText { except }, Some(FactValue::Text(t))) => {
+                    !except.contains(t)
+                }
+                _ => false,
+            })
+        });
+        assert!(
+            found,
+            "seed {seed} {id}: {q:?} is not among {alternatives:?}"
+        );
+    }
+}
+
 #[test]
 fn every_change_makes_its_item_apply_and_none_smaller_does() {
     let mut checked = 0;
@@ -408,28 +438,27 @@ fn every_change_makes_its_item_apply_and_none_smaller_does() {
             .iter()
             .map(|p| guide.evaluate(p).expect("fits"))
             .collect();
-        for (p, e) in all.iter().zip(&evaluations).step_by(11) {
+        for p in all.iter().step_by(11) {
             let prepared = guide.prepare(p).expect("fits");
-            for change in counterfactuals.changes(&prepared, e) {
+            let with_changes = counterfactuals.evaluate(&prepared);
+            for change in with_changes.changes() {
+                let id = change.id().to_string();
+                let alternatives: Vec<Vec<_>> =
+                    change.alternatives().map(Iterator::collect).collect();
                 let applying: Vec<((usize, usize), &FamilyProfile)> = all
                     .iter()
                     .zip(&evaluations)
-                    .filter(|(_, q)| status_in(q, &change.id) == Status::Applies)
+                    .filter(|(_, q)| status_in(q, &id) == Status::Applies)
                     .filter_map(|(q, _)| Some((distance(p, q)?, q)))
                     .collect();
                 let least = applying.iter().map(|(d, _)| *d).min();
-                assert_eq!(
-                    change.never,
-                    least.is_none(),
-                    "seed {seed} {}: never",
-                    change.id
-                );
-                for alternative in &change.alternatives {
+                assert_eq!(change.never(), least.is_none(), "seed {seed} {}: never", id);
+                for alternative in &alternatives {
                     assert_eq!(
                         Some(alternative.len()),
                         least.map(|l| l.0),
                         "seed {seed} {}: size",
-                        change.id
+                        id
                     );
                     for high in [false, true] {
                         let q = changed(p, alternative, high);
@@ -437,35 +466,15 @@ fn every_change_makes_its_item_apply_and_none_smaller_does() {
                             distance(p, &q),
                             least,
                             "seed {seed} {}: {q:?} is not least",
-                            change.id
+                            id
                         );
-                        let status = status_in(&guide.evaluate(&q).expect("fits"), &change.id);
-                        assert_eq!(status, Status::Applies, "seed {seed} {}: {q:?}", change.id);
+                        let status = status_in(&guide.evaluate(&q).expect("fits"), &id);
+                        assert_eq!(status, Status::Applies, "seed {seed} {}: {q:?}", id);
                     }
                 }
-                if !change.more {
-                    // Every smallest change is among the alternatives.
-                    for (_, q) in applying.iter().filter(|(d, _)| Some(*d) == least) {
-                        let found = change.alternatives.iter().any(|a| {
-                            a.iter().all(|c| match (&c.value, q.get(&c.fact)) {
-                                (
-                                    crate::result::ChangedValue::Between { from, to },
-                                    Some(crate::profile::FactValue::Integer(i)),
-                                ) => from <= i && i <= to,
-                                (crate::result::ChangedValue::Value(v), Some(w)) => v == w,
-                                (
-                                    crate::result::ChangedValue::OtherText { except },
-                                    Some(crate::profile::FactValue::Text(t)),
-                                ) => !except.contains(t),
-                                _ => false,
-                            })
-                        });
-                        assert!(
-                            found,
-                            "seed {seed} {}: {q:?} is not among {:?}",
-                            change.id, change.alternatives
-                        );
-                    }
+                if !change.more() {
+                    let least = applying.iter().filter(|(d, _)| Some(*d) == least);
+                    every_smallest_listed(least.map(|(_, q)| *q), &alternatives, seed, &id);
                 }
             }
         }

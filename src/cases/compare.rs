@@ -9,19 +9,19 @@ impl RuleExpectation {
     /// Every difference between this expectation and `result`, with where the expectation is.
     pub(super) fn compare(&self, result: &RuleResult<'_>) -> Vec<(Option<Position>, String)> {
         let mut out = Vec::new();
-        if result.status != self.status {
+        if result.status() != self.status {
             out.push((
                 self.at,
                 format!(
                     "expected {}, found {}{}",
                     self.status.as_str(),
-                    result.status.as_str(),
-                    missing_note(&result.missing)
+                    result.status().as_str(),
+                    missing_note(result.missing())
                 ),
             ));
         }
         if let Some(evidence) = &self.evidence {
-            let found = result.evidence.as_ref().map_or("none", |e| e.id.as_ref());
+            let found = result.evidence().map_or("none", |e| e.id.as_str());
             if found != evidence {
                 out.push((
                     self.at,
@@ -31,7 +31,7 @@ impl RuleExpectation {
         }
         if let Some(missing) = &self.missing {
             let mut expected: Vec<&str> = missing.iter().map(String::as_str).collect();
-            let mut found: Vec<&str> = result.missing.iter().map(AsRef::as_ref).collect();
+            let mut found: Vec<&str> = result.missing().collect();
             expected.sort_unstable();
             found.sort_unstable();
             if expected != found {
@@ -60,13 +60,13 @@ impl RuleExpectation {
         out: &mut Vec<(Option<Position>, String)>,
     ) {
         {
-            let mut used = vec![false; result.actions.len()];
+            let shown: Vec<_> = result.actions().collect();
+            let mut used = vec![false; shown.len()];
             for expected in actions {
-                let matching: Vec<usize> = result
-                    .actions
+                let matching: Vec<usize> = shown
                     .iter()
                     .enumerate()
-                    .filter(|(_, a)| expected.by.names(&a.id, &a.text))
+                    .filter(|(_, a)| expected.by.names(a.id(), a.text()))
                     .map(|(i, _)| i)
                     .collect();
                 match matching.as_slice() {
@@ -80,7 +80,7 @@ impl RuleExpectation {
                         if let Some(flag) = used.get_mut(*i) {
                             *flag = true;
                         }
-                        let status = result.actions.get(*i).map(|a| a.status);
+                        let status = shown.get(*i).map(|a| a.status());
                         if let (Some(want), Some(got)) = (expected.status, status)
                             && want != got
                         {
@@ -105,15 +105,15 @@ impl RuleExpectation {
                     )),
                 }
             }
-            for (action, used) in result.actions.iter().zip(used) {
+            for (action, used) in shown.iter().zip(used) {
                 if !used {
                     out.push((
                         self.at,
                         format!(
                             "the action `{}` (\"{}\") is shown ({}) but not expected",
-                            action.id,
-                            shorten(&action.text),
-                            action.status.as_str()
+                            action.id(),
+                            shorten(action.text()),
+                            action.status().as_str()
                         ),
                     ));
                 }
@@ -137,11 +137,11 @@ pub(super) fn section(kind: RuleKind) -> &'static str {
     }
 }
 
-pub(super) fn missing_note<S: AsRef<str>>(missing: &[S]) -> String {
-    if missing.is_empty() {
+pub(super) fn missing_note<'a>(missing: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = missing.collect();
+    if names.is_empty() {
         String::new()
     } else {
-        let names: Vec<&str> = missing.iter().map(AsRef::as_ref).collect();
         format!(" (missing: {})", names.join(", "))
     }
 }

@@ -141,24 +141,15 @@ pub(super) struct Seen {
 }
 
 impl Seen {
-    pub(super) fn of(
-        guide: &Guide,
-        profile: &PreparedProfile<'_>,
-        evaluation: &Evaluation<'_>,
-    ) -> Seen {
+    pub(super) fn of(profile: &PreparedProfile<'_>, evaluation: &Evaluation) -> Seen {
         let mut items = Vec::new();
-        let results = evaluation
-            .recommendations
-            .iter()
-            .chain(&evaluation.principles);
-        for result in results {
-            items.push((item(result.kind, &result.id), result.status));
-            if let Some(rule) = rules(guide).find(|r| r.kind == result.kind && r.id == result.id) {
-                for action in rule.actions() {
-                    let shown = result.actions.iter().find(|a| a.id == action.id());
-                    let status = shown.map_or(Status::DoesNotApply, |a| a.status);
-                    items.push((action_item(rule, action.id()), status));
-                }
+        for result in evaluation.rules() {
+            items.push((item(result.kind(), result.id()), result.status()));
+            let rule = result.rule();
+            for action in rule.actions() {
+                let shown = result.actions().find(|a| a.id() == action.id());
+                let status = shown.map_or(Status::DoesNotApply, |a| a.status());
+                items.push((action_item(rule, action.id()), status));
             }
         }
         Seen {
@@ -216,14 +207,14 @@ pub(super) fn asserted(
     expected: &RuleExpectation,
     result: &RuleResult<'_>,
 ) -> Vec<(Item, Status)> {
-    let mut out = vec![(item(expected.kind, &expected.id), result.status)];
+    let mut out = vec![(item(expected.kind, &expected.id), result.status())];
     let Some(rule) = rules(guide).find(|r| r.kind == expected.kind && r.id == expected.id) else {
         return out;
     };
-    if expected.actions.is_some() || result.status == Status::DoesNotApply {
+    if expected.actions.is_some() || result.status() == Status::DoesNotApply {
         for action in rule.actions() {
-            let shown = result.actions.iter().find(|a| a.id == action.id());
-            let status = shown.map_or(Status::DoesNotApply, |a| a.status);
+            let shown = result.actions().find(|a| a.id() == action.id());
+            let status = shown.map_or(Status::DoesNotApply, |a| a.status());
             out.push((action_item(rule, action.id()), status));
         }
     }

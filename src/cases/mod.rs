@@ -315,9 +315,9 @@ impl Case {
             }
         };
         let evaluation = prepared.evaluate();
-        let seen = coverage::Seen::of(guide, &prepared, &evaluation);
+        let seen = coverage::Seen::of(&prepared, &evaluation);
         if let Some((expected, at)) = self.scope
-            && evaluation.scope.status != expected
+            && evaluation.scope().status() != expected
         {
             mismatch(
                 at,
@@ -325,43 +325,37 @@ impl Case {
                 format!(
                     "expected {}, found {}{}",
                     expected.as_str(),
-                    evaluation.scope.status.as_str(),
-                    missing_note(&evaluation.scope.missing)
+                    evaluation.scope().status().as_str(),
+                    missing_note(evaluation.scope().missing())
                 ),
             );
         }
-        let results = evaluation
-            .recommendations
-            .iter()
-            .chain(evaluation.principles.iter());
-        for result in results {
+        for result in evaluation.rules() {
             match self
                 .rules
                 .iter()
-                .find(|r| r.id == result.id && r.kind == result.kind)
+                .find(|r| r.id == result.id() && r.kind == result.kind())
             {
                 Some(expected) => {
-                    let differences = expected.compare(result);
+                    let differences = expected.compare(&result);
                     if differences.is_empty() {
-                        asserted.extend(coverage::asserted(guide, expected, result));
+                        asserted.extend(coverage::asserted(guide, expected, &result));
                     }
                     for (at, message) in differences {
-                        mismatch(at, Some(&result.id), message);
+                        mismatch(at, Some(result.id()), message);
                     }
                 }
                 None => {
-                    if let Some(message) = self.unlisted(result) {
-                        mismatch(None, Some(&result.id), message);
+                    if let Some(message) = self.unlisted(&result) {
+                        mismatch(None, Some(result.id()), message);
                     }
                 }
             }
         }
         for expected in &self.rules {
             let found = evaluation
-                .recommendations
-                .iter()
-                .chain(evaluation.principles.iter())
-                .any(|r| r.id == expected.id && r.kind == expected.kind);
+                .rules()
+                .any(|r| r.id() == expected.id && r.kind() == expected.kind);
             if !found {
                 mismatch(
                     expected.at,
@@ -377,19 +371,19 @@ impl Case {
     /// or the case says nothing of it.
     fn unlisted(&self, result: &RuleResult<'_>) -> Option<String> {
         match self.unlisted {
-            Some(status) if status == result.status => None,
+            Some(status) if status == result.status() => None,
             Some(status) => Some(format!(
                 "expected {} (expect.unlisted), found {}{}",
                 status.as_str(),
-                result.status.as_str(),
-                missing_note(&result.missing)
+                result.status().as_str(),
+                missing_note(result.missing())
             )),
             None => Some(format!(
                 "the case does not say what this {} should be (found {}): list it under \
                  `expect.{}`, or set `expect.unlisted`",
-                kind_word(result.kind),
-                result.status.as_str(),
-                section(result.kind)
+                kind_word(result.kind()),
+                result.status().as_str(),
+                section(result.kind())
             )),
         }
     }

@@ -11,64 +11,47 @@
 //! What remains of an undetermined result (its residual, the values that would decide it, the
 //! questions) comes from [`super::open`], only for the results that are undetermined.
 
-use std::borrow::Cow;
 use std::cmp::Reverse;
 
 use super::filter::{Filter, Resolved};
 use super::open::{self, Open, OpenItem};
-use super::reasons::Explainer;
+use super::reasons::{Explainer, extend_facts};
 use super::services::Under;
-use crate::ids::{ActionName, ActionRef, NodeId, ResultRef, RuleId};
+use crate::ids::{ActionRef, NodeId, ResultRef, RuleId};
 use crate::model::cache::{Cache, Lists};
 use crate::model::guide::Guide;
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
-use crate::result::{
-    ActionResult, Deciding, Evaluation, EvidenceRef, GuideStamp, OverlayStamp, Residual,
-    RuleResult, ScopeResult, Status,
-};
+use crate::result::{ActionData, Data, Evaluation, Outcome, QuestionData, RuleData, Span, Status};
 
 /// Evaluates bound `slots` against `guide` with `cache`, keeping what `filter` keeps.
-pub(super) fn evaluate<'g>(
-    guide: &'g Guide,
+pub(super) fn evaluate(
+    guide: &Guide,
     slots: &Slots,
     filter: Option<&Filter>,
     cache: &mut Cache,
-) -> Evaluation<'g> {
-    let mut evaluation = Evaluation {
-        guide: stamp(guide),
-        scope: ScopeResult {
-            status: Status::Applies,
-            description: Cow::Borrowed(""),
-            reasons: Vec::new(),
-            missing: Vec::new(),
-            residual: None,
-            deciding: Vec::new(),
-        },
-        recommendations: Vec::new(),
-        principles: Vec::new(),
-        overlay: None,
-        questions: Vec::new(),
-        changes: Vec::new(),
-    };
+) -> Evaluation {
+    let mut evaluation = Evaluation::empty(guide);
     evaluate_into(guide, slots, filter, cache, &mut evaluation);
     evaluation
 }
 
-/// Evaluates bound `slots` against `guide` into `out`, reusing its lists (of results, reasons,
-/// missing facts, actions and a set's values) so that a caseload evaluated into one result
-/// allocates nothing once the lists have grown.
-pub(super) fn evaluate_into<'g>(
-    guide: &'g Guide,
+/// Evaluates bound `slots` against `guide` into `out`, reusing its lists, so that a caseload
+/// evaluated into one result allocates nothing once they have grown.
+pub(super) fn evaluate_into(
+    guide: &Guide,
     slots: &Slots,
     filter: Option<&Filter>,
     cache: &mut Cache,
-    out: &mut Evaluation<'g>,
+    out: &mut Evaluation,
 ) {
+    out.set_guide(guide);
+    let data = &mut out.data;
+    data.clear();
+    data.slots.copy_from(slots);
     let Cache { table, lists, .. } = cache;
     table.fill(guide.layers(), slots);
-    let filter = filter.map(|f| f.resolve(guide)).unwrap_or_default();
     let mut context = Context {
         explainer: Explainer {
             guide,
@@ -76,56 +59,32 @@ pub(super) fn evaluate_into<'g>(
             table,
         },
         scope: Truth::True,
-        scope_missing: &[],
+        scope_missing: Span::default(),
         scope_open: None,
-        filter,
+        filter: filter.map(|f| f.resolve(guide)).unwrap_or_default(),
         open: Vec::new(),
     };
-    let scope = context.scope(lists, &mut out.scope);
-    context.scope_open = scope.1;
-    context.scope = scope.0;
-    context.scope_missing = &out.scope.missing;
+    context.scope(lists, data);
     let core = &guide.core;
-    context.results(
-        &core.recommendations,
-        RuleKind::Recommendation,
-        lists,
-        &mut out.recommendations,
-    );
-    context.results(
-        &core.principles,
-        RuleKind::Principle,
-        lists,
-        &mut out.principles,
-    );
+    context.results(&core.recommendations, RuleKind::Recommendation, lists, data);
+    data.recommendations = data.rules.len();
+    context.results(&core.principles, RuleKind::Principle, lists, data);
     // The questions read the open results in guide order, each rule before its actions.
     let mut noted = context.open;
+    if noted.is_empty() {
+        return;
+    }
     noted.sort_by_key(|(key, _)| *key);
-    let items: Vec<OpenItem<'g>> = noted.into_iter().map(|(_, item)| item).collect();
-    out.questions = open::questions(guide, &items);
-    out.changes.clear();
-    out.guide = stamp(guide);
-    out.overlay = guide.overlay().map(|overlay| {
-        let m = overlay.metadata();
-        OverlayStamp {
-            id: Cow::Borrowed(&m.id),
-            title: Cow::Borrowed(&m.title),
-            version: Cow::Borrowed(&m.version),
-            fictional: m.fictional,
-            disclaimer: m.disclaimer.as_deref().map(Cow::Borrowed),
-            content_hash: Cow::Borrowed(&m.content_hash),
-            rules_hash: Cow::Borrowed(&m.rules_hash),
-        }
-    });
-}
-
-fn stamp(guide: &Guide) -> GuideStamp<'_> {
-    let metadata = &guide.core.metadata;
-    GuideStamp {
-        id: Cow::Borrowed(&metadata.id),
-        title: Cow::Borrowed(&metadata.title),
-        version: Cow::Borrowed(&metadata.version),
-        content_hash: Cow::Borrowed(&metadata.content_hash),
+    let items: Vec<&OpenItem> = noted.iter().map(|(_, item)| item).collect();
+    for (fact, settled, strongest) in open::questions(&items) {
+        let start = data.settles.len();
+        data.settles
+            .extend(settled.iter().filter_map(|i| items.get(*i)?.id));
+        data.questions.push(QuestionData {
+            fact,
+            settles: Span::since(start, data.settles.len()),
+            strongest,
+        });
     }
 }
 
@@ -133,12 +92,12 @@ fn stamp(guide: &Guide) -> GuideStamp<'_> {
 struct Context<'g, 'a> {
     explainer: Explainer<'g, 'a>,
     scope: Truth,
-    scope_missing: &'a [Cow<'g, str>],
+    scope_missing: Span,
     /// What remains of the scope, when it is undetermined.
     scope_open: Option<Open>,
     filter: Resolved,
     /// Every undetermined rule and action, for the questions.
-    open: Vec<(ResultRef, OpenItem<'g>)>,
+    open: Vec<(ResultRef, OpenItem)>,
 }
 
 impl<'g> Context<'g, '_> {
@@ -146,47 +105,37 @@ impl<'g> Context<'g, '_> {
         self.explainer.guide
     }
 
-    /// The scope's result into `out`: its truth, and what remains of it when it is undetermined.
-    fn scope(&mut self, lists: &mut Lists, out: &mut ScopeResult<'g>) -> (Truth, Option<Open>) {
+    /// The scope's result, its truth, and what remains of it when it is undetermined.
+    fn scope(&mut self, lists: &mut Lists, data: &mut Data) {
         let guide = self.guide();
         let Some(scope) = &guide.core.scope else {
-            out.status = Status::Applies;
-            out.description = Cow::Borrowed("every family");
-            out.reasons.clear();
-            out.missing.clear();
-            out.residual = None;
-            out.deciding = Vec::new();
-            return (Truth::True, None);
+            return;
         };
-        let truth = self
-            .explainer
-            .explain(scope.root, lists, &mut out.reasons, &mut out.missing);
-        out.status = Status::from_truth(truth);
-        out.description = Cow::Borrowed(&scope.description);
+        let (truth, reasons, missing) = self.explainer.explain(scope.root, lists, data);
         let remains = match self.filter.skip_open {
             true => None,
             false => open::partial(guide.layers(), self.explainer.table, scope.root),
         };
-        out.residual = remains.as_ref().map(|o| o.residual(guide, false));
-        out.deciding = match &remains {
-            Some(_) => {
-                let mut item = OpenItem::new(Cow::Borrowed("scope"), None, vec![scope.root]);
-                self.deciding(&mut item)
-            }
-            None => Vec::new(),
+        let mut outcome = Outcome {
+            status: Status::from_truth(truth),
+            reasons,
+            missing,
+            ..Outcome::default()
         };
-        (truth, remains)
+        if let Some(open) = &remains {
+            outcome.residual = Some(open.write(false, &mut data.residuals));
+            let mut item = OpenItem::new(None, None, vec![scope.root]);
+            outcome.deciding = self.deciding(&mut item, data);
+        }
+        data.scope = outcome;
+        self.scope = truth;
+        self.scope_missing = missing;
+        self.scope_open = remains;
     }
 
     /// The results of the rules of `kind` that the filter keeps, in the order results are read,
-    /// into `out` (whose results are reused).
-    fn results(
-        &mut self,
-        rules: &'g [Rule],
-        kind: RuleKind,
-        lists: &mut Lists,
-        out: &mut Vec<RuleResult<'g>>,
-    ) {
+    /// into `data`.
+    fn results(&mut self, rules: &'g [Rule], kind: RuleKind, lists: &mut Lists, data: &mut Data) {
         let guide = self.guide();
         let mut order = std::mem::take(&mut lists.order);
         order.clear();
@@ -202,168 +151,132 @@ impl<'g> Context<'g, '_> {
         }
         // The index last: rules of equal status and strength stay in guide order.
         order.sort_unstable();
-        out.truncate(order.len());
-        out.reserve_exact(order.len() - out.len());
-        for (k, &(_, _, index)) in order.iter().enumerate() {
+        for &(_, _, index) in &order {
             let Some(rule) = rules.get(index) else {
                 continue;
             };
-            let result = match out.get_mut(k) {
-                Some(result) => result,
-                None => {
-                    out.push(empty_result(rule));
-                    let Some(result) = out.last_mut() else {
-                        continue;
-                    };
-                    result
-                }
-            };
-            let truth = self.rule(rule, guide.core.rule_id(kind, index), lists, result);
-            result.services = match kind {
+            let id = guide.core.rule_id(kind, index);
+            let (truth, outcome, actions) = self.rule(rule, id, lists, data);
+            let services = match kind {
                 RuleKind::Recommendation => Under {
                     explainer: self.explainer,
                     scope: self.scope,
                     index,
                     rule_truth: truth,
-                    rule_missing: &result.missing,
+                    rule_missing: outcome.missing,
                 }
-                .services(lists),
-                RuleKind::Principle => Vec::new(),
+                .services(lists, data),
+                RuleKind::Principle => Span::default(),
             };
+            data.rules.push(RuleData {
+                rule: id,
+                outcome,
+                actions,
+                services,
+            });
         }
         lists.order = order;
     }
 
-    /// The result of `rule`, written over `out`; returns its truth (with the scope's).
+    /// The result of `rule`: its truth (with the scope's), its outcome, and its actions.
     fn rule(
         &mut self,
         rule: &'g Rule,
         id: RuleId,
         lists: &mut Lists,
-        out: &mut RuleResult<'g>,
-    ) -> Truth {
-        let own = match rule.root {
-            Some(root) => self
-                .explainer
-                .explain(root, lists, &mut out.reasons, &mut out.missing),
-            None => {
-                out.reasons.clear();
-                out.missing.clear();
-                Truth::True
-            }
+        data: &mut Data,
+    ) -> (Truth, Outcome, Span) {
+        let (own, reasons, mut missing) = match rule.root {
+            Some(root) => self.explainer.explain(root, lists, data),
+            None => (
+                Truth::True,
+                Span::default(),
+                Span::since(data.facts.len(), data.facts.len()),
+            ),
         };
         // Every rule holds only within the guide's scope: scope AND condition, in Kleene logic.
         let truth = own.and(self.scope);
         if truth == Truth::Unknown && self.scope == Truth::Unknown {
-            for fact in self.scope_missing {
-                if !out.missing.contains(fact) {
-                    out.missing.push(fact.clone());
-                }
-            }
+            lists.unknown.clear();
+            lists
+                .unknown
+                .extend_from_slice(self.scope_missing.of(&data.facts));
+            missing = extend_facts(data, missing, &lists.unknown);
         }
         if truth.is_known() {
-            out.missing.clear();
+            missing = Span::default();
         }
         let remains = match truth {
             Truth::Unknown => self.remains(rule.root, self.scope_open.as_ref()),
             _ => None,
         };
-        if truth == Truth::False {
-            out.actions.clear();
-        } else {
-            self.actions(rule, (id, truth, remains.as_ref()), lists, &mut out.actions);
-        }
-        let name = || Cow::Borrowed(rule.id.as_str());
-        let roots = open::conditions(self.guide(), rule.root, None);
-        (out.residual, out.deciding) =
-            self.note_open(ResultRef::Rule(id), (name, rule.evidence, roots), remains);
-        out.evidence = rule.evidence.and_then(|rank| {
-            let level = self.guide().core.evidence.get(rank)?;
-            Some(EvidenceRef {
-                id: Cow::Borrowed(&level.id),
-                label: Cow::Borrowed(&level.label),
-                rank,
-                unrated: level.unrated,
-            })
-        });
-        out.id = Cow::Borrowed(&rule.id);
-        out.kind = rule.kind;
-        out.title = Cow::Borrowed(&rule.title);
-        out.statement = Cow::Borrowed(&rule.statement);
-        out.status = Status::from_truth(truth);
-        out.links = Cow::Borrowed(&rule.shown.links);
-        out.outcomes = Cow::Borrowed(&rule.shown.outcomes);
-        out.audiences = Cow::Borrowed(&rule.shown.audiences);
-        out.why = Cow::Borrowed(&rule.shown.why);
-        out.sources = Cow::Borrowed(&rule.sources);
-        truth
+        let actions = match truth {
+            Truth::False => Span::default(),
+            _ => self.actions(rule, (id, truth, remains.as_ref()), lists, data),
+        };
+        let item = (ResultRef::Rule(id), rule.evidence, (rule.root, None));
+        let (residual, deciding) = self.note_open(item, remains, data);
+        let outcome = Outcome {
+            status: Status::from_truth(truth),
+            reasons,
+            missing,
+            residual,
+            deciding,
+        };
+        (truth, outcome, actions)
     }
 
     /// The rule's "how" points that apply or are undetermined, given the rule's truth and what
-    /// remains of it, into `out` (whose results are reused).
+    /// remains of it, into `data`.
     fn actions(
         &mut self,
         rule: &'g Rule,
         (id, rule_truth, rule_open): (RuleId, Truth, Option<&Open>),
         lists: &mut Lists,
-        out: &mut Vec<ActionResult<'g>>,
-    ) {
-        let mut kept = 0;
+        data: &mut Data,
+    ) -> Span {
+        // Only actions are written to `data.actions` here (reasons, missing facts, residuals and
+        // deciding values go to lists of their own), so the rule's actions are one run of it.
+        let start = data.actions.len();
         for (i, action) in rule.actions.iter().enumerate() {
             if !self.filter.keeps_audiences(&action.audiences) {
                 continue;
             }
-            let status = Status::from_truth(self.explainer.table.root(action.root).and(rule_truth));
+            let table = self.explainer.table;
+            let status = Status::from_truth(table.root(action.root).and(rule_truth));
             if status == Status::DoesNotApply {
                 continue;
             }
-            if out.len() == kept {
-                // At most the points left: one allocation for the list.
-                out.reserve_exact(rule.actions.len() - i);
-                out.push(ActionResult {
-                    id: Cow::Borrowed(""),
-                    text: Cow::Borrowed(""),
-                    audiences: Cow::Borrowed(&[]),
-                    status,
-                    reasons: Vec::new(),
-                    missing: Vec::new(),
-                    residual: None,
-                    deciding: Vec::new(),
-                });
-            }
-            let Some(result) = out.get_mut(kept) else {
-                continue;
-            };
-            kept += 1;
-            match action.root {
+            let (reasons, missing) = match action.root {
                 Some(root) => {
-                    self.explainer
-                        .explain(root, lists, &mut result.reasons, &mut result.missing);
+                    let (_, reasons, missing) = self.explainer.explain(root, lists, data);
+                    (reasons, missing)
                 }
-                None => {
-                    result.reasons.clear();
-                    result.missing.clear();
-                }
-            }
-            result.id = Cow::Borrowed(&action.id);
-            result.text = Cow::Borrowed(&action.text);
-            result.audiences = Cow::Borrowed(&action.audience_ids);
-            result.status = status;
+                None => (Span::default(), Span::default()),
+            };
             let remains = match status {
                 Status::Undetermined => self.remains(action.root, rule_open),
                 _ => None,
             };
-            // Made only for an undetermined action: most evaluations make none.
-            let name = || {
-                let (rule, action) = (&rule.id, &action.id);
-                Cow::Owned(ActionName { rule, action }.to_string())
-            };
-            let roots = open::conditions(self.guide(), rule.root, action.root);
-            let key = ResultRef::Action(ActionRef::new(id, i));
-            (result.residual, result.deciding) =
-                self.note_open(key, (name, rule.evidence, roots), remains);
+            let roots = (rule.root, action.root);
+            let item = (
+                ResultRef::Action(ActionRef::new(id, i)),
+                rule.evidence,
+                roots,
+            );
+            let (residual, deciding) = self.note_open(item, remains, data);
+            data.actions.push(ActionData {
+                action: u32::try_from(i).unwrap_or(u32::MAX),
+                outcome: Outcome {
+                    status,
+                    reasons,
+                    missing,
+                    residual,
+                    deciding,
+                },
+            });
         }
-        out.truncate(kept);
+        Span::since(start, data.actions.len())
     }
 
     /// What remains of an undetermined result (see [`open::remains`]), unless the filter skips
@@ -375,49 +288,36 @@ impl<'g> Context<'g, '_> {
         open::remains(self.guide().layers(), self.explainer.table, root, context)
     }
 
-    /// Records an undetermined rule or action (`name`) for the questions (under `key`), and
-    /// gives its residual and the values that would decide it; nothing for a decided one.
+    /// Records an undetermined rule or action for the questions, and writes its residual and
+    /// the values that would decide it; nothing for a decided one.
     fn note_open(
         &mut self,
-        key: ResultRef,
-        (name, evidence, roots): (impl FnOnce() -> Cow<'g, str>, Option<usize>, Vec<NodeId>),
+        (key, evidence, (rule, action)): (
+            ResultRef,
+            Option<usize>,
+            (Option<NodeId>, Option<NodeId>),
+        ),
         remains: Option<Open>,
-    ) -> (Option<Residual<'g>>, Vec<Deciding<'g>>) {
+        data: &mut Data,
+    ) -> (Option<u32>, Span) {
         let Some(open) = remains else {
-            return (None, Vec::new());
+            return (None, Span::default());
         };
-        let residual = open.residual(self.guide(), false);
-        let mut item = OpenItem::new(name(), evidence, roots);
-        let deciding = self.deciding(&mut item);
+        let residual = open.write(false, &mut data.residuals);
+        let roots = open::conditions(self.guide(), rule, action);
+        let mut item = OpenItem::new(Some(key), evidence, roots);
+        let deciding = self.deciding(&mut item, data);
         self.open.push((key, item));
         (Some(residual), deciding)
     }
 
-    fn deciding(&self, item: &mut OpenItem<'g>) -> Vec<Deciding<'g>> {
+    fn deciding(&self, item: &mut OpenItem, data: &mut Data) -> Span {
         let explainer = self.explainer;
-        open::deciding(explainer.guide, (explainer.slots, explainer.table), item)
-    }
-}
-
-/// A result to be written over by [`Context::rule`].
-fn empty_result(rule: &Rule) -> RuleResult<'_> {
-    RuleResult {
-        id: Cow::Borrowed(""),
-        kind: rule.kind,
-        title: Cow::Borrowed(""),
-        statement: Cow::Borrowed(""),
-        status: Status::DoesNotApply,
-        evidence: None,
-        reasons: Vec::new(),
-        missing: Vec::new(),
-        residual: None,
-        deciding: Vec::new(),
-        actions: Vec::new(),
-        links: Cow::Borrowed(&[]),
-        outcomes: Cow::Borrowed(&[]),
-        audiences: Cow::Borrowed(&[]),
-        why: Cow::Borrowed(&[]),
-        sources: Cow::Borrowed(&[]),
-        services: Vec::new(),
+        open::deciding(
+            explainer.guide,
+            (explainer.slots, explainer.table),
+            item,
+            data,
+        )
     }
 }

@@ -52,7 +52,7 @@ use crate::syntax::{Raw, Spanned};
 /// let prepared = guide.prepare(&family)?;
 /// assert_eq!(prepared.statuses().scope(), Status::Applies);
 /// let evaluation = prepared.evaluate();
-/// assert_eq!(evaluation.scope.status, Status::Applies);
+/// assert_eq!(evaluation.scope().status(), Status::Applies);
 /// # Ok::<(), practice_guide::Error>(())
 /// ```
 ///
@@ -98,7 +98,7 @@ impl<'g> PreparedProfile<'g> {
 
     /// Evaluates the profile against every recommendation and principle, with reasons, missing
     /// facts, actions, sources and (with an overlay) local services.
-    pub fn evaluate(&self) -> Evaluation<'g> {
+    pub fn evaluate(&self) -> Evaluation {
         self.guide
             .pool
             .with(|cache| explain::evaluate(self.guide, &self.slots, None, cache))
@@ -106,7 +106,7 @@ impl<'g> PreparedProfile<'g> {
 
     /// [`PreparedProfile::evaluate`] with the caller's `cache` (see [`Cache`]) rather than one
     /// lent by the guide.
-    pub fn evaluate_with(&self, cache: &mut Cache) -> Evaluation<'g> {
+    pub fn evaluate_with(&self, cache: &mut Cache) -> Evaluation {
         explain::evaluate(self.guide, &self.slots, None, cache)
     }
 
@@ -118,10 +118,10 @@ impl<'g> PreparedProfile<'g> {
     /// let strong = guide.filter(&EvaluationOptions::new().min_evidence("strong"))?;
     /// let family = guide.prepare(&FamilyProfile::new().with("children_ages", ["age_4"]))?;
     /// let evaluation = family.evaluate_filtered(&strong);
-    /// assert!(evaluation.recommendations.iter().all(|r| r.evidence.as_ref().unwrap().id == "strong"));
+    /// assert!(evaluation.recommendations().all(|r| r.evidence().unwrap().id == "strong"));
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
-    pub fn evaluate_filtered(&self, filter: &Filter) -> Evaluation<'g> {
+    pub fn evaluate_filtered(&self, filter: &Filter) -> Evaluation {
         let filter = Some(filter);
         self.guide
             .pool
@@ -146,7 +146,7 @@ impl<'g> PreparedProfile<'g> {
     /// }
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
-    pub fn evaluate_into(&self, evaluation: &mut Evaluation<'g>) {
+    pub fn evaluate_into(&self, evaluation: &mut Evaluation) {
         self.guide
             .pool
             .with(|cache| self.evaluate_into_with(cache, None, evaluation));
@@ -154,7 +154,7 @@ impl<'g> PreparedProfile<'g> {
 
     /// [`PreparedProfile::evaluate_filtered`] into an earlier result, as
     /// [`PreparedProfile::evaluate_into`].
-    pub fn evaluate_filtered_into(&self, filter: &Filter, evaluation: &mut Evaluation<'g>) {
+    pub fn evaluate_filtered_into(&self, filter: &Filter, evaluation: &mut Evaluation) {
         self.guide
             .pool
             .with(|cache| self.evaluate_into_with(cache, Some(filter), evaluation));
@@ -180,7 +180,7 @@ impl<'g> PreparedProfile<'g> {
         &self,
         cache: &mut Cache,
         filter: Option<&Filter>,
-        evaluation: &mut Evaluation<'g>,
+        evaluation: &mut Evaluation,
     ) {
         explain::evaluate_into(self.guide, &self.slots, filter, cache, evaluation);
     }
@@ -300,10 +300,10 @@ impl Guide {
     ///     .with("service_level", "edge_of_care")
     ///     .with("adversities", ["substance_misuse"]);
     /// let evaluation = guide.evaluate(&family)?;
-    /// assert_eq!(evaluation.recommendations[0].status, Status::Applies);
+    /// assert_eq!(evaluation.recommendations().next().unwrap().status(), Status::Applies);
     /// # Ok::<(), practice_guide::Error>(())
     /// ```
-    pub fn evaluate(&self, profile: &FamilyProfile) -> Result<Evaluation<'_>, Error> {
+    pub fn evaluate(&self, profile: &FamilyProfile) -> Result<Evaluation, Error> {
         Ok(self.prepare(profile)?.evaluate())
     }
 }

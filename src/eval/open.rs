@@ -11,17 +11,14 @@
 //! decides, it decides: the values it lists are evaluated, not guessed — `known:` tests included,
 //! which answering a fact turns from true to false.
 
-use std::borrow::Cow;
-
-use super::reasons::seen;
-use crate::ids::{NodeId, SiteId};
+use crate::ids::{NodeId, ResultRef, SiteId};
 use crate::model::arena::{Kind, Layers, Table};
 use crate::model::condition::{Test, intervals};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
 use crate::model::value::{Answered, FactId, Slot, Slots};
 use crate::model::vocabulary::{Fact, FactType};
-use crate::result::{Deciding, EvidenceRef, Question, Residual, ResidualTest};
+use crate::result::{Data, DecidingData, ResidualKind, ResidualNode, Span};
 
 /// What remains of a condition: tests of unknown facts under `all`, `any` and `not`.
 #[derive(Debug, Clone)]
@@ -131,31 +128,41 @@ impl Open {
         }
     }
 
-    /// As results show it: `not` pushed down to the tests (De Morgan's laws hold in Kleene
-    /// logic), each test as the rule states it.
-    pub(super) fn residual<'g>(&self, guide: &'g Guide, negated: bool) -> Residual<'g> {
-        let items = |items: &[Open]| items.iter().map(|o| o.residual(guide, negated)).collect();
-        match self {
-            Open::All(parts) if negated => Residual::Any(items(parts)),
-            Open::All(parts) => Residual::All(items(parts)),
-            Open::Any(parts) if negated => Residual::All(items(parts)),
-            Open::Any(parts) => Residual::Any(items(parts)),
-            Open::Not(inner) => inner.residual(guide, !negated),
-            Open::Test(site) => {
-                let site = guide.layers().site(*site);
-                Residual::Test(ResidualTest {
-                    fact: Cow::Borrowed(guide.vocab().fact_name(site.fact)),
-                    test: Cow::Borrowed(site.words(negated)),
-                })
-            }
+    /// Writes it as results show it into `out`, in pre-order: `not` pushed down to the tests
+    /// (De Morgan's laws hold in Kleene logic), each test as the rule states it. Returns the
+    /// root's position.
+    pub(super) fn write(&self, negated: bool, out: &mut Vec<ResidualNode>) -> u32 {
+        let at = out.len();
+        let kind = match self {
+            Open::Not(inner) => return inner.write(!negated, out),
+            Open::Test(site) => ResidualKind::Test {
+                site: *site,
+                negated,
+            },
+            // An `all` negated is an `any` of the negations, and the reverse.
+            Open::All(_) if negated => ResidualKind::Any,
+            Open::Any(_) if negated => ResidualKind::All,
+            Open::All(_) => ResidualKind::All,
+            Open::Any(_) => ResidualKind::Any,
+        };
+        out.push(ResidualNode { kind, end: 0 });
+        if let Open::All(parts) | Open::Any(parts) = self {
+            parts.iter().for_each(|part| {
+                part.write(negated, out);
+            });
         }
+        let end = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        if let Some(node) = out.get_mut(at) {
+            node.end = end;
+        }
+        u32::try_from(at).unwrap_or(u32::MAX)
     }
 }
 
 /// An undetermined rule, action or scope: the conditions whose conjunction decides it.
-pub(crate) struct OpenItem<'g> {
-    /// `RULE` or `RULE#ACTION`.
-    pub(super) id: Cow<'g, str>,
+pub(crate) struct OpenItem {
+    /// The rule or action; none for the scope.
+    pub(crate) id: Option<ResultRef>,
     /// The evidence rank of its recommendation (none for a principle's).
     pub(super) evidence: Option<usize>,
     /// The scope's, the rule's and the action's conditions, as apply.
@@ -166,9 +173,9 @@ pub(crate) struct OpenItem<'g> {
     decided_by: Vec<FactId>,
 }
 
-impl<'g> OpenItem<'g> {
+impl OpenItem {
     /// An undetermined result `id`, decided by the conditions at `roots` together.
-    pub(super) fn new(id: Cow<'g, str>, evidence: Option<usize>, roots: Vec<NodeId>) -> Self {
+    pub(super) fn new(id: Option<ResultRef>, evidence: Option<usize>, roots: Vec<NodeId>) -> Self {
         OpenItem {
             id,
             evidence,
@@ -182,7 +189,7 @@ impl<'g> OpenItem<'g> {
     /// reference evaluator finds them its own way).
     #[cfg(test)]
     pub(crate) fn noted(
-        id: Cow<'g, str>,
+        id: Option<ResultRef>,
         evidence: Option<usize>,
         unknown: Vec<FactId>,
         decided_by: Vec<FactId>,
@@ -231,64 +238,75 @@ impl<'g> OpenItem<'g> {
     }
 }
 
-/// The values of each missing fact of `item` that decide it: making it apply, ruling it out.
-/// Notes on `item` the facts it tests that are unknown, and those that decide it, for
-/// [`questions`].
-pub(super) fn deciding<'g>(
-    guide: &'g Guide,
+/// The values of each missing fact of `item` that decide it (making it apply, ruling it out),
+/// into `data`. Notes on `item` the facts it tests that are unknown, and those that decide it,
+/// for [`questions`].
+pub(super) fn deciding(
+    guide: &Guide,
     (slots, table): (&Slots, &Table),
-    item: &mut OpenItem<'g>,
-) -> Vec<Deciding<'g>> {
+    item: &mut OpenItem,
+    data: &mut Data,
+) -> Span {
     let layers = guide.layers();
     let (tests, facts) = item.tests(layers, slots);
-    let lists: Vec<(FactId, Deciding<'g>)> = facts
-        .iter()
-        .filter_map(|&fact| {
-            let spec = guide.vocab().fact(fact)?;
-            let mut nodes: Vec<NodeId> = tests
-                .iter()
-                .filter(|(_, f)| *f == fact)
-                .map(|(node, _)| *node)
-                .collect();
-            nodes.sort_unstable();
-            let of_fact = nodes
-                .iter()
-                .filter_map(|node| match layers.node(*node).kind {
-                    Kind::Test { test, .. } => Some(&layers.test(test).1),
-                    _ => None,
-                });
-            let mut applies_if = Vec::new();
-            let mut not_if = Vec::new();
-            for slot in candidates(spec, of_fact) {
-                let answered = Answered {
-                    slots,
-                    fact,
-                    answer: &slot,
-                };
-                let list = match item.truth_with(layers, table, (fact, &nodes), &answered) {
-                    Truth::True => &mut applies_if,
-                    Truth::False => &mut not_if,
-                    Truth::Unknown => continue,
-                };
-                list.extend(seen(guide, fact, &slot));
-            }
-            // A fact that decides nothing alone (only with another) is not listed.
-            let decided = Deciding {
-                fact: Cow::Borrowed(&spec.name),
-                applies_if,
-                not_if,
+    let start = data.deciding.len();
+    let mut decided_by = Vec::new();
+    for &fact in &facts {
+        let Some(spec) = guide.vocab().fact(fact) else {
+            continue;
+        };
+        let mut nodes: Vec<NodeId> = tests
+            .iter()
+            .filter(|(_, f)| *f == fact)
+            .map(|(node, _)| *node)
+            .collect();
+        nodes.sort_unstable();
+        let of_fact = nodes
+            .iter()
+            .filter_map(|node| match layers.node(*node).kind {
+                Kind::Test { test, .. } => Some(&layers.test(test).1),
+                _ => None,
+            });
+        let (mut applies_if, mut not_if) = (Vec::new(), Vec::new());
+        for slot in candidates(spec, of_fact) {
+            let answered = Answered {
+                slots,
+                fact,
+                answer: &slot,
             };
-            (!decided.applies_if.is_empty() || !decided.not_if.is_empty())
-                .then_some((fact, decided))
-        })
-        .collect();
+            match item.truth_with(layers, table, (fact, &nodes), &answered) {
+                Truth::True => applies_if.push(slot),
+                Truth::False => not_if.push(slot),
+                Truth::Unknown => {}
+            }
+        }
+        // A fact that decides nothing alone (only with another) is not listed.
+        if applies_if.is_empty() && not_if.is_empty() {
+            continue;
+        }
+        decided_by.push(fact);
+        let at = data.values.len();
+        data.values.extend(applies_if);
+        let applies_if = Span::since(at, data.values.len());
+        let at = data.values.len();
+        data.values.extend(not_if);
+        let not_if = Span::since(at, data.values.len());
+        data.deciding.push(DecidingData {
+            fact,
+            applies_if,
+            not_if,
+        });
+    }
     item.unknown = facts;
-    item.decided_by = lists.iter().map(|(fact, _)| *fact).collect();
-    lists.into_iter().map(|(_, decided)| decided).collect()
+    item.decided_by = decided_by;
+    Span::since(start, data.deciding.len())
 }
 
-/// The unknown facts of the open items, ranked by what answering each could decide.
-pub(crate) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Question<'g>> {
+/// The unknown facts of the open items, ranked by what answering each could decide: strongest
+/// evidence first (among the items an answer could decide), then most decided, then the
+/// vocabulary's order; each with the items it could decide (positions in `items`) and that
+/// strongest rank.
+pub(crate) fn questions(items: &[&OpenItem]) -> Vec<(FactId, Vec<usize>, Option<usize>)> {
     let mut facts: Vec<FactId> = items
         .iter()
         .flat_map(|i| i.unknown.iter().copied())
@@ -298,57 +316,26 @@ pub(crate) fn questions<'g>(guide: &'g Guide, items: &[OpenItem<'g>]) -> Vec<Que
     // An answer decides an item only through the item's own tests of the fact, and the values
     // [`deciding`] tried give those tests every answer they can have: the facts it found
     // deciding are exactly those some answer of which settles the item.
-    let mut ranked: Vec<(usize, usize, FactId, Question<'g>)> = facts
+    let mut ranked: Vec<(FactId, Vec<usize>, Option<usize>)> = facts
         .into_iter()
-        .filter_map(|fact| {
-            let spec = guide.vocab().fact(fact)?;
-            let settled: Vec<&OpenItem<'g>> = items
-                .iter()
-                .filter(|item| item.decided_by.contains(&fact))
+        .map(|fact| {
+            let settled: Vec<usize> = (items.iter().enumerate())
+                .filter(|(_, item)| item.decided_by.contains(&fact))
+                .map(|(i, _)| i)
                 .collect();
-            let strongest = settled.iter().filter_map(|i| i.evidence).min();
-            let question = question(guide, spec, &settled, strongest);
-            Some((
-                strongest.unwrap_or(usize::MAX),
-                settled.len(),
-                fact,
-                question,
-            ))
+            let strongest = settled.iter().filter_map(|i| items.get(*i)?.evidence).min();
+            (fact, settled, strongest)
         })
         .collect();
-    // Strongest evidence first, then most decided, then the vocabulary's order.
-    ranked.sort_by(|a, b| (a.0, b.1, a.2).cmp(&(b.0, a.1, b.2)));
-    ranked.into_iter().map(|(.., q)| q).collect()
-}
-
-fn question<'g>(
-    guide: &'g Guide,
-    fact: &'g Fact,
-    settled: &[&OpenItem<'g>],
-    strongest: Option<usize>,
-) -> Question<'g> {
-    let values = match &fact.fact_type {
-        FactType::OneOf(values) | FactType::SetOf(values) => {
-            values.names().map(Cow::Borrowed).collect()
-        }
-        _ => Vec::new(),
+    let key = |(fact, settled, strongest): &(FactId, Vec<usize>, Option<usize>)| {
+        (
+            strongest.unwrap_or(usize::MAX),
+            std::cmp::Reverse(settled.len()),
+            *fact,
+        )
     };
-    Question {
-        fact: Cow::Borrowed(&fact.name),
-        description: Cow::Borrowed(&fact.description),
-        fact_type: Cow::Borrowed(fact.fact_type.keyword()),
-        values,
-        settles: settled.iter().map(|i| i.id.clone()).collect(),
-        strongest: strongest.and_then(|rank| {
-            let level = guide.core.evidence.get(rank)?;
-            Some(EvidenceRef {
-                id: Cow::Borrowed(&level.id),
-                label: Cow::Borrowed(&level.label),
-                rank,
-                unrated: level.unrated,
-            })
-        }),
-    }
+    ranked.sort_by_key(key);
+    ranked
 }
 
 /// Values of `fact` that give each of `tests` (its tests) every answer it can have.

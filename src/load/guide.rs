@@ -14,6 +14,7 @@ use crate::ids::{FactId, NodeId};
 use crate::model::arena::ArenaBuilder;
 use crate::model::condition::NamedCondition;
 use crate::model::guide::{Core, EvidenceLevel, Guide, Label, Metadata, Scope};
+use crate::model::json::Fragments;
 use crate::model::program::Program;
 use crate::model::rule::Rule;
 use crate::model::vocabulary::{Vocab, Vocabulary};
@@ -89,7 +90,8 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         scope.as_ref().map(|s| s.root),
         recommendations.iter().chain(&principles).map(|r| r.root),
     );
-    let core = Core {
+    let mut core = Core {
+        json: Fragments::default(),
         arena,
         metadata,
         evidence,
@@ -102,6 +104,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
         principles,
         program,
     };
+    core.json = crate::result::core_fragments(&core);
     Ok(Guide::new(Arc::new(core), None))
 }
 

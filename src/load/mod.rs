@@ -75,10 +75,10 @@ impl Guide {
     ///     .with("service_level", "universal")
     ///     .with("postcode_district", "ZZ1");
     /// let evaluation = guide.evaluate(&family)?;
-    /// let services: Vec<&str> = evaluation.recommendations.iter()
-    ///     .flat_map(|r| &r.services)
-    ///     .filter(|s| s.status == Status::Applies)
-    ///     .map(|s| s.id.as_ref())
+    /// let services: Vec<&str> = evaluation.recommendations()
+    ///     .flat_map(|r| r.services())
+    ///     .filter(|s| s.status() == Status::Applies)
+    ///     .map(|s| s.id())
     ///     .collect();
     /// assert!(services.contains(&"toddler-talk-and-play"));
     /// # Ok::<(), practice_guide::Error>(())

@@ -17,6 +17,7 @@ use crate::ids::{ActionName, NodeId};
 use crate::language::{Delivery, Format, Structure};
 use crate::model::arena::ArenaBuilder;
 use crate::model::guide::Guide;
+use crate::model::json::Fragments;
 use crate::model::overlay::{Delivered, Overlay, OverlayMetadata, PossibleFlag, Referral, Service};
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::vocabulary::{Vocab, Vocabulary};
@@ -92,7 +93,8 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
         service.ages_root = arena.add(&service.ages_condition);
         service.eligible_root = arena.add_optional(service.condition.as_ref());
     }
-    let overlay = Overlay {
+    let mut overlay = Overlay {
+        json: Fragments::default(),
         arena: arena.finish(),
         metadata,
         named: super::guide::compiled(named, labels, core.named.len()),
@@ -100,6 +102,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(
         services,
         delivering,
     };
+    overlay.json = crate::result::overlay_fragments(core, &overlay);
     Ok(Guide::new(Arc::clone(&guide.core), Some(Arc::new(overlay))))
 }
 

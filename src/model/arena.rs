@@ -96,6 +96,11 @@ impl Arena {
         )
     }
 
+    /// Its sites, by [`SiteId`] (from its first).
+    pub(crate) fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
     /// Its tests, by [`TestId`] (from its first).
     pub(crate) fn tests(&self) -> &[(FactId, Test)] {
         &self.tests

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::arena::{Arena, Layers, Site};
 use super::cache::Pool;
 use super::condition::{Condition, NamedCondition, Test};
+use super::json::Fragments;
 use super::overlay::Overlay;
 use super::program::Program;
 use super::rule::{Rule, Source};
@@ -56,6 +57,8 @@ pub(crate) struct Core {
     pub(crate) arena: Arena,
     /// The conditions again, compiled for statuses (recommendations, then principles).
     pub(crate) program: Program,
+    /// Its texts as pieces of an evaluation's JSON.
+    pub(crate) json: Fragments,
 }
 
 impl Core {
@@ -78,12 +81,6 @@ impl Core {
         }
     }
 
-    /// The rule whose id is `name`, if there is one.
-    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
-    pub(crate) fn rule_named(&self, name: &str) -> Option<RuleId> {
-        self.rules().find(|(_, r)| r.id == name).map(|(id, _)| id)
-    }
-
     /// An action's full name, `rule#action`.
     #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
     pub(crate) fn action_name(&self, action: ActionRef) -> ActionName<'_> {
@@ -103,6 +100,14 @@ impl Core {
         match kind {
             super::rule::RuleKind::Recommendation => RuleId::new(index),
             super::rule::RuleKind::Principle => RuleId::new(self.recommendations.len() + index),
+        }
+    }
+
+    /// The guide's own vocabulary (without an overlay's facts).
+    pub(crate) fn vocab(&self) -> Vocab<'_> {
+        Vocab {
+            core: &self.vocabulary,
+            local: None,
         }
     }
 
@@ -178,6 +183,16 @@ impl Guide {
             overlay,
             pool: Arc::default(),
         }
+    }
+
+    /// Whether `other` is this very guide (or a clone of it), not another load of the same files.
+    pub(crate) fn same_as(&self, other: &Guide) -> bool {
+        let overlay = match (&self.overlay, &other.overlay) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        overlay && Arc::ptr_eq(&self.core, &other.core)
     }
 
     /// The guide's id.

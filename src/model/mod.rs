@@ -8,6 +8,7 @@
 //! - [`index`]: the bit-parallel index that decides every flat rule at once, 64 per word.
 //! - [`program`]: the arena's conditions compiled once more, for computing statuses fast.
 //! - [`cache`]: the caller-owned scratch of evaluation, and the pool a guide keeps of it.
+//! - [`json`]: the guide's texts as pieces of an evaluation's JSON, rendered once.
 //! - [`rule`]: recommendations and principles, their actions, sources and `fit:`.
 //! - [`overlay`]: a local offer's services, and how each fits what the guide's words say.
 //! - [`guide`]: the guide: a shared core and an optional overlay layer.
@@ -22,6 +23,7 @@ pub(crate) mod arena;
 pub(crate) mod index;
 pub(crate) mod program;
 pub(crate) mod cache;
+pub(crate) mod json;
 pub(crate) mod rule;
 pub(crate) mod overlay;
 pub(crate) mod guide;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arena::Arena;
 use super::condition::{Condition, NamedCondition};
+use super::json::Fragments;
 use super::rule::Fit;
 use super::vocabulary::Vocabulary;
 use crate::error::Position;
@@ -38,6 +39,8 @@ pub struct Overlay {
     /// The conditions of its files (services' ages and eligibility) over the guide's arena, with
     /// every test they write.
     pub(crate) arena: Arena,
+    /// Its texts as pieces of an evaluation's JSON.
+    pub(crate) json: Fragments,
 }
 
 /// What an overlay is: its identity and which guide it extends.
@@ -72,6 +75,17 @@ pub(crate) struct Delivered {
     pub(crate) service: usize,
     pub(crate) action: Option<usize>,
     pub(crate) flags: Vec<PossibleFlag>,
+}
+
+impl Delivered {
+    /// The possible flag at `index`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "flag positions are minted by this overlay's evaluator (see crate::ids)"
+    )]
+    pub(crate) fn flag(&self, index: usize) -> &PossibleFlag {
+        &self.flags[index]
+    }
 }
 
 /// A way a service does not fit the words of a rule that governs what it delivers; whether it
@@ -200,6 +214,24 @@ impl Service {
 }
 
 impl Overlay {
+    /// The service at `index`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "service positions are minted by this overlay's loader (see crate::ids)"
+    )]
+    pub(crate) fn service(&self, index: usize) -> &Service {
+        &self.services[index]
+    }
+
+    /// The delivery at `delivered` of the recommendation at `recommendation`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "delivery positions are minted by this overlay's loader (see crate::ids)"
+    )]
+    pub(crate) fn delivered(&self, recommendation: usize, delivered: usize) -> &Delivered {
+        &self.delivering[recommendation][delivered]
+    }
+
     /// The overlay's id.
     pub fn id(&self) -> &str {
         &self.metadata.id

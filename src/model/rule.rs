@@ -95,20 +95,20 @@ impl Rule {
         self.shown.evidence.as_deref()
     }
     /// The ids of the audiences it is written for.
-    pub fn audiences(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn audiences(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.shown.audiences.iter().map(AsRef::as_ref)
     }
     /// The ids of the outcomes it targets.
-    pub fn outcomes(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn outcomes(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.shown.outcomes.iter().map(AsRef::as_ref)
     }
     /// For a recommendation, the ids of its principles; for a principle, of the recommendations
     /// linking to it.
-    pub fn links(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn links(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.shown.links.iter().map(AsRef::as_ref)
     }
     /// Why the guide makes it.
-    pub fn why(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn why(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.shown.why.iter().map(AsRef::as_ref)
     }
     /// When it applies, in words (named conditions expanded), within the guide's scope; `None`
@@ -119,6 +119,15 @@ impl Rule {
     /// Its "how" points.
     pub fn actions(&self) -> &[Action] {
         &self.actions
+    }
+
+    /// Its "how" point at `index`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "action positions are minted by this guide's evaluator (see crate::ids)"
+    )]
+    pub(crate) fn action(&self, index: usize) -> &Action {
+        &self.actions[index]
     }
     /// Where it comes from.
     pub fn sources(&self) -> &[Source] {
@@ -194,7 +203,7 @@ impl Action {
         &self.text
     }
     /// The ids of the audiences it is written for.
-    pub fn audiences(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn audiences(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.audience_ids.iter().map(AsRef::as_ref)
     }
 }

@@ -17,7 +17,7 @@ pub(crate) enum Slot {
 }
 
 /// A profile bound to a vocabulary: one slot per fact, in id order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Slots(Vec<Slot>);
 
 /// What a condition reads a fact's value from: a bound profile, or one with a fact answered.
@@ -55,6 +55,11 @@ impl Slots {
     /// Every one of `len` facts unknown.
     pub(crate) fn unknown(len: usize) -> Slots {
         Slots(vec![Slot::Unknown; len])
+    }
+
+    /// Becomes a copy of `other`, reusing its list (a derived `clone_from` would allocate).
+    pub(crate) fn copy_from(&mut self, other: &Slots) {
+        self.0.clone_from(&other.0);
     }
 
     /// The value of `fact`.

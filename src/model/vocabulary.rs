@@ -317,7 +317,7 @@ impl Values {
     }
 
     /// Names of the bits set in `mask`, in declaration order.
-    pub(crate) fn names_in(&self, mask: u128) -> impl Iterator<Item = &str> {
+    pub(crate) fn names_in(&self, mask: u128) -> impl Iterator<Item = &str> + Clone {
         // One step per set bit, lowest first (declaration order).
         let mut rest = mask;
         std::iter::from_fn(move || {
@@ -391,6 +391,11 @@ impl Vocabulary {
         Ok(id)
     }
 
+    /// Its own facts, in id order from its first.
+    pub(crate) fn own(&self) -> &[Fact] {
+        &self.facts
+    }
+
     /// One past the last fact's id.
     pub(crate) fn end(&self) -> FactId {
         FactId::new(self.first.index() + self.facts.len())
@@ -425,6 +430,18 @@ impl<'g> Vocab<'g> {
         self.core
             .get(id)
             .or_else(|| self.local.and_then(|l| l.get(id)))
+    }
+
+    /// The fact `id`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "fact ids are minted by this guide's loader (see crate::ids)"
+    )]
+    pub(crate) fn get(self, id: FactId) -> &'g Fact {
+        match self.local {
+            Some(local) if id >= local.first => &local.facts[id.index() - local.first.index()],
+            _ => &self.core.facts[id.index()],
+        }
     }
 
     pub(crate) fn fact_name(self, id: FactId) -> &'g str {

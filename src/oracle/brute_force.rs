@@ -13,7 +13,7 @@ use crate::model::guide::Guide;
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
 use crate::profile::FamilyProfile;
-use crate::result::{Evaluation, Residual, SeenValue, Status};
+use crate::result::{Deciding, Evaluation, Residual, SeenValue, Status};
 use crate::testing::family;
 
 const GUIDES: u64 = 120;
@@ -21,27 +21,25 @@ const MAX_PROFILES: usize = 1_500;
 
 /// Every rule's and action's status in an evaluation (`RULE`, `RULE#ACTION`); an action not
 /// shown does not apply.
-fn statuses(guide: &Guide, e: &Evaluation<'_>) -> BTreeMap<String, Status> {
+fn statuses(guide: &Guide, e: &Evaluation) -> BTreeMap<String, Status> {
     let mut out = BTreeMap::new();
     let core = &guide.core;
     for rule in core.recommendations.iter().chain(&core.principles) {
-        let result = e
-            .recommendations
-            .iter()
-            .chain(&e.principles)
-            .find(|r| r.id == rule.id)
-            .expect("a result");
-        out.insert(rule.id.clone(), result.status);
+        let result = e.rule(&rule.id).expect("a result");
+        out.insert(rule.id.clone(), result.status());
         for action in &rule.actions {
             let status = result
-                .actions
-                .iter()
-                .find(|a| a.id == action.id)
-                .map_or(Status::DoesNotApply, |a| a.status);
-            out.insert(format!("{}#{}", rule.id, action.id), status);
+                .actions()
+                .find(|a| a.id() == action.id)
+                .map_or(Status::DoesNotApply, |a| a.status());
+            out.insert(name(&rule.id, &action.id), status);
         }
     }
     out
+}
+
+fn name(rule: &str, action: &str) -> String {
+    crate::ids::ActionName { rule, action }.to_string()
 }
 
 /// Every test of the guide by the words a residual uses for it (as written, or negated).
@@ -97,7 +95,7 @@ fn asking_known(guide: &Guide) -> std::collections::BTreeSet<String> {
         }
         for action in &rule.actions {
             if rule_known || action.condition.as_ref().is_some_and(known) {
-                out.insert(format!("{}#{}", rule.id, action.id));
+                out.insert(name(&rule.id, &action.id));
             }
         }
     }
@@ -109,12 +107,12 @@ fn truth(residual: &Residual<'_>, slots: &Slots, tests: &BTreeMap<String, (&Leaf
     match residual {
         Residual::All(items) => items
             .iter()
-            .fold(Truth::True, |t, r| t.min(truth(r, slots, tests))),
+            .fold(Truth::True, |t, r| t.min(truth(&r, slots, tests))),
         Residual::Any(items) => items
             .iter()
-            .fold(Truth::False, |t, r| t.max(truth(r, slots, tests))),
+            .fold(Truth::False, |t, r| t.max(truth(&r, slots, tests))),
         Residual::Test(test) => {
-            let (leaf, negated) = tests.get(test.test.as_ref()).expect("a test of the guide");
+            let (leaf, negated) = tests.get(test.test()).expect("a test of the guide");
             let t = leaf.truth(slots);
             if *negated { t.negate() } else { t }
         }
@@ -122,19 +120,17 @@ fn truth(residual: &Residual<'_>, slots: &Slots, tests: &BTreeMap<String, (&Leaf
 }
 
 /// The residual and deciding values of every undetermined item, by id.
-fn open<'e>(
-    e: &'e Evaluation<'_>,
-) -> BTreeMap<String, (&'e Residual<'e>, &'e [crate::result::Deciding<'e>])> {
+fn open(e: &Evaluation) -> OpenItems<'_> {
     let mut out = BTreeMap::new();
-    for rule in e.recommendations.iter().chain(&e.principles) {
-        if let Some(r) = &rule.residual {
-            out.insert(rule.id.to_string(), (r, rule.deciding.as_slice()));
+    for rule in e.rules() {
+        if let Some(r) = rule.residual() {
+            out.insert(rule.id().to_owned(), (r, rule.deciding().collect()));
         }
-        for action in &rule.actions {
-            if let Some(r) = &action.residual {
+        for action in rule.actions() {
+            if let Some(r) = action.residual() {
                 out.insert(
-                    format!("{}#{}", rule.id, action.id),
-                    (r, action.deciding.as_slice()),
+                    name(rule.id(), action.id()),
+                    (r, action.deciding().collect()),
                 );
             }
         }
@@ -143,15 +139,7 @@ fn open<'e>(
 }
 
 fn with(profile: &FamilyProfile, fact: &str, value: &SeenValue<'_>) -> FamilyProfile {
-    let value = match value {
-        SeenValue::Bool(b) => crate::profile::FactValue::Bool(*b),
-        SeenValue::Integer(i) => crate::profile::FactValue::Integer(*i),
-        SeenValue::Text(t) => crate::profile::FactValue::Text(t.to_string()),
-        SeenValue::List(items) => {
-            crate::profile::FactValue::List(items.iter().map(ToString::to_string).collect())
-        }
-    };
-    profile.clone().with(fact, value)
+    profile.clone().with(fact, value.to_fact_value())
 }
 
 /// The status of every item once `fact` is answered `value` in `partial`.
@@ -187,11 +175,11 @@ fn check(
     }
     check_residuals(guide, generated, partial, all, &open);
     check_deciding(guide, generated, partial, &open);
-    for question in &e.questions {
+    for question in e.questions() {
         let fact = generated
             .facts
             .iter()
-            .find(|f| f.name == *question.fact)
+            .find(|f| f.name == question.fact().name())
             .expect("a fact");
         let decided: Vec<String> = open
             .keys()
@@ -202,13 +190,13 @@ fn check(
             })
             .cloned()
             .collect();
-        let mut settles: Vec<String> = question.settles.iter().map(ToString::to_string).collect();
+        let mut settles: Vec<String> = question.settles().map(|s| s.to_string()).collect();
         settles.sort();
-        assert_eq!(settles, decided, "question {}", question.fact);
+        assert_eq!(settles, decided, "question {}", question.fact().name());
     }
 }
 
-type OpenItems<'e> = BTreeMap<String, (&'e Residual<'e>, &'e [crate::result::Deciding<'e>])>;
+type OpenItems<'e> = BTreeMap<String, (Residual<'e>, Vec<Deciding<'e>>)>;
 
 /// Each residual decides every completion of `partial` as its evaluation does.
 fn check_residuals(
@@ -249,16 +237,16 @@ fn check_deciding(
     for (id, (_, deciding)) in open {
         for d in deciding.iter() {
             for (values, expected) in [
-                (&d.applies_if, Status::Applies),
-                (&d.not_if, Status::DoesNotApply),
+                (d.applies_if().collect::<Vec<_>>(), Status::Applies),
+                (d.not_if().collect(), Status::DoesNotApply),
             ] {
                 for v in values {
-                    let changed = guide.evaluate(&with(partial, &d.fact, v)).expect("fits");
+                    let changed = guide.evaluate(&with(partial, d.fact(), &v)).expect("fits");
                     assert_eq!(
                         statuses(guide, &changed)[id],
                         expected,
                         "{id}: {} = {v:?}",
-                        d.fact
+                        d.fact()
                     );
                 }
             }
@@ -268,15 +256,15 @@ fn check_deciding(
             .iter()
             .filter(|f| partial.get(&f.name).is_none())
         {
-            let listed = deciding.iter().find(|d| d.fact == spec.name);
+            let listed = deciding.iter().find(|d| d.fact() == spec.name);
             for (expected, listed) in [
                 (
                     Status::Applies,
-                    listed.is_some_and(|d| !d.applies_if.is_empty()),
+                    listed.is_some_and(|d| d.applies_if().next().is_some()),
                 ),
                 (
                     Status::DoesNotApply,
-                    listed.is_some_and(|d| !d.not_if.is_empty()),
+                    listed.is_some_and(|d| d.not_if().next().is_some()),
                 ),
             ] {
                 let exists = spec

@@ -17,13 +17,32 @@ mod brute_force;
 use std::borrow::Cow;
 
 use crate::eval::open::{self, OpenItem};
-use crate::eval::reasons::seen;
 use crate::ids::NamedId;
 use crate::model::condition::{Condition, Leaf};
 use crate::model::guide::Guide;
 use crate::model::truth::Truth;
 use crate::model::value::{Answered, FactId, FactSlots, Slot, Slots};
-use crate::result::{Deciding, Reason, Residual, ResidualTest, TestResult};
+use crate::model::vocabulary::FactType;
+use crate::result::TestResult;
+use crate::result::shape::{Deciding, Reason, Residual, ResidualTest, SeenValue};
+
+/// The profile's value of `fact` as a reason shows it; `None` when it is unknown.
+fn seen<'g>(guide: &'g Guide, fact: FactId, slot: &Slot) -> Option<SeenValue<'g>> {
+    let fact_type = &guide.vocab().fact(fact)?.fact_type;
+    Some(match (slot, fact_type) {
+        (Slot::Unknown, _) => return None,
+        (Slot::Bool(b), _) => SeenValue::Bool(*b),
+        (Slot::Int(i), _) => SeenValue::Integer(*i),
+        (Slot::Choice(bit), FactType::OneOf(values)) => {
+            SeenValue::Text(Cow::Borrowed(values.name(*bit)))
+        }
+        (Slot::Set(mask), FactType::SetOf(values)) => {
+            SeenValue::List(values.names_in(*mask).map(Cow::Borrowed).collect())
+        }
+        (Slot::Text(t), _) => SeenValue::Text(Cow::Owned(t.to_string())),
+        _ => return None,
+    })
+}
 
 /// A condition tree evaluated by recursion.
 pub(crate) trait Tree {
@@ -217,9 +236,9 @@ pub(super) fn residual<'g>(open: &Open<'g>, guide: &'g Guide, negated: bool) -> 
 /// evaluating every condition again with the answer; and the item the questions read.
 pub(super) fn deciding<'g>(
     guide: &'g Guide,
-    (id, evidence, conditions): (Cow<'g, str>, Option<usize>, Vec<&'g Condition>),
+    (evidence, conditions): (Option<usize>, Vec<&'g Condition>),
     slots: &Slots,
-) -> (Vec<Deciding<'g>>, OpenItem<'g>) {
+) -> (Vec<Deciding<'g>>, OpenItem) {
     fn leaves<'c>(c: &'c Condition, out: &mut Vec<&'c Leaf>) {
         match c {
             Condition::All(items) | Condition::Any(items) => {
@@ -270,5 +289,5 @@ pub(super) fn deciding<'g>(
             });
         }
     }
-    (lists, OpenItem::noted(id, evidence, unknown, decided_by))
+    (lists, OpenItem::noted(None, evidence, unknown, decided_by))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::{Open, Tree, deciding, explain, partial, remains, residual};
 use crate::eval::filter::{Filter, Resolved};
-use crate::eval::open::{self, OpenItem};
+use crate::eval::open::OpenItem;
 use crate::ids::ActionName;
 use crate::model::condition::Condition;
 use crate::model::guide::Guide;
@@ -15,9 +15,11 @@ use crate::model::overlay::{Delivered, Overlay, PossibleFlag};
 use crate::model::rule::{Rule, RuleKind};
 use crate::model::truth::Truth;
 use crate::model::value::Slots;
-use crate::result::{
-    ActionResult, Deciding, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Reason,
-    Residual, RuleResult, ScopeResult, ServiceResult, Status,
+use crate::model::vocabulary::FactType;
+use crate::result::Status;
+use crate::result::shape::{
+    ActionResult, Deciding, Evaluation, EvidenceRef, FitFlag, GuideStamp, OverlayStamp, Question,
+    Reason, Residual, RuleResult, ScopeResult, ServiceResult,
 };
 
 /// Evaluates bound `slots` against `guide`, keeping what `filter` keeps.
@@ -39,7 +41,7 @@ pub(super) fn evaluate<'g>(
     };
     let recommendations = context.results(&guide.core.recommendations);
     let principles = context.results(&guide.core.principles);
-    let questions = open::questions(guide, &context.open.borrow());
+    let questions = questions(guide, &context.open.borrow());
     let metadata = &guide.core.metadata;
     Evaluation {
         guide: GuideStamp {
@@ -68,6 +70,42 @@ pub(super) fn evaluate<'g>(
     }
 }
 
+/// The questions, from the open items (each with its name), ranked as the evaluator ranks them.
+fn questions<'g>(guide: &'g Guide, items: &[(String, OpenItem)]) -> Vec<Question<'g>> {
+    let open: Vec<&OpenItem> = items.iter().map(|(_, item)| item).collect();
+    let ranked = crate::eval::open::questions(&open);
+    ranked
+        .into_iter()
+        .filter_map(|(fact, settled, strongest)| {
+            let fact = guide.vocab().fact(fact)?;
+            let values = match &fact.fact_type {
+                FactType::OneOf(values) | FactType::SetOf(values) => {
+                    values.names().map(Cow::Borrowed).collect()
+                }
+                _ => Vec::new(),
+            };
+            Some(Question {
+                fact: Cow::Borrowed(&fact.name),
+                description: Cow::Borrowed(&fact.description),
+                fact_type: Cow::Borrowed(fact.fact_type.keyword()),
+                values,
+                settles: (settled.iter())
+                    .filter_map(|i| Some(Cow::Owned(items.get(*i)?.0.clone())))
+                    .collect(),
+                strongest: strongest.and_then(|rank| {
+                    let level = guide.core.evidence.get(rank)?;
+                    Some(EvidenceRef {
+                        id: Cow::Borrowed(&level.id),
+                        label: Cow::Borrowed(&level.label),
+                        rank,
+                        unrated: level.unrated,
+                    })
+                }),
+            })
+        })
+        .collect()
+}
+
 /// The scope's result, and what remains of it when it is undetermined.
 fn scope<'g>(
     guide: &'g Guide,
@@ -89,10 +127,7 @@ fn scope<'g>(
                 residual: remains.as_ref().map(|o| residual(o, guide, false)),
                 deciding: remains
                     .as_ref()
-                    .map(|_| {
-                        let item = (Cow::Borrowed("scope"), None, vec![&scope.condition]);
-                        deciding(guide, item, slots).0
-                    })
+                    .map(|_| deciding(guide, (None, vec![&scope.condition]), slots).0)
                     .unwrap_or_default(),
             };
             (result, remains, truth)
@@ -120,8 +155,9 @@ struct Context<'g, 'a> {
     /// What remains of the scope, when it is undetermined.
     scope_open: Option<Open<'g>>,
     filter: Resolved,
-    /// Every undetermined rule and action, in guide order, for the questions.
-    open: RefCell<Vec<OpenItem<'g>>>,
+    /// Every undetermined rule and action (`RULE`, `RULE#ACTION`), in guide order, for the
+    /// questions.
+    open: RefCell<Vec<(String, OpenItem)>>,
 }
 
 impl<'g> Context<'g, '_> {
@@ -241,11 +277,10 @@ impl<'g> Context<'g, '_> {
             return (None, Vec::new());
         };
         let residual = residual(&open, self.guide, false);
-        let item = (Cow::Owned(id.to_owned()), evidence, conditions);
-        let (deciding, item) = deciding(self.guide, item, self.slots);
+        let (deciding, item) = deciding(self.guide, (evidence, conditions), self.slots);
         let mut noted = self.open.borrow_mut();
         let at = at.min(noted.len());
-        noted.insert(at, item);
+        noted.insert(at, (id.to_owned(), item));
         (Some(residual), deciding)
     }
 

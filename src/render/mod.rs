@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 use crate::language::Wording;
 use crate::model::rule::{RuleKind, Source};
+use crate::model::vocabulary::FactType;
 use crate::result::{
     ActionResult, Deciding, Evaluation, Question, Reason, RuleResult, SeenValue, ServiceResult,
     Status, TestResult,
@@ -23,7 +24,7 @@ pub(crate) enum Inline<'a> {
     /// Text from a rule file or profile (escaped where the markup needs it).
     Text(Cow<'a, str>),
     /// An id or a hash: code in Markdown.
-    Code(&'a str),
+    Code(Cow<'a, str>),
     /// Text set in bold.
     Strong(Cow<'a, str>),
     /// Text set in italics.
@@ -123,7 +124,7 @@ fn text<'a>(s: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Text(s.into())
 }
 
-impl Evaluation<'_> {
+impl Evaluation {
     /// The evaluation as a readable plain-text report.
     ///
     /// ```
@@ -159,14 +160,15 @@ impl Evaluation<'_> {
 }
 
 /// The report's document: the rules that produced it, the scope, then each part.
-fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
+fn document(e: &Evaluation) -> Vec<Block<'_>> {
+    let title = || text(e.guide().title());
     let mut body = vec![Block::Group(stamp(e))];
-    let scope = &e.scope;
-    let description = || vec![text("The guide is for: "), text(&*scope.description)];
-    match scope.status {
+    let scope = e.scope();
+    let description = || vec![text("The guide is for: "), text(scope.description())];
+    match scope.status() {
         Status::DoesNotApply => {
             let mut outside = vec![Block::Para(description())];
-            outside.extend(reasons(None, &scope.reasons));
+            outside.extend(reasons(None, scope.reasons()));
             outside.push(Block::Para(vec![text(
                 "None of its recommendations or principles apply.",
             )]));
@@ -175,40 +177,39 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
                 vec![text("Outside this guide's scope")],
                 outside,
             ));
-            return vec![section(1, vec![text(&*e.guide.title)], body)];
+            return vec![section(1, vec![title()], body)];
         }
         Status::Undetermined => {
             let mut unknown = vec![
                 Block::Para(description()),
-                Block::Field("Would be decided by", codes(&scope.missing)),
+                Block::Field("Would be decided by", codes(scope.missing())),
             ];
-            if let Some(residual) = &scope.residual {
+            if let Some(residual) = scope.residual() {
                 unknown.push(Block::Field("In scope if", vec![text(residual.words())]));
             }
             body.push(section(2, vec![text("Scope not yet known")], unknown));
         }
         Status::Applies => {
-            let mut group = vec![Block::Field("In scope", vec![text(&*scope.description)])];
-            group.extend(reasons(None, &scope.reasons));
+            let mut group = vec![Block::Field("In scope", vec![text(scope.description())])];
+            group.extend(reasons(None, scope.reasons()));
             body.push(Block::Group(group));
         }
     }
-    body.push(part("Recommendations", &e.recommendations));
-    body.push(part("Key principles", &e.principles));
-    if !e.questions.is_empty() {
-        body.push(questions(&e.questions));
+    body.push(part("Recommendations", e.recommendations()));
+    body.push(part("Key principles", e.principles()));
+    if e.questions().len() > 0 {
+        body.push(questions(e.questions()));
     }
-    if !e.changes.is_empty() {
+    if e.changes().len() > 0 {
         let items = e
-            .changes
-            .iter()
+            .changes()
             .map(|c| {
-                let words = if c.never {
+                let words = if c.never() {
                     " can apply under no change of this profile".to_owned()
                 } else {
                     format!(" would apply if {}", c.words())
                 };
-                item(vec![Inline::Code(&c.id), text(words)])
+                item(vec![code(c.id().to_string()), text(words)])
             })
             .collect();
         let list = Block::List { label: None, items };
@@ -218,31 +219,28 @@ fn document<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
             vec![list],
         ));
     }
-    vec![section(1, vec![text(&*e.guide.title)], body)]
+    vec![section(1, vec![title()], body)]
 }
 
 /// The questions worth asking next, most useful first, each with what it could decide.
-fn questions<'a>(questions: &'a [Question<'_>]) -> Block<'a> {
+fn questions<'a>(questions: impl Iterator<Item = Question<'a>>) -> Block<'a> {
     let items = questions
-        .iter()
         .map(|q| {
-            let line = vec![Inline::Code(&q.fact), text(": "), text(&*q.description)];
+            let fact = q.fact();
+            let line = vec![code(fact.name()), text(": "), text(fact.description())];
             let mut details = Vec::new();
-            if !q.values.is_empty() {
-                let mut choices = vec![text(if q.fact_type == "set_of" {
-                    "Any of: "
-                } else {
-                    "One of: "
-                })];
-                choices.extend(codes(&q.values));
+            if let FactType::OneOf(values) | FactType::SetOf(values) = fact.fact_type() {
+                let set = matches!(fact.fact_type(), FactType::SetOf(_));
+                let mut choices = vec![text(if set { "Any of: " } else { "One of: " })];
+                choices.extend(codes(values.names()));
                 details.push(choices);
             }
-            if q.settles.is_empty() {
+            if q.settles().len() == 0 {
                 details.push(vec![text("Alone, an answer decides nothing yet.")]);
             } else {
                 let mut settles = vec![text("Could decide: ")];
-                settles.extend(codes(&q.settles));
-                if let Some(evidence) = &q.strongest {
+                settles.extend(codes(q.settles().map(|s| Cow::Owned(s.to_string()))));
+                if let Some(evidence) = q.strongest() {
                     settles.extend([text(" (strongest: "), text(&*evidence.label), text(")")]);
                 }
                 details.push(settles);
@@ -263,35 +261,36 @@ fn section<'a>(level: u8, heading: Line<'a>, body: Vec<Block<'a>>) -> Block<'a> 
 }
 
 /// The disclaimer, and which rules produced the evaluation.
-fn stamp<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
+fn stamp(e: &Evaluation) -> Vec<Block<'_>> {
     let mut blocks = Vec::new();
-    if let Some(disclaimer) = e.overlay.as_ref().and_then(|o| o.disclaimer.as_deref()) {
+    let overlay = e.overlay().map(|o| o.metadata());
+    if let Some(disclaimer) = overlay.and_then(|o| o.disclaimer.as_deref()) {
         blocks.push(Block::Notice(vec![Inline::Strong(Cow::Borrowed(
             disclaimer,
         ))]));
     }
-    let g = &e.guide;
+    let g = e.guide().metadata();
     blocks.push(Block::Para(vec![
         text("Rules: "),
-        Inline::Code(&g.id),
+        code(&*g.id),
         text(" version "),
         text(&*g.version),
         text(" ("),
-        Inline::Code(&g.content_hash),
+        code(&*g.content_hash),
         text(")"),
     ]));
-    if let Some(o) = &e.overlay {
+    if let Some(o) = overlay {
         blocks.push(Block::Para(vec![
             text("Local offer: "),
             text(&*o.title),
             text(" ("),
-            Inline::Code(&o.id),
+            code(&*o.id),
             text(" version "),
             text(&*o.version),
             text(if o.fictional { ", fictional, " } else { ", " }),
-            Inline::Code(&o.content_hash),
+            code(&*o.content_hash),
             text("); all rules: "),
-            Inline::Code(&o.rules_hash),
+            code(&*o.rules_hash),
         ]));
     }
     blocks
@@ -299,20 +298,22 @@ fn stamp<'a>(e: &'a Evaluation<'_>) -> Vec<Block<'a>> {
 
 /// The recommendations or the principles: those that apply, then the undetermined, each with
 /// what decided it; then, briefly, those that do not apply.
-fn part<'a>(heading: &'static str, results: &'a [RuleResult<'_>]) -> Block<'a> {
+fn part<'a>(
+    heading: &'static str,
+    results: impl ExactSizeIterator<Item = RuleResult<'a>> + Clone,
+) -> Block<'a> {
     let mut body = Vec::new();
-    if results.is_empty() {
+    if results.len() == 0 {
         body.push(Block::Para(vec![text("None.")]));
     }
     for status in [Status::Applies, Status::Undetermined] {
-        body.extend(results.iter().filter(|r| r.status == status).map(rule));
+        body.extend(results.clone().filter(|r| r.status() == status).map(rule));
     }
     let not_applying: Vec<ListItem<'a>> = results
-        .iter()
-        .filter(|r| r.status == Status::DoesNotApply)
+        .filter(|r| r.status() == Status::DoesNotApply)
         .map(|r| ListItem {
-            line: vec![text(&*r.title), text(" ("), Inline::Code(&r.id), text(")")],
-            details: ruled_out(&r.reasons),
+            line: vec![text(r.title()), text(" ("), code(r.id()), text(")")],
+            details: ruled_out(r.reasons()),
         })
         .collect();
     if !not_applying.is_empty() {
@@ -331,52 +332,52 @@ fn item(line: Line<'_>) -> ListItem<'_> {
     }
 }
 
-fn rule<'a>(r: &'a RuleResult<'_>) -> Block<'a> {
+fn rule(r: RuleResult<'_>) -> Block<'_> {
     let heading = vec![
-        Inline::Status(r.status),
-        text(&*r.title),
+        Inline::Status(r.status()),
+        text(r.title()),
         text(" ("),
-        Inline::Code(&r.id),
+        code(r.id()),
         text(")"),
     ];
     let mut body = Vec::new();
-    if let Some(evidence) = &r.evidence {
+    if let Some(evidence) = r.evidence() {
         body.push(Block::Field("Evidence", vec![text(&*evidence.label)]));
     }
-    body.push(Block::Quote(vec![text(&*r.statement)]));
-    body.extend(reasons(Some("Because"), &r.reasons));
-    if !r.missing.is_empty() {
-        body.push(Block::Field("Would be decided by", codes(&r.missing)));
+    body.push(Block::Quote(vec![text(r.statement())]));
+    body.extend(reasons(Some("Because"), r.reasons()));
+    if r.missing().len() > 0 {
+        body.push(Block::Field("Would be decided by", codes(r.missing())));
     }
-    if let Some(residual) = &r.residual {
+    if let Some(residual) = r.residual() {
         body.push(Block::Field("Would apply if", vec![text(residual.words())]));
     }
-    if !r.deciding.is_empty() {
-        body.push(deciding(&r.deciding));
+    if r.deciding().len() > 0 {
+        body.push(deciding(r.deciding()));
     }
-    if !r.actions.is_empty() {
-        let items = r.actions.iter().map(|a| item(action(a))).collect();
+    if r.actions().len() > 0 {
+        let items = r.actions().map(|a| item(action(a))).collect();
         body.push(Block::List {
             label: Some("How"),
             items,
         });
     }
-    if !r.services.is_empty() {
-        let items = r.services.iter().map(service).collect();
+    let services: Vec<ListItem<'_>> = r.services().map(service).collect();
+    if !services.is_empty() {
         body.push(Block::List {
             label: Some("Local services"),
-            items,
+            items: services,
         });
     }
-    if !r.links.is_empty() {
-        let label = match r.kind {
+    if r.links().len() > 0 {
+        let label = match r.kind() {
             RuleKind::Recommendation => "Principles",
             RuleKind::Principle => "Supports",
         };
-        body.push(Block::Field(label, codes(&r.links)));
+        body.push(Block::Field(label, codes(r.links())));
     }
-    if !r.sources.is_empty() {
-        let items = r.sources.iter().map(|s| item(source(s))).collect();
+    if !r.sources().is_empty() {
+        let items = r.sources().iter().map(|s| item(source(s))).collect();
         body.push(Block::List {
             label: Some("Sources"),
             items,
@@ -385,32 +386,32 @@ fn rule<'a>(r: &'a RuleResult<'_>) -> Block<'a> {
     section(3, heading, body)
 }
 
-fn action<'a>(a: &'a ActionResult<'_>) -> Line<'a> {
+fn action(a: ActionResult<'_>) -> Line<'_> {
     let mut line = Vec::new();
-    if a.status == Status::Undetermined {
+    if a.status() == Status::Undetermined {
         line.extend([Inline::Emph(Cow::Borrowed("(undetermined)")), text(" ")]);
     }
-    line.extend([text(&*a.text), text(" ("), Inline::Code(&a.id), text(")")]);
-    if !a.audiences.is_empty() {
-        let audiences = format!("(for {})", a.audiences.join(", "));
+    line.extend([text(a.text()), text(" ("), code(a.id()), text(")")]);
+    if a.audiences().len() > 0 {
+        let audiences: Vec<&str> = a.audiences().collect();
+        let audiences = format!("(for {})", audiences.join(", "));
         line.extend([text(" "), Inline::Emph(Cow::Owned(audiences))]);
     }
-    line.extend(decided(a.status, &a.reasons, &[], " — because ", ""));
-    if let Some(residual) = &a.residual {
+    line.extend(decided(a.status(), a.reasons(), " — because "));
+    if let Some(residual) = a.residual() {
         line.extend([text(" — would apply if "), text(residual.words())]);
     }
     line
 }
 
 /// What ruled a rule out: the tests that did not hold, with what the profile said.
-fn ruled_out<'a>(reasons: &'a [Reason<'_>]) -> Vec<Line<'a>> {
+fn ruled_out<'a>(reasons: impl Iterator<Item = Reason<'a>>) -> Vec<Line<'a>> {
     reasons
-        .iter()
-        .filter(|r| r.result == TestResult::False)
+        .filter(|r| r.result() == TestResult::False)
         .map(|r| {
-            let mut line = vec![text("Not so: "), text(&*r.test)];
-            if let Some(value) = &r.value {
-                line.extend([text(" (profile: "), text(show(value)), text(")")]);
+            let mut line = vec![text("Not so: "), text(r.test())];
+            if let Some(value) = r.value() {
+                line.extend([text(" (profile: "), text(show(&value)), text(")")]);
             }
             line
         })
@@ -419,21 +420,20 @@ fn ruled_out<'a>(reasons: &'a [Reason<'_>]) -> Vec<Line<'a>> {
 
 /// For each missing fact, the values that would make the rule apply and those that would
 /// rule it out.
-fn deciding<'a>(deciding: &'a [Deciding<'_>]) -> Block<'a> {
-    let values = |values: &[SeenValue<'_>]| -> String {
-        let shown: Vec<String> = values.iter().map(show).collect();
+fn deciding<'a>(deciding: impl Iterator<Item = Deciding<'a>>) -> Block<'a> {
+    let values = |values: &mut dyn Iterator<Item = SeenValue<'_>>| -> String {
+        let shown: Vec<String> = values.map(|v| show(&v)).collect();
         shown.join(" or ")
     };
     let items = deciding
-        .iter()
         .map(|d| {
-            let mut line = vec![Inline::Code(&d.fact), text(": ")];
+            let mut line = vec![code(d.fact()), text(": ")];
             let mut parts = Vec::new();
-            if !d.applies_if.is_empty() {
-                parts.push(format!("applies if {}", values(&d.applies_if)));
+            if d.applies_if().next().is_some() {
+                parts.push(format!("applies if {}", values(&mut d.applies_if())));
             }
-            if !d.not_if.is_empty() {
-                parts.push(format!("does not apply if {}", values(&d.not_if)));
+            if d.not_if().next().is_some() {
+                parts.push(format!("does not apply if {}", values(&mut d.not_if())));
             }
             line.push(text(parts.join("; ")));
             item(line)
@@ -445,69 +445,60 @@ fn deciding<'a>(deciding: &'a [Deciding<'_>]) -> Block<'a> {
     }
 }
 
-/// What decided an action or a service: the tests that held, or the facts still missing.
+/// What decided an action or a service that applies: the tests that held.
 fn decided<'a>(
     status: Status,
-    reasons: &'a [Reason<'_>],
-    missing: &'a [Cow<'_, str>],
+    reasons: impl Iterator<Item = Reason<'a>>,
     because: &'static str,
-    depends: &'static str,
 ) -> Line<'a> {
     let held: Vec<&str> = reasons
-        .iter()
-        .filter(|r| r.result == TestResult::True)
-        .map(|r| r.test.as_ref())
+        .filter(|r| r.result() == TestResult::True)
+        .map(|r| r.test())
         .collect();
     let mut line = Vec::new();
     if status == Status::Applies && !held.is_empty() {
         line.extend([text(because), text(held.join("; "))]);
     }
-    if status == Status::Undetermined && !missing.is_empty() {
-        line.push(text(depends));
-        line.extend(codes(missing));
-    }
     line
 }
 
-fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
+fn service(s: ServiceResult<'_>) -> ListItem<'_> {
     let mut line = Vec::new();
-    if s.status == Status::Undetermined {
+    if s.status() == Status::Undetermined {
         line.extend([
             Inline::Emph(Cow::Borrowed("(eligibility undetermined)")),
             text(" "),
         ]);
     }
     line.extend([
-        Inline::Strong(Cow::Borrowed(&*s.name)),
+        Inline::Strong(Cow::Borrowed(s.name())),
         text(" ("),
-        Inline::Code(&s.id),
+        code(s.id()),
         text("): "),
         text(format!(
             "{}, {}, {}; ages: ",
-            s.delivery.as_str().replace('_', "-"),
-            s.format.as_str(),
-            s.structure.as_str()
+            s.delivery().as_str().replace('_', "-"),
+            s.format().as_str(),
+            s.structure().as_str()
         )),
-        text(&*s.ages),
+        text(s.ages()),
     ]);
     let mut details = Vec::new();
-    if let Some(action) = &s.action {
-        let mut line = vec![text("Delivers: "), text(&**action)];
-        if let Some(id) = &s.action_id {
-            line.extend([text(" ("), Inline::Code(id), text(")")]);
-        }
+    if let Some(action) = s.action() {
+        let mut line = vec![text("Delivers: "), text(&*action.text)];
+        line.extend([text(" ("), code(&*action.id), text(")")]);
         details.push(line);
     }
-    let mut eligible = decided(s.status, &s.reasons, &[], "Eligible because ", "");
+    let mut eligible = decided(s.status(), s.reasons(), "Eligible because ");
     if !eligible.is_empty() {
         details.push(std::mem::take(&mut eligible));
     }
-    if !s.missing.is_empty() {
+    if s.missing().len() > 0 {
         let mut line = vec![text("Would be decided by: ")];
-        line.extend(codes(&s.missing));
+        line.extend(codes(s.missing()));
         details.push(line);
     }
-    let referral = &s.referral;
+    let referral = s.referral();
     let mut refer = vec![
         text("Refer: "),
         text(&*referral.how),
@@ -525,8 +516,8 @@ fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
         ]);
     }
     details.push(refer);
-    for flag in &s.flags {
-        let maybe = if flag.status == Status::Undetermined {
+    for flag in s.flags() {
+        let maybe = if flag.status() == Status::Undetermined {
             " (if it applies to this family)"
         } else {
             ""
@@ -534,9 +525,9 @@ fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
         let mut line = vec![
             Inline::Strong(Cow::Owned(format!("Does not fit the guide{maybe}:"))),
             text(" "),
-            text(&*flag.message),
+            text(flag.message()),
         ];
-        for source in flag.sources.iter() {
+        for source in flag.sources() {
             line.push(text(" — "));
             line.extend(self::source(source));
         }
@@ -546,25 +537,27 @@ fn service<'a>(s: &'a ServiceResult<'_>) -> ListItem<'a> {
 }
 
 /// The tests that decided a status, with what the profile said; nothing when there are none.
-fn reasons<'a>(label: Option<&'static str>, reasons: &'a [Reason<'_>]) -> Option<Block<'a>> {
-    if reasons.is_empty() {
+fn reasons<'a>(
+    label: Option<&'static str>,
+    reasons: impl ExactSizeIterator<Item = Reason<'a>>,
+) -> Option<Block<'a>> {
+    if reasons.len() == 0 {
         return None;
     }
     let items = reasons
-        .iter()
         .map(|reason| {
-            let verdict = match reason.result {
+            let verdict = match reason.result() {
                 TestResult::True => ": yes",
                 TestResult::False => ": no",
                 TestResult::Unknown => ": unknown",
             };
-            let mut line = vec![text(&*reason.test), text(verdict)];
-            match &reason.value {
-                Some(value) => line.extend([text(" (profile: "), text(show(value)), text(")")]),
+            let mut line = vec![text(reason.test()), text(verdict)];
+            match reason.value() {
+                Some(value) => line.extend([text(" (profile: "), text(show(&value)), text(")")]),
                 None => line.push(text(" (not given)")),
             }
-            if let Some(via) = &reason.via {
-                line.extend([text(" (via "), Inline::Code(via), text(")")]);
+            if let Some(via) = reason.via() {
+                line.extend([text(" (via "), code(via), text(")")]);
             }
             item(line)
         })
@@ -578,7 +571,7 @@ fn show(value: &SeenValue<'_>) -> String {
         SeenValue::Integer(i) => i.to_string(),
         SeenValue::Text(t) => t.to_string(),
         SeenValue::List(items) if items.is_empty() => "none".to_owned(),
-        SeenValue::List(items) => items.join(", "),
+        SeenValue::List(items) => items.iter().collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -599,14 +592,19 @@ fn source(source: &Source) -> Line<'_> {
     ]
 }
 
+/// An id or a hash.
+fn code<'a>(id: impl Into<Cow<'a, str>>) -> Inline<'a> {
+    Inline::Code(id.into())
+}
+
 /// Ids, as `a`, `b`.
-fn codes<'a, S: AsRef<str>>(ids: &'a [S]) -> Line<'a> {
+fn codes<'a, S: Into<Cow<'a, str>>>(ids: impl IntoIterator<Item = S>) -> Line<'a> {
     let mut line = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
+    for (i, id) in ids.into_iter().enumerate() {
         if i > 0 {
             line.push(text(", "));
         }
-        line.push(Inline::Code(id.as_ref()));
+        line.push(code(id));
     }
     line
 }

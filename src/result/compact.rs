@@ -10,25 +10,34 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ActionResult, Evaluation, FitFlag, Reason, RuleResult, ServiceResult, Status};
+use super::{
+    ActionResult, Evaluation, FitFlag, Reason, RuleResult, SeenValue, ServiceResult, Status,
+    TestResult,
+};
 use crate::model::overlay::FitAspect;
+use crate::profile::FactValue;
 
 /// An [`Evaluation`] in compact form ([`Evaluation::compact`]): it borrows the evaluation's
-/// values and serializes them without the guide's texts. Lists that are empty are left out of
-/// the JSON; its shape is `schema/compact-evaluation.schema.json`.
+/// names and serializes them without the guide's texts; read back from JSON, it owns them.
+/// Lists that are empty are left out of the JSON; its shape is
+/// `schema/compact-evaluation.schema.json`.
 ///
 /// ```
 /// use practice_guide::FamilyProfile;
+/// use practice_guide::result::CompactEvaluation;
 /// let guide = practice_guide::parenting_through_adversity();
 /// let evaluation = guide.evaluate(&FamilyProfile::new().with("children_ages", ["age_3"]))?;
 /// let full = serde_json::to_string(&evaluation).unwrap();
 /// let compact = serde_json::to_string(&evaluation.compact()).unwrap();
 /// assert!(compact.len() * 3 < full.len());
+/// // A client reads it back, and joins the guide's texts by id.
+/// let back: CompactEvaluation<'static> = serde_json::from_str(&compact).unwrap();
 /// let titles: std::collections::HashMap<&str, &str> =
 ///     guide.recommendations().map(|r| (r.id(), r.title())).collect();
-/// for rec in &evaluation.compact().recommendations {
-///     println!("{} {:?}", titles[&*rec.id], rec.status); // texts joined by id
+/// for rec in &back.recommendations {
+///     println!("{} {:?}", titles[&*rec.id], rec.status);
 /// }
+/// assert_eq!(back, evaluation.compact());
 /// # Ok::<(), practice_guide::Error>(())
 /// ```
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -48,8 +57,8 @@ pub struct CompactEvaluation<'e> {
     pub overlay: Option<CompactOverlay<'e>>,
     /// The facts worth asking about next, by name, most useful first (the full result's
     /// `questions`; what each could decide is there). Absent from the JSON when nothing is open.
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub questions: Names<'e>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Cow<'e, str>>,
 }
 
 /// The guide's id, version and content hash.
@@ -92,11 +101,11 @@ pub struct CompactScope<'e> {
     /// Whether the family is within the scope.
     pub status: Status,
     /// The tests that decided it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub reasons: Cow<'e, [Reason<'e>]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<CompactReason<'e>>,
     /// The unknown facts that would decide it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub missing: Names<'e>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Cow<'e, str>>,
 }
 
 /// One recommendation or principle, by id.
@@ -112,11 +121,11 @@ pub struct CompactRule<'e> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Cow<'e, str>>,
     /// The tests that decided the status (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub reasons: Cow<'e, [Reason<'e>]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<CompactReason<'e>>,
     /// For an undetermined rule, the unknown facts that would decide it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub missing: Names<'e>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Cow<'e, str>>,
     /// Its "how" points that apply or are undetermined, by id (left out when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<CompactAction<'e>>,
@@ -135,11 +144,11 @@ pub struct CompactAction<'e> {
     /// `applies` or `undetermined`.
     pub status: Status,
     /// The tests of its own condition that decided it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub reasons: Cow<'e, [Reason<'e>]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<CompactReason<'e>>,
     /// Unknown facts that would decide it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub missing: Names<'e>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Cow<'e, str>>,
 }
 
 /// One local service, by id.
@@ -155,11 +164,11 @@ pub struct CompactService<'e> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<Cow<'e, str>>,
     /// The tests of its ages and eligibility that decided the status (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub reasons: Cow<'e, [Reason<'e>]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<CompactReason<'e>>,
     /// Unknown facts that would decide it (left out when none).
-    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-    pub missing: Names<'e>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Cow<'e, str>>,
     /// Where it does not fit what the guide says (left out when it fits).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<CompactFlag<'e>>,
@@ -175,101 +184,127 @@ pub struct CompactFlag<'e> {
     /// The service's value of it.
     pub offered: Cow<'e, str>,
     /// The values the guide's words fit.
-    pub fits: Names<'e>,
+    pub fits: Vec<Cow<'e, str>>,
     /// As the full flag's status.
     pub status: Status,
     /// The recommendation or principle whose words these are.
     pub rule: Cow<'e, str>,
 }
 
-/// Borrows a text of the full result.
-fn text(text: &str) -> Cow<'_, str> {
-    Cow::Borrowed(text)
+/// One test that decided a status, and what the profile said.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Reason"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CompactReason<'e> {
+    /// The fact tested.
+    pub fact: Cow<'e, str>,
+    /// The test, in words: `service_level is one of family_help, edge_of_care`.
+    pub test: Cow<'e, str>,
+    /// The profile's value of the fact; `None` when unknown.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<super::shape::SeenValue<'static>>")
+    )]
+    pub value: Option<FactValue>,
+    /// Whether the test held: `true`, `false` or `unknown`.
+    pub result: TestResult,
+    /// The named condition the test belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via: Option<Cow<'e, str>>,
 }
 
-/// A list of names (fact names, values) in a compact result: borrowed from the full result, owned
-/// when read back from JSON. Serialized as a plain list of strings.
-pub type Names<'e> = Cow<'e, [Cow<'e, str>]>;
+fn reasons<'e>(reasons: impl Iterator<Item = Reason<'e>>) -> Vec<CompactReason<'e>> {
+    reasons
+        .map(|r| CompactReason {
+            fact: Cow::Borrowed(r.fact()),
+            test: Cow::Borrowed(r.test()),
+            value: r.value().as_ref().map(SeenValue::to_fact_value),
+            result: r.result(),
+            via: r.via().map(Cow::Borrowed),
+        })
+        .collect()
+}
 
-impl Evaluation<'_> {
+fn names<'e>(names: impl Iterator<Item = &'e str>) -> Vec<Cow<'e, str>> {
+    names.map(Cow::Borrowed).collect()
+}
+
+impl Evaluation {
     /// The result in compact form: ids, statuses, evidence, reasons, missing facts, "how" points
     /// and services by id, without the guide's texts. See [`CompactEvaluation`].
     pub fn compact(&self) -> CompactEvaluation<'_> {
+        let metadata = self.guide().metadata();
+        let scope = self.scope();
         CompactEvaluation {
             guide: CompactStamp {
-                id: text(&self.guide.id),
-                version: text(&self.guide.version),
-                content_hash: text(&self.guide.content_hash),
+                id: Cow::Borrowed(&metadata.id),
+                version: Cow::Borrowed(&metadata.version),
+                content_hash: Cow::Borrowed(&metadata.content_hash),
             },
             scope: CompactScope {
-                status: self.scope.status,
-                reasons: Cow::Borrowed(&self.scope.reasons),
-                missing: Cow::Borrowed(&self.scope.missing),
+                status: scope.status(),
+                reasons: reasons(scope.reasons()),
+                missing: names(scope.missing()),
             },
-            recommendations: self
-                .recommendations
-                .iter()
-                .map(RuleResult::compact)
-                .collect(),
-            principles: self.principles.iter().map(RuleResult::compact).collect(),
-            overlay: self.overlay.as_ref().map(|o| CompactOverlay {
-                id: text(&o.id),
-                version: text(&o.version),
-                fictional: o.fictional,
-                disclaimer: o.disclaimer.as_deref().map(text),
-                rules_hash: text(&o.rules_hash),
+            recommendations: self.recommendations().map(|r| compact_rule(&r)).collect(),
+            principles: self.principles().map(|r| compact_rule(&r)).collect(),
+            overlay: self.overlay().map(|o| {
+                let m = o.metadata();
+                CompactOverlay {
+                    id: Cow::Borrowed(&m.id),
+                    version: Cow::Borrowed(&m.version),
+                    fictional: m.fictional,
+                    disclaimer: m.disclaimer.as_deref().map(Cow::Borrowed),
+                    rules_hash: Cow::Borrowed(&m.rules_hash),
+                }
             }),
-            questions: self.questions.iter().map(|q| text(&q.fact)).collect(),
+            questions: self
+                .questions()
+                .map(|q| Cow::Borrowed(q.fact().name()))
+                .collect(),
         }
     }
 }
 
-impl RuleResult<'_> {
-    fn compact(&self) -> CompactRule<'_> {
-        CompactRule {
-            id: text(&self.id),
-            status: self.status,
-            evidence: self.evidence.as_ref().map(|e| text(&e.id)),
-            reasons: Cow::Borrowed(&self.reasons),
-            missing: Cow::Borrowed(&self.missing),
-            actions: self.actions.iter().map(ActionResult::compact).collect(),
-            services: self.services.iter().map(ServiceResult::compact).collect(),
-        }
+fn compact_rule<'e>(rule: &RuleResult<'e>) -> CompactRule<'e> {
+    CompactRule {
+        id: Cow::Borrowed(rule.id()),
+        status: rule.status(),
+        evidence: rule.evidence().map(|e| Cow::Borrowed(e.id.as_str())),
+        reasons: reasons(rule.reasons()),
+        missing: names(rule.missing()),
+        actions: rule.actions().map(|a| compact_action(&a)).collect(),
+        services: rule.services().map(|s| compact_service(&s)).collect(),
     }
 }
 
-impl ActionResult<'_> {
-    fn compact(&self) -> CompactAction<'_> {
-        CompactAction {
-            id: text(&self.id),
-            status: self.status,
-            reasons: Cow::Borrowed(&self.reasons),
-            missing: Cow::Borrowed(&self.missing),
-        }
+fn compact_action<'e>(action: &ActionResult<'e>) -> CompactAction<'e> {
+    CompactAction {
+        id: Cow::Borrowed(action.id()),
+        status: action.status(),
+        reasons: reasons(action.reasons()),
+        missing: names(action.missing()),
     }
 }
 
-impl ServiceResult<'_> {
-    fn compact(&self) -> CompactService<'_> {
-        CompactService {
-            id: text(&self.id),
-            status: self.status,
-            action_id: self.action_id.as_deref().map(text),
-            reasons: Cow::Borrowed(&self.reasons),
-            missing: Cow::Borrowed(&self.missing),
-            flags: self.flags.iter().map(FitFlag::compact).collect(),
-        }
+fn compact_service<'e>(service: &ServiceResult<'e>) -> CompactService<'e> {
+    CompactService {
+        id: Cow::Borrowed(service.id()),
+        status: service.status(),
+        action_id: service.action().map(|a| Cow::Borrowed(a.id.as_str())),
+        reasons: reasons(service.reasons()),
+        missing: names(service.missing()),
+        flags: service.flags().map(|f| compact_flag(&f)).collect(),
     }
 }
 
-impl FitFlag<'_> {
-    fn compact(&self) -> CompactFlag<'_> {
-        CompactFlag {
-            aspect: self.aspect,
-            offered: text(&self.offered),
-            fits: Cow::Borrowed(&self.fits),
-            status: self.status,
-            rule: text(&self.rule),
-        }
+fn compact_flag<'e>(flag: &FitFlag<'e>) -> CompactFlag<'e> {
+    CompactFlag {
+        aspect: flag.aspect(),
+        offered: Cow::Borrowed(flag.offered()),
+        fits: names(flag.fits()),
+        status: flag.status(),
+        rule: Cow::Borrowed(flag.rule().id()),
     }
 }

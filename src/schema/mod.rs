@@ -1,6 +1,6 @@
 //! JSON Schemas (draft-07) of every kind of rule file and of an evaluation's JSON, generated
 //! from the crate's own types with [`schemars`], so that they can never drift from what the
-//! loader reads and what an [`Evaluation`] writes. Needs the `schema` feature.
+//! loader reads and what an [`Evaluation`](crate::Evaluation) writes. Needs the `schema` feature.
 //!
 //! The repository commits them: `rules/schema/*.schema.json` for the rule files (editors read
 //! them through each file's first line, `# yaml-language-server: $schema=...`), and
@@ -24,7 +24,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
-use crate::result::{CompactEvaluation, Evaluation};
+use crate::result::CompactEvaluation;
 use crate::syntax::{ConditionsFile, FactsFile, GuideFile, OverlayFile, RuleFile, ServiceFile};
 
 /// Every file the repository commits that this module generates, as `(path relative to the
@@ -111,12 +111,12 @@ pub fn rule_file_schemas() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The schema of an [`Evaluation`] serialized as JSON (what `serde_json::to_string` writes).
+/// The schema of an [`Evaluation`](crate::Evaluation) serialized as JSON (what `serde_json::to_string` writes).
 pub fn evaluation_schema() -> Value {
     let schema = SchemaSettings::draft07()
         .for_serialize()
         .into_generator()
-        .into_root_schema_for::<Evaluation<'static>>();
+        .into_root_schema_for::<crate::result::shape::Evaluation<'static>>();
     titled(
         schema,
         "evaluation",

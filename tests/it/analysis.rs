@@ -163,19 +163,18 @@ fn a_witness_shows_what_the_rule_does_to_that_family() {
     // Its condition holds for the example, but the example is outside the scope.
     let witness = never.witness.as_ref().unwrap();
     let evaluation = guide.evaluate(witness).unwrap();
-    assert_eq!(evaluation.scope.status, Status::DoesNotApply);
+    assert_eq!(evaluation.scope().status(), Status::DoesNotApply);
     for w in analysis.witnesses() {
         if let Some(profile) = &w.applies {
             let evaluation = guide.evaluate(profile).unwrap();
             let applies = evaluation
-                .recommendations
-                .iter()
-                .chain(&evaluation.principles)
-                .filter(|r| r.status == Status::Applies)
+                .rules()
+                .filter(|r| r.status() == Status::Applies)
                 .any(|r| {
-                    r.id == w.id
-                        || r.actions.iter().any(|a| {
-                            format!("{}#{}", r.id, a.id) == w.id && a.status == Status::Applies
+                    r.id() == w.id
+                        || r.actions().any(|a| {
+                            format!("{}#{}", r.id(), a.id()) == w.id
+                                && a.status() == Status::Applies
                         })
                 });
             assert!(applies, "{}: {profile:?}", w.id);

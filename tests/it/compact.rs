@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use practice_guide::{CompactEvaluation, RuleResult};
+use practice_guide::result::{CompactEvaluation, CompactReason, CompactRule, Reason, RuleResult};
 use serde_json::Value;
 
 use crate::fixture::{sample_evaluations as sample_results, schema_validator};
@@ -13,28 +13,37 @@ fn validator() -> (boon::Schemas, boon::SchemaIndex) {
     schema_validator("schema/compact-evaluation.schema.json")
 }
 
+/// The compact reasons say what the full ones say, field by field, in the same order.
+fn same_reasons<'e>(
+    compact: &[CompactReason<'_>],
+    full: impl ExactSizeIterator<Item = Reason<'e>>,
+) {
+    assert_eq!(compact.len(), full.len());
+    for (compact, full) in compact.iter().zip(full) {
+        assert_eq!(compact.fact, full.fact());
+        assert_eq!(compact.test, full.test());
+        assert_eq!(compact.value, full.value().map(|v| v.to_fact_value()));
+        assert_eq!(compact.result, full.result());
+        assert_eq!(compact.via.as_deref(), full.via());
+    }
+}
+
 /// The compact rule agrees with the full one on everything it keeps.
-fn same_rule(full: &RuleResult<'_>, compact: &practice_guide::CompactRule<'_>) {
-    assert_eq!(compact.id, full.id);
-    assert_eq!(compact.status, full.status);
-    assert_eq!(
-        compact.evidence.as_deref(),
-        full.evidence.as_ref().map(|e| &*e.id)
-    );
-    assert_eq!(*compact.reasons, *full.reasons);
-    assert_eq!(*compact.missing, *full.missing);
-    let actions: Vec<_> = full.actions.iter().map(|a| (&a.id, a.status)).collect();
-    let compact_actions: Vec<_> = compact.actions.iter().map(|a| (&a.id, a.status)).collect();
+fn same_rule(full: &RuleResult<'_>, compact: &CompactRule<'_>) {
+    assert_eq!(compact.id, full.id());
+    assert_eq!(compact.status, full.status());
+    assert_eq!(compact.evidence.as_deref(), full.evidence().map(|e| &*e.id));
+    same_reasons(&compact.reasons, full.reasons());
+    let missing: Vec<&str> = compact.missing.iter().map(|m| &**m).collect();
+    assert_eq!(missing, full.missing().collect::<Vec<_>>());
+    let actions: Vec<_> = full.actions().map(|a| (a.id(), a.status())).collect();
+    let compact_actions: Vec<_> = compact.actions.iter().map(|a| (&*a.id, a.status)).collect();
     assert_eq!(actions, compact_actions);
-    let services: Vec<_> = full
-        .services
-        .iter()
-        .map(|s| (&s.id, s.flags.len()))
-        .collect();
+    let services: Vec<_> = full.services().map(|s| (s.id(), s.flags().len())).collect();
     let compact_services: Vec<_> = compact
         .services
         .iter()
-        .map(|s| (&s.id, s.flags.len()))
+        .map(|s| (&*s.id, s.flags.len()))
         .collect();
     assert_eq!(services, compact_services);
 }
@@ -59,22 +68,21 @@ fn every_compact_sample_result_is_valid_reads_back_and_keeps_what_the_full_one_s
             }
             let back: CompactEvaluation<'static> = serde_json::from_str(&text).unwrap();
             assert_eq!(serde_json::to_string(&back).unwrap(), text, "{name}");
-            assert_eq!(compact.scope.status, evaluation.scope.status);
-            assert_eq!(*compact.scope.reasons, *evaluation.scope.reasons);
+            assert_eq!(compact.scope.status, evaluation.scope().status());
+            same_reasons(&compact.scope.reasons, evaluation.scope().reasons());
             let pairs = evaluation
-                .recommendations
-                .iter()
+                .recommendations()
                 .zip(&compact.recommendations)
-                .chain(evaluation.principles.iter().zip(&compact.principles));
+                .chain(evaluation.principles().zip(&compact.principles));
             for (full, compact) in pairs {
-                same_rule(full, compact);
+                same_rule(&full, compact);
             }
             assert_eq!(
                 compact.recommendations.len(),
-                evaluation.recommendations.len()
+                evaluation.recommendations().len()
             );
-            assert_eq!(compact.overlay.is_some(), evaluation.overlay.is_some());
-            let asked: Vec<&str> = evaluation.questions.iter().map(|q| &*q.fact).collect();
+            assert_eq!(compact.overlay.is_some(), evaluation.overlay().is_some());
+            let asked: Vec<&str> = evaluation.questions().map(|q| q.fact().name()).collect();
             let compact_asked: Vec<&str> = compact.questions.iter().map(|f| &**f).collect();
             assert_eq!(compact_asked, asked, "{name}: the next questions, in order");
             let full = serde_json::to_string(&evaluation).unwrap();
@@ -102,21 +110,13 @@ fn the_texts_a_compact_result_leaves_out_are_the_guides_by_id() {
         .map(|r| (r.id(), r))
         .collect();
     let compact = evaluation.compact();
-    for (full, compact) in evaluation
-        .recommendations
-        .iter()
-        .zip(&compact.recommendations)
-    {
+    for (full, compact) in evaluation.recommendations().zip(&compact.recommendations) {
         let rule = by_id[&*compact.id];
-        assert_eq!(rule.title(), full.title);
-        assert_eq!(rule.statement(), full.statement);
-        for (action, id) in full
-            .actions
-            .iter()
-            .zip(compact.actions.iter().map(|a| &a.id))
-        {
+        assert_eq!(rule.title(), full.title());
+        assert_eq!(rule.statement(), full.statement());
+        for (action, id) in full.actions().zip(compact.actions.iter().map(|a| &a.id)) {
             let point = rule.actions().iter().find(|a| a.id() == id).unwrap();
-            assert_eq!(point.text(), action.text);
+            assert_eq!(point.text(), action.text());
         }
     }
 }

@@ -17,8 +17,8 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<PreparedProfile<'static>>();
     assert_send_sync::<Statuses>();
     assert_send_sync::<Filter>();
-    assert_send_sync::<Evaluation<'static>>();
-    assert_send_sync::<ServiceResult<'static>>();
+    assert_send_sync::<Evaluation>();
+    assert_send_sync::<result::ServiceResult<'static>>();
     assert_send_sync::<Error>();
     assert_send_sync::<cases::SuiteReport>();
 }
@@ -70,12 +70,11 @@ fn a_family_outside_the_age_range_is_out_of_scope() {
     let text = std::fs::read_to_string("examples/profiles/older-children.yaml").unwrap();
     let profile = guide.read_profile("older-children.yaml", &text).unwrap();
     let evaluation = profile.evaluate();
-    assert_eq!(evaluation.scope.status, Status::DoesNotApply);
+    assert_eq!(evaluation.scope().status(), Status::DoesNotApply);
     assert!(
         evaluation
-            .recommendations
-            .iter()
-            .all(|r| r.status == Status::DoesNotApply)
+            .recommendations()
+            .all(|r| r.status() == Status::DoesNotApply)
     );
     assert!(evaluation.report().contains("OUTSIDE THIS GUIDE'S SCOPE"));
 }

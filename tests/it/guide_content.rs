@@ -48,7 +48,7 @@ const RECOMMENDATIONS: [(&str, &str, Wording); 10] = [
 ];
 
 /// A family every rule applies to, so the evaluation shows every rule's evidence and sources.
-fn everything() -> practice_guide::Evaluation<'static> {
+fn everything() -> practice_guide::Evaluation {
     let guide = practice_guide::parenting_through_adversity();
     let text =
         std::fs::read_to_string("tests/cases/09-all-five-adversities-edge-of-care.yaml").unwrap();
@@ -64,15 +64,12 @@ fn the_recommendations_are_those_known_with_their_ratings_and_wording() {
     let expected: Vec<&str> = RECOMMENDATIONS.iter().map(|(id, _, _)| *id).collect();
     assert_eq!(ids, expected);
     for (id, level, wording) in RECOMMENDATIONS {
-        let result = evaluation
-            .recommendations
-            .iter()
-            .find(|r| r.id == id)
-            .unwrap();
-        assert_eq!(result.status, Status::Applies, "{id}");
-        assert_eq!(result.evidence.as_ref().unwrap().id, level, "{id}");
+        let result = evaluation.rule(id).unwrap();
+        assert_eq!(result.status(), Status::Applies, "{id}");
+        assert_eq!(result.evidence().unwrap().id, level, "{id}");
         assert_eq!(
-            result.sources[0].wording, wording,
+            result.sources()[0].wording,
+            wording,
             "{id}: the statement's source"
         );
     }
@@ -132,10 +129,10 @@ fn every_rule_has_a_source_at_an_address_guide_md_gives() {
 #[test]
 fn a_rating_is_carried_only_where_a_source_gives_it() {
     let evaluation = everything();
-    for result in &evaluation.recommendations {
-        let level = result.evidence.as_ref().unwrap();
+    for result in evaluation.recommendations() {
+        let level = result.evidence().unwrap();
         let given: Vec<&str> = result
-            .sources
+            .sources()
             .iter()
             .filter_map(|s| s.rating.as_deref())
             .collect();
@@ -143,22 +140,22 @@ fn a_rating_is_carried_only_where_a_source_gives_it() {
             assert!(
                 given.is_empty(),
                 "{}: unrated but a source gives {given:?}",
-                result.id
+                result.id()
             );
         } else {
             assert!(
                 given.contains(&level.id.as_ref()),
                 "{}: no source gives {}",
-                result.id,
+                result.id(),
                 level.id
             );
             assert!(
                 given.iter().all(|g| *g == level.id),
                 "{}: {given:?}",
-                result.id
+                result.id()
             );
             // The source giving the rating quotes it: "There is promising evidence ...".
-            let quoted = result.sources.iter().any(|s| {
+            let quoted = result.sources().iter().any(|s| {
                 s.rating.is_some()
                     && s.note.as_deref().is_some_and(|n| {
                         n.to_lowercase().contains(&format!("{} evidence", level.id))
@@ -167,7 +164,7 @@ fn a_rating_is_carried_only_where_a_source_gives_it() {
             assert!(
                 quoted,
                 "{}: the rating's source note does not quote the rating",
-                result.id
+                result.id()
             );
         }
     }

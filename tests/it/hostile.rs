@@ -175,7 +175,7 @@ fn a_regex_that_would_be_catastrophic_when_backtracking_is_linear() {
     let profile = FamilyProfile::new().with("note", evil);
     let evaluation = guide.evaluate(&profile).unwrap();
     assert_eq!(
-        evaluation.recommendations[0].status,
+        evaluation.recommendations().next().unwrap().status(),
         practice_guide::Status::DoesNotApply
     );
 }

@@ -62,10 +62,10 @@ fn run(when: &str, a: Status, b: Status) -> (Status, Vec<String>) {
             .join(", ")
     );
     let evaluation = guide.evaluate(&profile(&guide, &yaml)).unwrap();
-    let result = &evaluation.recommendations[0];
+    let result = evaluation.recommendations().next().unwrap();
     (
-        result.status,
-        result.missing.iter().map(|m| m.to_string()).collect(),
+        result.status(),
+        result.missing().map(str::to_owned).collect(),
     )
 }
 
@@ -166,10 +166,15 @@ fn reasons_are_the_deciding_tests_with_the_values_seen() {
     let evaluation = guide
         .evaluate(&profile(&guide, "{ flag: false, level: mid }"))
         .unwrap();
-    let reasons: Vec<String> = evaluation.recommendations[0]
-        .reasons
-        .iter()
-        .map(|r| format!("{} => {:?} (saw {:?})", r.test, r.result, r.value))
+    let reasons: Vec<String> = evaluation
+        .recommendations()
+        .next()
+        .unwrap()
+        .reasons()
+        .map(|r| {
+            let value = r.value().map(|v| v.to_fact_value());
+            format!("{} => {:?} (saw {value:?})", r.test(), r.result())
+        })
         .collect();
     // `any` is true: only the true test decided it.
     assert_eq!(reasons, ["level is mid => True (saw Some(Text(\"mid\")))"]);
@@ -177,13 +182,13 @@ fn reasons_are_the_deciding_tests_with_the_values_seen() {
     let evaluation = guide
         .evaluate(&profile(&guide, "{ flag: false, level: low }"))
         .unwrap();
-    let result = &evaluation.recommendations[0];
-    assert_eq!(result.status, Undetermined);
-    let tests: Vec<&str> = result.reasons.iter().map(|r| r.test.as_ref()).collect();
+    let result = evaluation.recommendations().next().unwrap();
+    assert_eq!(result.status(), Undetermined);
+    let tests: Vec<&str> = result.reasons().map(|r| r.test()).collect();
     // Undecided: the known false tests as context, and the unknown one.
     assert_eq!(
         tests,
         ["flag is true", "level is mid", "age is at least 4 years"]
     );
-    assert_eq!(result.missing, ["age"]);
+    assert_eq!(result.missing().collect::<Vec<_>>(), ["age"]);
 }

@@ -186,7 +186,7 @@ young_and_flagged:
     let eval = |yaml: &str| {
         let profile = crate::fixture::profile(&guide, yaml);
         let e = guide.evaluate(&profile).unwrap();
-        e.recommendations[0].clone().into_owned_status()
+        e.recommendations().next().unwrap().into_owned_status()
     };
     assert_eq!(
         eval("{ age: 3, flag: true }"),
@@ -203,16 +203,15 @@ trait OwnedStatus {
     fn into_owned_status(self) -> (practice_guide::Status, Vec<String>);
 }
 
-impl OwnedStatus for practice_guide::RuleResult<'_> {
+impl OwnedStatus for practice_guide::result::RuleResult<'_> {
     /// The status and the named conditions the reasons came through, sorted.
     fn into_owned_status(self) -> (practice_guide::Status, Vec<String>) {
         let mut via: Vec<String> = self
-            .reasons
-            .iter()
-            .filter_map(|r| r.via.as_deref().map(str::to_owned))
+            .reasons()
+            .filter_map(|r| r.via().map(str::to_owned))
             .collect();
         via.sort();
         via.dedup();
-        (self.status, via)
+        (self.status(), via)
     }
 }

@@ -60,9 +60,8 @@ fn ids(guide: &Guide, options: &EvaluationOptions) -> Vec<String> {
         .unwrap()
         .evaluate_filtered(&filter);
     evaluation
-        .recommendations
-        .iter()
-        .map(|r| r.id.to_string())
+        .recommendations()
+        .map(|r| r.id().to_owned())
         .collect()
 }
 
@@ -134,10 +133,12 @@ fn audience_keeps_rules_and_actions_for_it_or_for_everyone() {
         .read_profile("profile.yaml", "flag: true")
         .unwrap()
         .evaluate_filtered(&guide.filter(&options).unwrap());
-    let actions: Vec<&str> = evaluation.recommendations[0]
-        .actions
-        .iter()
-        .map(|a| a.text.as_ref())
+    let actions: Vec<&str> = evaluation
+        .recommendations()
+        .next()
+        .unwrap()
+        .actions()
+        .map(|a| a.text())
         .collect();
     assert_eq!(actions, ["for everyone"]);
 }
@@ -178,10 +179,12 @@ fn actions_with_their_own_condition_narrow_within_the_rule() {
     let guide = crate::fixture::guide(recommendations);
     let actions = |yaml: &str| -> Vec<(String, Status)> {
         let evaluation = guide.evaluate(&profile(&guide, yaml)).unwrap();
-        evaluation.recommendations[0]
-            .actions
-            .iter()
-            .map(|a| (a.text.to_string(), a.status))
+        evaluation
+            .recommendations()
+            .next()
+            .unwrap()
+            .actions()
+            .map(|a| (a.text().to_owned(), a.status()))
             .collect()
     };
     assert_eq!(

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use practice_guide::result::ServiceResult;
 use practice_guide::{Evaluation, FitAspect, Guide, Status};
 
 use crate::fixture;
@@ -15,35 +16,42 @@ fn example() -> Guide {
         .unwrap_or_else(|e| panic!("the example overlay should load:\n{e}"))
 }
 
-fn evaluate_sample(guide: &Guide, name: &str) -> Evaluation<'static> {
+fn evaluate_sample(guide: &Guide, name: &str) -> Evaluation {
     let path = format!("examples/profiles/overlay/{name}.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let profile = guide.read_profile(&path, &text).unwrap();
-    profile.evaluate().into_owned()
+    profile.evaluate()
 }
 
 /// recommendation id → [service id (status) {flagged aspects}], for the recommendations that
 /// have services.
-fn services(evaluation: &Evaluation<'_>) -> BTreeMap<String, Vec<String>> {
+fn services(evaluation: &Evaluation) -> BTreeMap<String, Vec<String>> {
     evaluation
-        .recommendations
-        .iter()
-        .filter(|r| !r.services.is_empty())
+        .recommendations()
+        .filter(|r| r.services().next().is_some())
         .map(|r| {
             let list = r
-                .services
-                .iter()
+                .services()
                 .map(|s| {
-                    let mut text = format!("{} ({})", s.id, s.status.as_str());
-                    for flag in &s.flags {
-                        text.push_str(&format!(" !{:?}:{}", flag.aspect, flag.rule));
+                    let mut text = format!("{} ({})", s.id(), s.status().as_str());
+                    for flag in s.flags() {
+                        text.push_str(&format!(" !{:?}:{}", flag.aspect(), flag.rule().id()));
                     }
                     text
                 })
                 .collect();
-            (r.id.to_string(), list)
+            (r.id().to_owned(), list)
         })
         .collect()
+}
+
+/// Every recommendation's services, in order.
+fn all_services(evaluation: &Evaluation) -> Vec<ServiceResult<'_>> {
+    let mut all = Vec::new();
+    for rule in evaluation.recommendations() {
+        all.extend(rule.services());
+    }
+    all
 }
 
 fn map(entries: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
@@ -86,23 +94,33 @@ fn the_example_overlay_loads_and_says_it_is_fictional() {
 fn every_evaluation_records_the_guide_and_the_overlay() {
     let guide = example();
     let evaluation = evaluate_sample(&guide, "toddler-universal");
-    let stamp = evaluation.overlay.as_ref().unwrap();
+    let stamp = evaluation.overlay().unwrap();
     let metadata = guide.overlay().unwrap().metadata();
-    assert_eq!(stamp.id, "example-borough");
-    assert_eq!(stamp.version, "0.1.0");
-    assert!(stamp.fictional);
-    assert_eq!(stamp.disclaimer.as_deref(), metadata.disclaimer.as_deref());
-    assert_eq!(stamp.content_hash, metadata.content_hash.as_str());
-    assert_eq!(stamp.rules_hash, metadata.rules_hash.as_str());
-    assert_eq!(evaluation.guide.content_hash, guide.content_hash());
+    assert_eq!(stamp.id(), "example-borough");
+    assert_eq!(stamp.metadata().version, "0.1.0");
+    assert!(stamp.metadata().fictional);
+    assert_eq!(
+        stamp.metadata().disclaimer.as_deref(),
+        metadata.disclaimer.as_deref()
+    );
+    assert_eq!(
+        stamp.metadata().content_hash,
+        metadata.content_hash.as_str()
+    );
+    assert_eq!(stamp.metadata().rules_hash, metadata.rules_hash.as_str());
+    assert_eq!(evaluation.guide().content_hash(), guide.content_hash());
     // Without an overlay there is no stamp, and no services.
     let national = practice_guide::parenting_through_adversity();
     let plain = national
         .read_profile("p", "children_ages: [age_3]\nadversities: [poverty]\n")
         .unwrap()
         .evaluate();
-    assert!(plain.overlay.is_none());
-    assert!(plain.recommendations.iter().all(|r| r.services.is_empty()));
+    assert!(plain.overlay().is_none());
+    assert!(
+        plain
+            .recommendations()
+            .all(|r| r.services().next().is_none())
+    );
     let json = serde_json::to_value(&plain).unwrap();
     assert!(json.get("overlay").is_none());
     assert!(json["recommendations"][0].get("services").is_none());
@@ -135,16 +153,16 @@ fn a_toddler_in_the_borough_at_universal_level() {
             ),
         ])
     );
-    let toddler = &evaluation
-        .recommendations
-        .iter()
-        .find(|r| r.id == "improve-child-behaviour")
+    let toddler = evaluation
+        .rule("improve-child-behaviour")
         .unwrap()
-        .services[0];
-    assert_eq!(toddler.name, "Toddler Talk and Play");
-    assert_eq!(toddler.ages, "2 to 4 years");
-    assert!(toddler.missing.is_empty());
-    let tests: Vec<&str> = toddler.reasons.iter().map(|r| r.test.as_ref()).collect();
+        .services()
+        .next()
+        .unwrap();
+    assert_eq!(toddler.name(), "Toddler Talk and Play");
+    assert_eq!(toddler.ages(), "2 to 4 years");
+    assert_eq!(toddler.missing().len(), 0);
+    let tests: Vec<&str> = toddler.reasons().map(|r| r.test()).collect();
     assert_eq!(
         tests,
         [
@@ -152,8 +170,11 @@ fn a_toddler_in_the_borough_at_universal_level() {
             "postcode_district matches the pattern ^ZZ[1-9]$"
         ]
     );
-    assert_eq!(toddler.reasons[1].via.as_deref(), Some("lives_in_borough"));
-    assert!(toddler.referral.url.is_some());
+    assert_eq!(
+        toddler.reasons().nth(1).unwrap().via(),
+        Some("lives_in_borough")
+    );
+    assert!(toddler.referral().url.is_some());
 }
 
 #[test]
@@ -178,39 +199,34 @@ fn an_edge_of_care_family_gets_the_structured_programme_and_a_flag_on_the_flexib
         found["key-integrated-strategies"],
         ["safe-steps-programme (applies)"]
     );
-    let modules = &evaluation
-        .recommendations
-        .iter()
-        .find(|r| r.id == "reduce-risk-of-harm")
+    let modules = evaluation
+        .rule("reduce-risk-of-harm")
         .unwrap()
-        .services[0];
+        .services()
+        .next()
+        .unwrap();
     // It delivers recommendation 1's structured-delivery "how" point, and the flag cites it.
-    assert_eq!(modules.action_id.as_deref(), Some("structured-delivery"));
+    let action = modules.action().unwrap();
+    assert_eq!(action.id(), "structured-delivery");
+    assert!(action.text().starts_with("Fixed and structured delivery"));
+    let flag = modules.flags().next().unwrap();
+    assert_eq!(flag.aspect(), FitAspect::Structure);
+    assert_eq!(flag.offered(), "flexible");
+    assert_eq!(flag.fits().collect::<Vec<_>>(), ["fixed"]);
+    assert_eq!(flag.status(), Status::Applies);
     assert!(
-        modules
-            .action
-            .as_deref()
-            .unwrap()
-            .starts_with("Fixed and structured delivery")
-    );
-    let flag = &modules.flags[0];
-    assert_eq!(flag.aspect, FitAspect::Structure);
-    assert_eq!(flag.offered, "flexible");
-    assert_eq!(*flag.fits, ["fixed"]);
-    assert_eq!(flag.status, Status::Applies);
-    assert!(
-        flag.says
+        flag.says()
             .starts_with("Fixed and structured delivery models are more effective")
     );
     assert!(
-        flag.message.starts_with(
+        flag.message().starts_with(
             "flexible structure, where the guide's words fit fixed: recommendation \
              `reduce-risk-of-harm` says \"Fixed and structured"
         ),
         "{}",
-        flag.message
+        flag.message()
     );
-    assert!(flag.sources[0].url.ends_with("/recommendations"));
+    assert!(flag.sources()[0].url.ends_with("/recommendations"));
 }
 
 #[test]
@@ -218,13 +234,11 @@ fn the_same_flexible_service_is_not_flagged_for_structure_outside_family_help() 
     // At universal level the family-help services do not apply at all; the online course is
     // flagged for its delivery only (programme design), never for its flexible structure.
     let evaluation = evaluate_sample(&example(), "toddler-universal");
-    for service in evaluation.recommendations.iter().flat_map(|r| &r.services) {
+    for service in all_services(&evaluation) {
         assert!(
-            service
-                .flags
-                .iter()
-                .all(|f| f.aspect != FitAspect::Structure),
-            "{service:?}"
+            service.flags().all(|f| f.aspect() != FitAspect::Structure),
+            "{}",
+            service.id()
         );
     }
 }
@@ -248,13 +262,11 @@ fn digital_exclusion_adds_the_guides_second_reason_against_online_delivery() {
         found["strengthen-parent-child-relationships"],
         ["bumps-and-babies-group (applies)"]
     );
-    let online = evaluation
-        .recommendations
-        .iter()
-        .flat_map(|r| &r.services)
-        .find(|s| s.id == "parenting-online")
+    let online = all_services(&evaluation)
+        .into_iter()
+        .find(|s| s.id() == "parenting-online")
         .unwrap();
-    let says: Vec<&str> = online.flags.iter().map(|f| f.says.as_ref()).collect();
+    let says: Vec<&str> = online.flags().map(|f| f.says()).collect();
     assert_eq!(says[0], "Prioritise face-to-face support.");
     assert!(
         says[1].starts_with("Online or hybrid delivery has no evidence yet, and digital exclusion")
@@ -266,9 +278,8 @@ fn a_family_outside_the_borough_gets_no_local_services() {
     let evaluation = evaluate_sample(&example(), "outside-borough");
     assert!(
         evaluation
-            .recommendations
-            .iter()
-            .any(|r| r.status == Status::Applies)
+            .recommendations()
+            .any(|r| r.status() == Status::Applies)
     );
     assert_eq!(services(&evaluation), BTreeMap::new());
 }
@@ -276,15 +287,16 @@ fn a_family_outside_the_borough_gets_no_local_services() {
 #[test]
 fn an_unknown_postcode_leaves_the_services_undetermined_and_names_it() {
     let evaluation = evaluate_sample(&example(), "postcode-unknown");
-    let all: Vec<_> = evaluation
-        .recommendations
-        .iter()
-        .flat_map(|r| &r.services)
-        .collect();
+    let all = all_services(&evaluation);
     assert!(!all.is_empty());
     for service in &all {
-        assert_eq!(service.status, Status::Undetermined, "{}", service.id);
-        assert_eq!(service.missing, ["postcode_district"], "{}", service.id);
+        assert_eq!(service.status(), Status::Undetermined, "{}", service.id());
+        assert_eq!(
+            service.missing().collect::<Vec<_>>(),
+            ["postcode_district"],
+            "{}",
+            service.id()
+        );
     }
     let found = services(&evaluation);
     assert_eq!(
@@ -317,9 +329,7 @@ fn results_with_services_round_trip_through_json() {
             .read_profile(&path, &std::fs::read_to_string(&path).unwrap())
             .unwrap();
         let evaluation = profile.evaluate();
-        let back: Evaluation<'static> =
-            serde_json::from_str(&serde_json::to_string(&evaluation).unwrap()).unwrap();
-        assert_eq!(back, evaluation, "{name}");
+        fixture::assert_json_reads_back(&evaluation, name);
     }
 }
 
@@ -378,15 +388,15 @@ fn a_valid_overlay_on_the_test_guide() {
         .read_profile("p", "{ flag: true, age: 3, district: ZZ1 }")
         .unwrap();
     let evaluation = profile.evaluate();
-    assert_eq!(evaluation.recommendations[0].services[0].id, "s1");
-    assert_eq!(
-        evaluation.recommendations[0].services[0].status,
-        Status::Applies
-    );
+    let service = evaluation.rule("r1").unwrap().services().next().unwrap();
+    assert_eq!(service.id(), "s1");
+    assert_eq!(service.status(), Status::Applies);
     let profile = guide
         .read_profile("p", "{ flag: true, age: 3, district: AB1 }")
         .unwrap();
-    assert!(profile.evaluate().recommendations[0].services.is_empty());
+    let evaluation = profile.evaluate();
+    let r1 = evaluation.recommendations().next().unwrap();
+    assert!(r1.services().next().is_none());
     // The local fact's pattern is checked in profiles like the guide's facts.
     let err = guide.read_profile("p", "{ district: zz1 }").unwrap_err();
     assert_eq!(

@@ -227,15 +227,14 @@ fn owned_results_outlive_their_guide() {
         let guide = overlay_guide();
         let evaluation = guide.read_profile("p", &text).unwrap().evaluate();
         let json = serde_json::to_string(&evaluation).unwrap();
-        (json, evaluation.into_owned())
+        (json, evaluation)
     };
     // The guide is gone; the result is whole.
     assert_eq!(serde_json::to_string(&owned).unwrap(), borrowed_json);
     assert!(
         owned
-            .recommendations
-            .iter()
-            .any(|r| r.status == Status::Applies && !r.services.is_empty())
+            .recommendations()
+            .any(|r| r.status() == Status::Applies && r.services().next().is_some())
     );
 }
 
@@ -259,17 +258,18 @@ fn a_filter_resolved_by_one_guide_keeps_what_its_ids_name_in_another() {
         .prepare(&FamilyProfile::new().with("flag", true))
         .unwrap();
     // The test guide has a `strong` level too: its strong recommendation is kept.
-    assert_eq!(family.evaluate_filtered(&strong).recommendations.len(), 1);
+    assert_eq!(family.evaluate_filtered(&strong).recommendations().len(), 1);
     let good = national
         .filter(&EvaluationOptions::new().min_evidence("good"))
         .unwrap();
     // It has no `good` level: nothing rated is kept.
-    assert!(family.evaluate_filtered(&good).recommendations.is_empty());
+    assert_eq!(family.evaluate_filtered(&good).recommendations().len(), 0);
     let health = national
         .filter(&EvaluationOptions::new().audience("health"))
         .unwrap();
     // No `health` audience in the test guide: only rules written for everyone are kept.
     let kept = family.evaluate_filtered(&health);
-    assert_eq!(kept.recommendations.len(), 1);
-    assert!(kept.recommendations[0].audiences.is_empty());
+    assert_eq!(kept.recommendations().len(), 1);
+    let kept = kept.recommendations().next().unwrap();
+    assert_eq!(kept.audiences().len(), 0);
 }

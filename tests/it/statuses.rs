@@ -61,13 +61,12 @@ fn check(guide: &Guide, profile: &FamilyProfile, statuses: &mut Statuses) {
     let prepared = guide.prepare(profile).unwrap();
     assert_eq!(prepared.evaluate(), full);
     prepared.statuses_into(statuses);
-    assert_eq!(statuses.scope(), full.scope.status, "scope of {profile:?}");
-    let by_id: HashMap<&str, Status> = full
-        .recommendations
-        .iter()
-        .chain(&full.principles)
-        .map(|r| (&*r.id, r.status))
-        .collect();
+    assert_eq!(
+        statuses.scope(),
+        full.scope().status(),
+        "scope of {profile:?}"
+    );
+    let by_id: HashMap<&str, Status> = full.rules().map(|r| (r.id(), r.status())).collect();
     for (i, rule) in guide.recommendations().enumerate() {
         assert_eq!(
             statuses.recommendation(i),

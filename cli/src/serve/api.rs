@@ -280,14 +280,13 @@ pub(crate) fn evaluated(
     filter: &Filter,
     (format, changes): (Format, bool),
 ) -> String {
-    let mut evaluation = family.evaluate_filtered(filter);
     let json = if format == Format::Compact {
-        serde_json::to_string(&evaluation.compact())
+        serde_json::to_string(&family.evaluate_filtered(filter).compact())
+    } else if changes {
+        let counterfactuals = loaded.counterfactuals();
+        serde_json::to_string(&counterfactuals.evaluate_filtered(family, filter))
     } else {
-        if changes {
-            evaluation.changes = loaded.counterfactuals().changes(family, &evaluation);
-        }
-        serde_json::to_string(&evaluation)
+        serde_json::to_string(&family.evaluate_filtered(filter))
     };
     // Results always serialize.
     json.unwrap_or_default()
