@@ -21,9 +21,10 @@
 mod common;
 
 use divan::{Bencher, black_box};
+use practice_guide::guide::FactType;
 use practice_guide::{
-    Cache, Evaluation, EvaluationOptions, FactType, FamilyProfile, Guide,
-    PARENTING_THROUGH_ADVERSITY_FILES, PreparedProfile, Status, Statuses,
+    Cache, Evaluation, EvaluationOptions, FamilyProfile, Guide, PARENTING_THROUGH_ADVERSITY_FILES,
+    PreparedProfile, Status, Statuses,
 };
 
 fn main() {

@@ -159,7 +159,7 @@
 pub mod limits;
 mod ids;
 mod suggest;
-mod error;
+pub mod error;
 mod profile;
 #[cfg(test)]
 mod testing;
@@ -188,13 +188,20 @@ pub mod reference {}
 pub use crate::embedded::{
     PARENTING_THROUGH_ADVERSITY_FILES, PARENTING_THROUGH_ADVERSITY_ID, parenting_through_adversity,
 };
-pub use crate::error::{Error, Input, Item, Position, Problem, ProblemKind};
+/// The parts of a loaded guide, as [`Guide`]'s accessors give them: its metadata and evidence
+/// scale, its facts and their types, its recommendations and principles with their "how" points
+/// and sources, and a local offer's services.
+pub mod guide {
+    pub use crate::language::{Delivery, Format, Structure, Wording};
+    pub use crate::model::guide::{EvidenceLevel, Label, Metadata};
+    pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, Service};
+    pub use crate::model::rule::{Action, Rule, RuleKind, Source};
+    pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
+}
+
+pub use crate::error::Error;
 pub use crate::eval::{EvaluationOptions, Filter, PreparedProfile, RuleIndices, Statuses};
-pub use crate::language::{Delivery, Format, Structure, Wording};
 pub use crate::model::cache::Cache;
-pub use crate::model::guide::{EvidenceLevel, Guide, Label, Metadata};
-pub use crate::model::overlay::{FitAspect, Overlay, OverlayMetadata, Referral, Service};
-pub use crate::model::rule::{Action, Rule, RuleKind, Source};
-pub use crate::model::vocabulary::{Fact, FactType, Pattern, Values};
+pub use crate::model::guide::Guide;
 pub use crate::profile::{FactValue, FamilyProfile};
 pub use crate::result::{Evaluation, Status};

@@ -2,7 +2,7 @@
 //!
 //! Each is set far above what a real guide or profile needs (the embedded guide uses a small
 //! fraction of each) and low enough that hostile input cannot exhaust a service's memory or time.
-//! Exceeding one is a clear error ([`crate::ProblemKind::LimitExceeded`] or a syntax error naming
+//! Exceeding one is a clear error ([`crate::error::ProblemKind::LimitExceeded`] or a syntax error naming
 //! the budget), never a panic.
 
 /// Largest rule file, in bytes (32 MiB). Rule files are larger than profiles can be: a machine

@@ -11,8 +11,9 @@ use std::io::{IsTerminal, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::ValueEnum;
+use practice_guide::Error;
 use practice_guide::analysis::{Analysis, Finding, Severity};
-use practice_guide::{Error, Input, Position, Problem, ProblemKind};
+use practice_guide::error::{Input, Position, Problem, ProblemKind};
 
 use crate::output::{self, Outcome};
 use crate::sources::{Refusal, Texts};

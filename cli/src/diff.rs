@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use practice_guide::cases::Case;
+use practice_guide::guide::{Action, Rule};
 use practice_guide::result::RuleResult;
-use practice_guide::{Action, Evaluation, FamilyProfile, Guide, Rule};
+use practice_guide::{Evaluation, FamilyProfile, Guide};
 use serde::Serialize;
 
 use crate::diagnostics;

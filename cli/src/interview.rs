@@ -4,8 +4,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
+use practice_guide::guide::FactType;
 use practice_guide::result::Question;
-use practice_guide::{FactType, FactValue, FamilyProfile};
+use practice_guide::{FactValue, FamilyProfile};
 
 use crate::diagnostics;
 use crate::output::{self, Outcome, failed};

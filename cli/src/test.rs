@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use practice_guide::Status;
 use practice_guide::cases::{SuiteReport, run_case_dir};
+use practice_guide::error::Position;
 use practice_guide::result::TestResult;
-use practice_guide::{Position, Status};
 use serde_json::{Value, json};
 
 use crate::diagnostics;

@@ -6,7 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use practice_guide::analysis::Check;
-use practice_guide::{Guide, Item, Status};
+use practice_guide::{Guide, Status};
+use practice_guide::error::Item;
 use practice_guide_testkit::{self as testkit, Bytes};
 
 #[path = "common.rs"]

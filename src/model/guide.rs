@@ -211,7 +211,7 @@ impl Guide {
     }
 
     /// `sha256:…` of the guide's own rule files (an overlay's are in its
-    /// [`OverlayMetadata`](crate::OverlayMetadata)).
+    /// [`OverlayMetadata`](crate::guide::OverlayMetadata)).
     pub fn content_hash(&self) -> &str {
         &self.core.metadata.content_hash
     }

@@ -200,3 +200,48 @@ fn within_a_folder_every_module_uses_only_those_declared_before_it() {
     }
     assert!(upward.is_empty(), "{upward:#?}");
 }
+
+/// The names the crate root exports: the `pub use`, `pub mod`, `pub fn` and `pub const` items
+/// of `src/lib.rs` (items of the root start a line; an inline module's are indented) — a small
+/// surface, the rest grouped in modules (`guide`, `result`, `error`, ...), as serde_json and csv
+/// group theirs.
+fn root_names() -> Vec<String> {
+    let lib = std::fs::read_to_string("src/lib.rs").unwrap();
+    let mut names = Vec::new();
+    let mut lines = lib.lines();
+    while let Some(line) = lines.next() {
+        if let Some(mut item) = line.strip_prefix("pub use ").map(str::to_owned) {
+            while !item.contains(';') {
+                item.push_str(lines.next().unwrap());
+            }
+            let list = match (item.find('{'), item.rfind('}')) {
+                (Some(open), Some(close)) => item[open + 1..close].to_owned(),
+                _ => item.rsplit("::").next().unwrap().to_owned(),
+            };
+            names.extend(
+                (list.split(','))
+                    .map(|n| n.trim().trim_end_matches(';').to_owned())
+                    .filter(|n| !n.is_empty()),
+            );
+        }
+        for keyword in ["pub mod ", "pub fn ", "pub const "] {
+            if let Some(rest) = line.strip_prefix(keyword) {
+                let name = rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+                names.push(name.into_iter().next().unwrap().to_owned());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_crate_root_names_at_most_forty_things() {
+    let names = root_names();
+    assert!(names.contains(&"Evaluation".to_owned()), "{names:?}");
+    assert!(names.contains(&"guide".to_owned()), "{names:?}");
+    assert!(
+        names.len() <= 40,
+        "{} names at the root: {names:?}",
+        names.len()
+    );
+}

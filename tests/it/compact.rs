@@ -104,7 +104,7 @@ fn the_texts_a_compact_result_leaves_out_are_the_guides_by_id() {
         .read_profile("family-help.yaml", &text)
         .unwrap()
         .evaluate();
-    let by_id: HashMap<&str, &practice_guide::Rule> = guide
+    let by_id: HashMap<&str, &practice_guide::guide::Rule> = guide
         .recommendations()
         .chain(guide.principles())
         .map(|r| (r.id(), r))

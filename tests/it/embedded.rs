@@ -11,15 +11,21 @@ fn assert_send_sync<T: Send + Sync>() {}
 fn public_types_are_send_and_sync() {
     use practice_guide::*;
     assert_send_sync::<Guide>();
-    assert_send_sync::<Overlay>();
-    assert_send_sync::<Service>();
+    assert_send_sync::<guide::Overlay>();
+    assert_send_sync::<guide::Service>();
+    assert_send_sync::<guide::Rule>();
     assert_send_sync::<FamilyProfile>();
     assert_send_sync::<PreparedProfile<'static>>();
     assert_send_sync::<Statuses>();
+    assert_send_sync::<Cache>();
     assert_send_sync::<Filter>();
     assert_send_sync::<Evaluation>();
+    assert_send_sync::<result::RuleResult<'static>>();
+    assert_send_sync::<result::Reason<'static>>();
     assert_send_sync::<result::ServiceResult<'static>>();
+    assert_send_sync::<result::CompactEvaluation<'static>>();
     assert_send_sync::<Error>();
+    assert_send_sync::<error::Problem>();
     assert_send_sync::<cases::SuiteReport>();
 }
 

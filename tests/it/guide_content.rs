@@ -2,7 +2,8 @@
 //! rating only where a source gives it, and the content is the list below (a change to it must be
 //! a deliberate change to this table too).
 
-use practice_guide::{Status, Wording};
+use practice_guide::Status;
+use practice_guide::guide::Wording;
 
 /// The press release's own address: its words are cited there, never at a guide page.
 const PRESS_RELEASE: &str = "https://foundations.org.uk/press-release/new-evidence-reveals-that-parenting-support-can-help-reduce-harm-to-children-and-strengthen-the-parenting-skills-of-parents-facing-adversity/";

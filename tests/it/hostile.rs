@@ -1,7 +1,8 @@
 //! Hostile and broken inputs, one test per class, and every limit: each asserts what the user is
 //! told. None may panic, hang or exhaust memory.
 
-use practice_guide::{FamilyProfile, Guide, ProblemKind, limits};
+use practice_guide::error::ProblemKind;
+use practice_guide::{FamilyProfile, Guide, limits};
 
 use crate::fixture::{FACTS, GUIDE, PRINCIPLES, guide, one_recommendation, try_guide_replacing};
 

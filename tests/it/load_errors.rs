@@ -397,7 +397,9 @@ fn every_problem_in_every_file_is_reported_at_once() {
     assert_eq!(problem.file(), Some("recommendations.yaml"));
     assert_eq!(
         problem.item(),
-        Some(&practice_guide::Item::Recommendation("r1".to_owned()))
+        Some(&practice_guide::error::Item::Recommendation(
+            "r1".to_owned()
+        ))
     );
     assert_eq!(
         problem.position().map(|p| (p.line, p.column)),
@@ -405,7 +407,7 @@ fn every_problem_in_every_file_is_reported_at_once() {
     );
     assert!(matches!(
         problem.kind(),
-        practice_guide::ProblemKind::UnknownFact { .. }
+        practice_guide::error::ProblemKind::UnknownFact { .. }
     ));
 }
 

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use practice_guide::guide::FitAspect;
 use practice_guide::result::ServiceResult;
-use practice_guide::{Evaluation, FitAspect, Guide, Status};
+use practice_guide::{Evaluation, Guide, Status};
 
 use crate::fixture;
 

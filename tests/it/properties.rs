@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use practice_guide::guide::FactType;
 use practice_guide::result::Residual;
-use practice_guide::{
-    Evaluation, EvaluationOptions, FactType, FactValue, FamilyProfile, Guide, Status,
-};
+use practice_guide::{Evaluation, EvaluationOptions, FactValue, FamilyProfile, Guide, Status};
 use proptest::prelude::*;
 use serde_json::Value;
 

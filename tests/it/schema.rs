@@ -234,7 +234,7 @@ fn the_condition_schema_offers_exactly_the_operators_the_loader_accepts() {
                 Err(err) => assert!(
                     matches!(
                         err.problems()[0].kind(),
-                        practice_guide::ProblemKind::OperatorNotForType { .. }
+                        practice_guide::error::ProblemKind::OperatorNotForType { .. }
                     ),
                     "{when}: {err}"
                 ),

@@ -2,9 +2,9 @@
 //! JSON profiles, serde errors that name the fact, a profile's JSON Schema, the guide described
 //! as JSON, owned results, options that deserialize.
 
-use practice_guide::{
-    EvaluationOptions, FamilyProfile, Guide, Input, Item, ProblemKind, RuleKind, Status,
-};
+use practice_guide::error::{Input, Item, ProblemKind};
+use practice_guide::guide::RuleKind;
+use practice_guide::{EvaluationOptions, FamilyProfile, Guide, Status};
 use serde_json::{Value, json};
 
 use crate::fixture::{guide, one_recommendation};

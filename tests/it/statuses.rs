@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use practice_guide::{FactType, FamilyProfile, Guide, PreparedProfile, Status, Statuses};
+use practice_guide::guide::FactType;
+use practice_guide::{FamilyProfile, Guide, PreparedProfile, Status, Statuses};
 
 use crate::fixture;
 

@@ -3,7 +3,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use practice_guide::{Error, Problem};
+use practice_guide::Error;
+use practice_guide::error::Problem;
 use serde::Serialize;
 
 /// An error answered as JSON: `{"error": {"status", "message", "problems"?}}`.
