@@ -168,6 +168,17 @@ fn one_prepared_full(bencher: Bencher) {
     bencher.bench(|| black_box(&prepared).evaluate());
 }
 
+/// One prepared profile, full results, returned owned: moved into a `'static` box a service
+/// can send to another thread or keep past the request (results have no lifetime, so this is
+/// the plain evaluation and a move).
+#[divan::bench]
+fn one_prepared_full_owned(bencher: Bencher) {
+    let prepared = guide().prepare(&one()).unwrap();
+    bencher.bench(|| -> Box<dyn std::any::Any + Send + Sync> {
+        Box::new(black_box(&prepared).evaluate())
+    });
+}
+
 /// One prepared profile, full results, with the caller's cache (`evaluate_with`).
 #[divan::bench]
 fn one_prepared_full_with(bencher: Bencher) {
@@ -198,6 +209,21 @@ fn one_json_full(bencher: Bencher) {
         .bench_local(|| {
             out.clear();
             serde_json::to_writer(&mut out, black_box(&evaluation)).unwrap();
+        });
+}
+
+/// One full result as JSON written from the guide's precomputed fragments
+/// (`Evaluation::write_json`, byte for byte the serde output), into a reused buffer.
+#[divan::bench]
+fn one_json_write(bencher: Bencher) {
+    let evaluation = guide().prepare(&one()).unwrap().evaluate();
+    let mut out = Vec::new();
+    evaluation.write_json(&mut out);
+    bencher
+        .counter(divan::counter::BytesCount::new(out.len()))
+        .bench_local(|| {
+            out.clear();
+            black_box(&evaluation).write_json(&mut out);
         });
 }
 

@@ -32,8 +32,9 @@ pub(super) fn evaluate(
     filter: Option<&Filter>,
     cache: &mut Cache,
 ) -> Evaluation {
-    let mut evaluation = Evaluation::empty(guide);
+    let mut evaluation = Evaluation::with_lengths(guide, &cache.result_lengths);
     evaluate_into(guide, slots, filter, cache, &mut evaluation);
+    cache.result_lengths = evaluation.data.lengths();
     evaluation
 }
 

@@ -40,7 +40,16 @@ pub struct Cache {
     pub(crate) lists: Lists,
     /// The statuses program's literals, stack and accumulators.
     pub(crate) program: Scratch,
+    /// How long each of a result's lists grew in the last evaluation with this cache: a new
+    /// result is allocated at that size once, rather than grown step by step.
+    pub(crate) result_lengths: ResultLengths,
 }
+
+/// The lengths of a result's flat lists (see `result::Data`), in its order of fields.
+pub(crate) type ResultLengths = [usize; RESULT_LISTS];
+
+/// How many flat lists a result has.
+pub(crate) const RESULT_LISTS: usize = 11;
 
 /// The lists one evaluation's walks write and clear.
 #[derive(Debug, Clone, Default)]

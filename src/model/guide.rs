@@ -63,6 +63,7 @@ pub(crate) struct Core {
 
 impl Core {
     /// Every rule with its id: the recommendations in order, then the principles.
+    #[cfg(feature = "analysis")]
     pub(crate) fn rules(&self) -> impl Iterator<Item = (RuleId, &Rule)> + Clone {
         let rules = self.recommendations.iter().chain(&self.principles);
         rules.enumerate().map(|(i, rule)| (RuleId::new(i), rule))

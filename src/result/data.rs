@@ -9,6 +9,7 @@
 
 use crate::ids::{FactId, NamedId, ResultRef, RuleId, SiteId};
 use crate::model::arena::Visit;
+use crate::model::cache::ResultLengths;
 use crate::model::value::{Slot, Slots};
 use crate::result::{ChangedValue, Status, TestResult};
 
@@ -196,6 +197,55 @@ pub(crate) struct Data {
 }
 
 impl Data {
+    /// An empty result whose lists are allocated at `lengths` (those of an earlier result):
+    /// one allocation each instead of a run of reallocations as they grow.
+    pub(crate) fn with_lengths(lengths: &ResultLengths) -> Data {
+        let [
+            rules,
+            reasons,
+            facts,
+            actions,
+            services,
+            flags,
+            residuals,
+            deciding,
+            values,
+            questions,
+            settles,
+        ] = *lengths;
+        Data {
+            rules: Vec::with_capacity(rules),
+            reasons: Vec::with_capacity(reasons),
+            facts: Vec::with_capacity(facts),
+            actions: Vec::with_capacity(actions),
+            services: Vec::with_capacity(services),
+            flags: Vec::with_capacity(flags),
+            residuals: Vec::with_capacity(residuals),
+            deciding: Vec::with_capacity(deciding),
+            values: Vec::with_capacity(values),
+            questions: Vec::with_capacity(questions),
+            settles: Vec::with_capacity(settles),
+            ..Data::default()
+        }
+    }
+
+    /// The lengths of its lists, for [`Data::with_lengths`].
+    pub(crate) fn lengths(&self) -> ResultLengths {
+        [
+            self.rules.len(),
+            self.reasons.len(),
+            self.facts.len(),
+            self.actions.len(),
+            self.services.len(),
+            self.flags.len(),
+            self.residuals.len(),
+            self.deciding.len(),
+            self.values.len(),
+            self.questions.len(),
+            self.settles.len(),
+        ]
+    }
+
     /// Empties every list, keeping their allocations.
     pub(crate) fn clear(&mut self) {
         let Data {

@@ -13,7 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ActionRef, RuleId};
+use crate::ids::RuleId;
+use crate::model::cache::ResultLengths;
 use crate::model::guide::{EvidenceLevel, Guide};
 use crate::model::overlay::{FitAspect, Overlay, Referral, Service};
 use crate::model::rule::{Action, Rule, RuleKind, Source};
@@ -33,9 +34,11 @@ pub use compact::{
     CompactAction, CompactEvaluation, CompactFlag, CompactOverlay, CompactReason, CompactRule,
     CompactScope, CompactService, CompactStamp,
 };
+#[cfg(feature = "analysis")]
+pub(crate) use data::ChangeData;
 pub(crate) use data::{
-    ActionData, ChangeData, Data, DecidingData, FlagData, Outcome, QuestionData, ReasonData,
-    ResidualKind, ResidualNode, RuleData, ServiceData, Span,
+    ActionData, Data, DecidingData, FlagData, Outcome, QuestionData, ReasonData, ResidualKind,
+    ResidualNode, RuleData, ServiceData, Span,
 };
 pub(crate) use json::{core_fragments, overlay_fragments};
 pub use open::{
@@ -199,10 +202,11 @@ impl PartialEq for Evaluation {
 
 impl Evaluation {
     /// An empty evaluation by `guide`, to be written by the evaluator.
-    pub(crate) fn empty(guide: &Guide) -> Evaluation {
+    /// An evaluation by `guide` with nothing in it yet, its lists allocated at `lengths`.
+    pub(crate) fn with_lengths(guide: &Guide, lengths: &ResultLengths) -> Evaluation {
         Evaluation {
             guide: guide.clone(),
-            data: Data::default(),
+            data: Data::with_lengths(lengths),
         }
     }
 
@@ -408,6 +412,7 @@ impl<'e> RuleResult<'e> {
         self.evaluation.guide.core.rule(self.data.rule)
     }
 
+    #[cfg(feature = "analysis")]
     pub(crate) fn rule_id(&self) -> RuleId {
         self.data.rule
     }
@@ -541,8 +546,9 @@ impl<'e> ActionResult<'e> {
         rule.action(self.data.action as usize)
     }
 
-    pub(crate) fn action_ref(&self) -> ActionRef {
-        ActionRef::new(self.rule, self.data.action as usize)
+    #[cfg(feature = "analysis")]
+    pub(crate) fn action_ref(&self) -> crate::ids::ActionRef {
+        crate::ids::ActionRef::new(self.rule, self.data.action as usize)
     }
 
     /// The point's id, unique within its rule.
