@@ -28,7 +28,7 @@ fn status_of(guide: &Guide, profile: &practice_guide::FamilyProfile, id: &str) -
 fn id_of(item: &Item) -> Option<String> {
     match item {
         Item::Recommendation(id) | Item::Principle(id) => Some(id.clone()),
-        Item::Action { rule, id } => Some(format!("{rule}#{id}")),
+        Item::Action { rule, id, .. } => Some(format!("{rule}#{id}")),
         _ => None,
     }
 }

@@ -14,6 +14,7 @@ pub enum ProblemKind {
     // --- Files and syntax ---------------------------------------------------------------
     /// A file or folder could not be read.
     #[error("cannot be read: {reason}")]
+    #[non_exhaustive]
     Io {
         /// The operating system's reason.
         reason: String,
@@ -23,12 +24,14 @@ pub enum ProblemKind {
     NotUtf8,
     /// Two files given to a loader have the same name.
     #[error("two files are named `{name}`")]
+    #[non_exhaustive]
     DuplicateFile {
         /// The name.
         name: String,
     },
     /// A folder holds none of the files of a guide (or an overlay) folder: the wrong folder.
     #[error("this is not {folder} folder: it holds none of its files ({})", expected.join(", "))]
+    #[non_exhaustive]
     NotAFolderOf {
         /// `a guide` or `an overlay`.
         folder: String,
@@ -37,12 +40,14 @@ pub enum ProblemKind {
     },
     /// A required file of a folder is missing.
     #[error("missing file `{name}`")]
+    #[non_exhaustive]
     MissingFile {
         /// The file's name.
         name: String,
     },
     /// A folder holds a YAML file the loader does not know; it would otherwise be ignored.
     #[error("unexpected file `{name}`: {folder} folder holds only {}", expected.join(", "))]
+    #[non_exhaustive]
     UnexpectedFile {
         /// The file's name.
         name: String,
@@ -56,6 +61,7 @@ pub enum ProblemKind {
     EmptyFile,
     /// The text is not valid YAML (or JSON).
     #[error("{detail}")]
+    #[non_exhaustive]
     Syntax {
         /// What the parser found wrong.
         detail: String,
@@ -64,6 +70,7 @@ pub enum ProblemKind {
     },
     /// A key that this part of the file does not have.
     #[error("unknown key `{key}`")]
+    #[non_exhaustive]
     UnknownKey {
         /// The key as written.
         key: String,
@@ -77,18 +84,21 @@ pub enum ProblemKind {
     },
     /// A required key is missing.
     #[error("missing key `{key}`")]
+    #[non_exhaustive]
     MissingKey {
         /// The key.
         key: String,
     },
     /// A key given twice in one mapping.
     #[error("`{key}` is given twice")]
+    #[non_exhaustive]
     DuplicateKey {
         /// The key.
         key: String,
     },
     /// A part of a file of the wrong shape (a list where text was expected, say).
     #[error("expected {expected}, found {found}")]
+    #[non_exhaustive]
     WrongShape {
         /// What was expected.
         expected: String,
@@ -97,6 +107,7 @@ pub enum ProblemKind {
     },
     /// A limit set to protect the process was exceeded.
     #[error("{what} exceeds the limit of {limit}")]
+    #[non_exhaustive]
     LimitExceeded {
         /// What was too big.
         what: String,
@@ -105,12 +116,14 @@ pub enum ProblemKind {
     },
     /// A file nested deeper than the parser allows.
     #[error("the file nests deeper than the limit of {limit} levels")]
+    #[non_exhaustive]
     TooDeep {
         /// The limit.
         limit: usize,
     },
     /// A file with more YAML nodes than the parser allows.
     #[error("the file has more YAML nodes than the limit of {limit} allows")]
+    #[non_exhaustive]
     TooManyNodes {
         /// The limit.
         limit: usize,
@@ -119,12 +132,14 @@ pub enum ProblemKind {
     #[error(
         "the file uses more YAML aliases, anchors or merge keys (or expands them more) than the limit of {limit} allows"
     )]
+    #[non_exhaustive]
     TooManyAliases {
         /// The limit.
         limit: usize,
     },
     /// Too many problems to report them all.
     #[error("stopped after {limit} problems")]
+    #[non_exhaustive]
     TooManyProblems {
         /// How many were reported.
         limit: usize,
@@ -133,6 +148,7 @@ pub enum ProblemKind {
     // --- Facts and values ---------------------------------------------------------------
     /// A condition or profile names a fact the vocabulary does not declare.
     #[error("unknown fact `{name}`")]
+    #[non_exhaustive]
     UnknownFact {
         /// The name as written.
         name: String,
@@ -141,6 +157,7 @@ pub enum ProblemKind {
     },
     /// An operator that does not exist.
     #[error("unknown operator `{operator}` for fact `{fact}`")]
+    #[non_exhaustive]
     UnknownOperator {
         /// The operator as written.
         operator: String,
@@ -153,6 +170,7 @@ pub enum ProblemKind {
     },
     /// An operator that exists, used on a fact of a type it does not apply to.
     #[error("operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact")]
+    #[non_exhaustive]
     OperatorNotForType {
         /// The operator.
         operator: String,
@@ -165,6 +183,7 @@ pub enum ProblemKind {
     },
     /// A value not among a fact's declared values.
     #[error("`{value}` is not a declared value of `{fact}`")]
+    #[non_exhaustive]
     UnknownValue {
         /// The value as written.
         value: String,
@@ -177,6 +196,7 @@ pub enum ProblemKind {
     },
     /// A number outside a fact's declared range.
     #[error("`{fact}` is {value}, outside its range {min} to {max}")]
+    #[non_exhaustive]
     OutOfRange {
         /// The fact.
         fact: String,
@@ -189,6 +209,7 @@ pub enum ProblemKind {
     },
     /// A value of the wrong kind (text where a number was expected, and so on).
     #[error("{what}: expected {expected}, found {found}")]
+    #[non_exhaustive]
     WrongType {
         /// What the value is for (a fact, an operator).
         what: String,
@@ -199,6 +220,7 @@ pub enum ProblemKind {
     },
     /// A text value that does not match the pattern its fact declares.
     #[error("`{fact}` is `{value}`, which does not match its pattern `{pattern}`")]
+    #[non_exhaustive]
     PatternMismatch {
         /// The fact.
         fact: String,
@@ -209,6 +231,7 @@ pub enum ProblemKind {
     },
     /// A regular expression that does not compile (or exceeds the size limit).
     #[error("invalid regular expression `{pattern}`: {reason}")]
+    #[non_exhaustive]
     InvalidRegex {
         /// The pattern.
         pattern: String,
@@ -220,6 +243,7 @@ pub enum ProblemKind {
         "{what} `{name}` must be 1 to 100 characters of lower-case letters, digits, `_` and `-`, \
          starting with a letter or digit"
     )]
+    #[non_exhaustive]
     BadIdentifier {
         /// What the name is of (`an id`, `a fact name`, ...).
         what: String,
@@ -228,6 +252,7 @@ pub enum ProblemKind {
     },
     /// A fact named with a word of the condition language.
     #[error("`{name}` cannot be a fact name: the condition language uses it")]
+    #[non_exhaustive]
     ReservedName {
         /// The name.
         name: String,
@@ -236,12 +261,14 @@ pub enum ProblemKind {
     #[error(
         "the guide already declares the fact `{name}`; an overlay adds facts, it cannot redeclare them"
     )]
+    #[non_exhaustive]
     FactRedeclared {
         /// The fact.
         name: String,
     },
     /// A fact type that does not exist.
     #[error("unknown fact type `{name}`")]
+    #[non_exhaustive]
     UnknownFactType {
         /// The type as written.
         name: String,
@@ -250,6 +277,7 @@ pub enum ProblemKind {
     },
     /// A key of a fact declaration that its type does not take.
     #[error("`{key}` is only for {types} facts")]
+    #[non_exhaustive]
     KeyNotForType {
         /// The key (`range`, `unit`, `values`, `pattern`).
         key: String,
@@ -261,12 +289,14 @@ pub enum ProblemKind {
     RangeNeeded,
     /// A range that is not two whole numbers in order.
     #[error("`range` must be two whole numbers [MIN, MAX] with MIN not above MAX, found {found}")]
+    #[non_exhaustive]
     BadRange {
         /// What was found.
         found: String,
     },
     /// A one_of or set_of fact without values.
     #[error("a {fact_type} fact needs `values`")]
+    #[non_exhaustive]
     ValuesNeeded {
         /// The fact's type.
         fact_type: String,
@@ -276,6 +306,7 @@ pub enum ProblemKind {
     NoValues,
     /// A declared value listed twice.
     #[error("value `{value}` is declared twice")]
+    #[non_exhaustive]
     ValueDeclaredTwice {
         /// The value.
         value: String,
@@ -284,6 +315,7 @@ pub enum ProblemKind {
     // --- Ids and references -------------------------------------------------------------
     /// Two items of one kind share an id.
     #[error("duplicate {what} id `{id}` (first defined at line {first_line})")]
+    #[non_exhaustive]
     DuplicateId {
         /// What kind of thing (recommendation, principle, evidence level, ...).
         what: String,
@@ -295,6 +327,7 @@ pub enum ProblemKind {
     /// A reference to something that does not exist (a principle, a named condition, an
     /// evidence level, an audience, an outcome, a recommendation, a status, ...).
     #[error("unknown {what} `{name}`")]
+    #[non_exhaustive]
     UnknownReference {
         /// What kind of thing is referred to.
         what: String,
@@ -307,12 +340,14 @@ pub enum ProblemKind {
     },
     /// Named conditions that refer to each other in a loop.
     #[error("named conditions refer to each other in a cycle: {}", chain.join(" → "))]
+    #[non_exhaustive]
     ConditionCycle {
         /// The names around the loop, the first repeated last.
         chain: Vec<String>,
     },
     /// Named conditions that refer to named conditions too deeply.
     #[error("named conditions refer to named conditions more than {limit} deep")]
+    #[non_exhaustive]
     NamedConditionsTooDeep {
         /// The limit.
         limit: usize,
@@ -321,6 +356,7 @@ pub enum ProblemKind {
     #[error(
         "the guide already has a named condition `{name}`; an overlay adds conditions, it cannot redefine them"
     )]
+    #[non_exhaustive]
     NamedConditionRedefined {
         /// The name.
         name: String,
@@ -331,18 +367,21 @@ pub enum ProblemKind {
     #[error(
         "a condition must be a mapping such as `service_level: family_help` or `all: [...]`, found {found}"
     )]
+    #[non_exhaustive]
     ConditionNotMapping {
         /// What was found.
         found: String,
     },
     /// A condition mapping with other than one key.
     #[error("a condition has exactly one key, found {}{}", keys.len(), if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) })]
+    #[non_exhaustive]
     ConditionKeys {
         /// The keys found.
         keys: Vec<String>,
     },
     /// `all` or `any` without a list.
     #[error("`{combinator}` takes a list of conditions, found {found}")]
+    #[non_exhaustive]
     CombinatorNeedsList {
         /// `all` or `any`.
         combinator: String,
@@ -351,24 +390,28 @@ pub enum ProblemKind {
     },
     /// `not:` with a list: it takes one condition.
     #[error("`not` takes one condition, found {found}")]
+    #[non_exhaustive]
     NotTakesOne {
         /// What was found.
         found: String,
     },
     /// `all: []` or `any: []`.
     #[error("`{combinator}` needs at least one condition")]
+    #[non_exhaustive]
     CombinatorEmpty {
         /// `all` or `any`.
         combinator: String,
     },
     /// `condition:` without a name.
     #[error("`condition` takes the name of a named condition, found {found}")]
+    #[non_exhaustive]
     ConditionNameNotText {
         /// What was found.
         found: String,
     },
     /// `FACT: {}`.
     #[error("no operator given for `{fact}`")]
+    #[non_exhaustive]
     NoOperator {
         /// The fact.
         fact: String,
@@ -378,12 +421,14 @@ pub enum ProblemKind {
     CountNeedsOneTest,
     /// An operator given an empty list.
     #[error("`{operator}` needs at least one value")]
+    #[non_exhaustive]
     EmptyValueList {
         /// The operator.
         operator: String,
     },
     /// `between: [HIGH, LOW]`.
     #[error("`between: [{low}, {high}]` is empty: the first number must not exceed the second")]
+    #[non_exhaustive]
     EmptyBetween {
         /// The first number.
         low: i64,
@@ -394,6 +439,7 @@ pub enum ProblemKind {
     // --- A guide's structure ------------------------------------------------------------
     /// A publication date not written `YYYY-MM-DD`.
     #[error("`published` must be a date written YYYY-MM-DD, found `{found}`")]
+    #[non_exhaustive]
     BadDate {
         /// What was written.
         found: String,
@@ -432,6 +478,7 @@ pub enum ProblemKind {
     #[error(
         "`rating: {level}` is the level for \"rating not known\"; a source's `rating` is a rating the source gives, so leave it out"
     )]
+    #[non_exhaustive]
     RatingOnUnratedLevel {
         /// The level.
         level: String,
@@ -440,6 +487,7 @@ pub enum ProblemKind {
     #[error(
         "this source gives the rating `{given}` but the recommendation's `evidence` is `{evidence}`"
     )]
+    #[non_exhaustive]
     RatingMismatch {
         /// The rating the source gives.
         given: String,
@@ -450,6 +498,7 @@ pub enum ProblemKind {
     #[error(
         "the recommendation is rated `{level}` but none of its sources gives that rating: add `rating: {level}` to the source that gives it, or use the \"rating not known\" level"
     )]
+    #[non_exhaustive]
     RatingNotGiven {
         /// The recommendation's level.
         level: String,
@@ -464,6 +513,7 @@ pub enum ProblemKind {
     // --- Overlays -----------------------------------------------------------------------
     /// An overlay loaded onto a guide it does not extend.
     #[error("this overlay extends `{extends}`, but the guide it is loaded onto is `{guide}`")]
+    #[non_exhaustive]
     ExtendsAnotherGuide {
         /// The guide the overlay names.
         extends: String,
@@ -475,6 +525,7 @@ pub enum ProblemKind {
     DisclaimerNeeded,
     /// An overlay loaded onto a guide that has one.
     #[error("this guide already has the overlay `{overlay}`; load overlays onto the guide itself")]
+    #[non_exhaustive]
     OverlayAlreadyLoaded {
         /// The overlay the guide has.
         overlay: String,
@@ -491,6 +542,7 @@ pub enum ProblemKind {
     #[error(
         "the service already delivers recommendation `{recommendation}`: list it once, as the whole recommendation or one \"how\" point"
     )]
+    #[non_exhaustive]
     DeliversTwice {
         /// The recommendation.
         recommendation: String,
@@ -499,12 +551,14 @@ pub enum ProblemKind {
     #[error(
         "`{principle}` is a key principle; a service delivers recommendations (list the recommendations it delivers)"
     )]
+    #[non_exhaustive]
     DeliversPrinciple {
         /// The principle.
         principle: String,
     },
     /// `RECOMMENDATION#ACTION` naming no "how" point of the recommendation.
     #[error("`{target}`: recommendation `{recommendation}` has no \"how\" point `{action}`")]
+    #[non_exhaustive]
     NoSuchAction {
         /// The target as written.
         target: String,
@@ -520,6 +574,7 @@ pub enum ProblemKind {
     /// `RECOMMENDATION#N`: a "how" point named by its position, which inserting a point would
     /// silently change.
     #[error("`{target}` names a \"how\" point by its number, which changes when points are added")]
+    #[non_exhaustive]
     ActionByNumber {
         /// The target as written.
         target: String,
@@ -538,6 +593,7 @@ pub enum ProblemKind {
     #[error(
         "an expected action is `{{ id: ID, status: STATUS }}` or `{{ text: PIECE OF TEXT, status: STATUS }}`; `{key}` is not one of its keys or has the wrong value"
     )]
+    #[non_exhaustive]
     BadExpectedAction {
         /// The key.
         key: String,

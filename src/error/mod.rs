@@ -170,6 +170,7 @@ pub enum Item {
     /// A key principle.
     Principle(String),
     /// One "how" point of a recommendation or principle.
+    #[non_exhaustive]
     Action {
         /// The rule's id.
         rule: String,

@@ -414,6 +414,7 @@ impl<'e> FactChange<'e> {
 #[non_exhaustive]
 pub enum ChangedValue {
     /// Any whole number from `from` to `to`, both included.
+    #[non_exhaustive]
     Between {
         /// The lowest.
         from: i64,
@@ -421,6 +422,7 @@ pub enum ChangedValue {
         to: i64,
     },
     /// Any text but these (the texts the rules name), for a text fact.
+    #[non_exhaustive]
     OtherText {
         /// The texts it is not.
         except: Vec<String>,
