@@ -3,8 +3,16 @@
 //! as the findings: the set where the item applies, and, for the profile, the set of profiles
 //! that differ from it in exactly `k` facts (each changed to a known value); the least `k` whose
 //! intersection is not empty is the answer, and its elements the changes.
+//!
+//! Only the facts an item's set depends on (its *support*, found when the counterfactuals are
+//! built) are worth changing: any other fact changed costs one more without reaching anything
+//! new, so a least change keeps it as the profile has it. The rings of profiles `k` facts away
+//! are therefore built per item over its own facts only (a handful, where the guide has dozens),
+//! and the rest of the profile is one cube. The sets are the same as over the whole space, so
+//! the answers are too (the same elements, found in the same order: a BDD's first element
+//! depends only on the set).
 
-use biodivine_lib_bdd::Bdd;
+use biodivine_lib_bdd::{Bdd, BddVariable};
 
 use super::space::Space;
 use crate::eval::Filter;
@@ -33,8 +41,20 @@ use crate::result::{ChangeData, Evaluation, MAX_ALTERNATIVES, Status};
 pub struct Counterfactuals<'g> {
     guide: &'g Guide,
     space: Option<Space>,
-    /// Every rule and action, in guide order, with the set of profiles it applies to.
-    items: Vec<(ResultRef, Bdd)>,
+    /// Every rule and action, in guide order.
+    items: Vec<Item>,
+    /// The assignments of each fact's variables that are profiles, by fact id.
+    domains: Vec<Bdd>,
+}
+
+/// One rule or action, as far as it is known before any profile.
+struct Item {
+    item: ResultRef,
+    /// The profiles it applies to, within the domain of its own facts (the variables of other
+    /// facts are free).
+    target: Bdd,
+    /// The facts `target` depends on, ascending.
+    facts: Vec<FactId>,
 }
 
 impl std::fmt::Debug for Counterfactuals<'_> {
@@ -55,6 +75,7 @@ impl Guide {
                 guide: self,
                 space: None,
                 items: Vec::new(),
+                domains: Vec::new(),
             };
         };
         let core = &self.core;
@@ -63,21 +84,42 @@ impl Guide {
         let truth = |rule: Option<&crate::model::condition::Condition>| {
             rule.map_or_else(|| space.mk_true(), |c| space.truths(c).t)
         };
+        let domains: Vec<Bdd> = (0..space.fact_count())
+            .map(|f| space.domain_of(FactId::new(f)))
+            .collect();
+        let item = |item: ResultRef, applies: &Bdd| {
+            let facts = space.facts_of(applies);
+            let target = within(applies, &facts, &domains);
+            Item {
+                item,
+                target,
+                facts,
+            }
+        };
         let mut items = Vec::new();
         for (id, rule) in core.rules() {
             let applies = in_scope.and(&truth(rule.condition.as_ref()));
             for (i, action) in rule.actions.iter().enumerate() {
                 let applies = applies.and(&truth(action.condition.as_ref()));
-                items.push((ResultRef::Action(ActionRef::new(id, i)), applies));
+                items.push(item(ResultRef::Action(ActionRef::new(id, i)), &applies));
             }
-            items.push((ResultRef::Rule(id), applies));
+            items.push(item(ResultRef::Rule(id), &applies));
         }
         Counterfactuals {
             guide: self,
             space: Some(space),
             items,
+            domains,
         }
     }
+}
+
+/// `set` within the domain of `facts`.
+fn within(set: &Bdd, facts: &[FactId], domains: &[Bdd]) -> Bdd {
+    facts
+        .iter()
+        .filter_map(|f| domains.get(f.index()))
+        .fold(set.clone(), |acc, d| acc.and(d))
 }
 
 impl<'g> Counterfactuals<'g> {
@@ -104,45 +146,73 @@ impl<'g> Counterfactuals<'g> {
         let Some(space) = &self.space else {
             return Vec::new();
         };
-        let slots = profile.slots();
-        // Each fact as the profile has it, and changed to a known value.
-        let same: Vec<Bdd> = (0..space.fact_count())
-            .map(FactId::new)
-            .map(|f| space.equals(f, slots.get(f)))
-            .collect();
-        let changed: Vec<Bdd> = same
-            .iter()
-            .enumerate()
-            .map(|(f, s)| space.known(FactId::new(f)).and_not(s))
-            .collect();
-        let costs: Vec<Bdd> = changed
-            .iter()
-            .enumerate()
-            .flat_map(|(f, c)| {
-                let f = FactId::new(f);
-                space.change_costs(f, slots.get(f), c)
-            })
-            .collect();
-        // The profiles that differ from this one in exactly k facts, and in exactly k values:
-        // the same for every result, so made once.
-        let pairs: Vec<(Bdd, Bdd)> = same.iter().cloned().zip(changed.iter().cloned()).collect();
-        let toggles: Vec<(Bdd, Bdd)> = costs.iter().map(|c| (c.not(), c.clone())).collect();
-        let rings = Rings {
-            by_facts: counts(space, &pairs),
-            by_values: counts(space, &toggles),
-        };
+        let around = Around::new(space, profile);
         let not_applying = not_applying(evaluation);
         self.items
             .iter()
-            .filter(|(item, _)| not_applying.binary_search(item).is_ok())
-            .map(|(item, applies)| smallest(space, (*item, applies), &changed, &rings))
+            .filter(|item| not_applying.binary_search(&item.item).is_ok())
+            .map(|item| self.smallest(space, item, &around))
             .collect()
+    }
+
+    /// The changes of fewest facts, then fewest values, that reach the set where `item`
+    /// applies, from the profile `around` describes.
+    fn smallest(&self, space: &Space, item: &Item, around: &Around) -> ChangeData {
+        let mut change = ChangeData {
+            item: item.item,
+            never: item.target.is_false(),
+            alternatives: Vec::new(),
+            more: false,
+        };
+        if change.never {
+            return change;
+        }
+        // The facts worth changing: the item's, and any fact the profile gives a value no
+        // profile of the space has (none, for a bound profile; kept exact all the same).
+        let odd: Vec<FactId> = around
+            .odd
+            .iter()
+            .copied()
+            .filter(|f| !item.facts.contains(f))
+            .collect();
+        let target = within(&item.target, &odd, &self.domains);
+        let mut facts = item.facts.clone();
+        facts.extend(odd);
+        facts.sort_unstable();
+        let Some(reachable) = around.nearest(space, &target, &facts) else {
+            // Only leaving facts unknown could (through a `known:` test): not a change to propose.
+            change.never = true;
+            return change;
+        };
+        let mut left = reachable.and(&around.rest(space, &facts));
+        while let Some(valuation) = left.sat_witness() {
+            if change.alternatives.len() == MAX_ALTERNATIVES {
+                change.more = true;
+                break;
+            }
+            // This alternative: the changed facts with the values the rules tell apart.
+            let mut alternative = Vec::new();
+            let mut this = space.mk_true();
+            for &f in &facts {
+                if !around.changed.get(f.index()).is_some_and(|c| c.eval_in(&valuation)) {
+                    continue;
+                }
+                let Some(value) = space.changed_value(f, &valuation) else {
+                    continue;
+                };
+                this = this.and(&space.same_class(f, &valuation));
+                alternative.push((f, value));
+            }
+            change.alternatives.push(alternative);
+            left = left.and_not(&this);
+        }
+        change
     }
 }
 
 /// The rules that do not apply, and the actions not shown (they do not apply, or the filter
 /// left them out) under rules that apply or are undetermined, ascending.
-fn not_applying(evaluation: &Evaluation) -> Vec<ResultRef> {
+pub(super) fn not_applying(evaluation: &Evaluation) -> Vec<ResultRef> {
     let mut out = Vec::new();
     for result in evaluation.rules() {
         let id = result.rule_id();
@@ -162,8 +232,101 @@ fn not_applying(evaluation: &Evaluation) -> Vec<ResultRef> {
     out
 }
 
+/// One profile, as the changes from it are counted: made once per profile, for every item.
+struct Around {
+    /// Each fact as the profile has it, by fact id.
+    same: Vec<Bdd>,
+    /// Each fact changed to a known value.
+    changed: Vec<Bdd>,
+    /// What changing each fact costs, as pairs (not paid, paid) of indicators whose count is
+    /// the cost (see [`Space::change_costs`]).
+    toggles: Vec<Vec<(Bdd, Bdd)>>,
+    /// Each fact's variables as the profile has them; `None` where no profile of the space
+    /// has the profile's value (see `odd`).
+    literals: Vec<Option<Vec<(BddVariable, bool)>>>,
+    /// The facts without literals: always worth changing, since they must change.
+    odd: Vec<FactId>,
+}
+
+impl Around {
+    fn new(space: &Space, profile: &PreparedProfile<'_>) -> Around {
+        let slots = profile.slots();
+        let facts = || (0..space.fact_count()).map(FactId::new);
+        let same: Vec<Bdd> = facts().map(|f| space.equals(f, slots.get(f))).collect();
+        let changed: Vec<Bdd> = facts()
+            .zip(&same)
+            .map(|(f, s)| space.known(f).and_not(s))
+            .collect();
+        let toggles = facts()
+            .zip(&changed)
+            .map(|(f, c)| {
+                let costs = space.change_costs(f, slots.get(f), c);
+                costs.into_iter().map(|c| (c.not(), c)).collect()
+            })
+            .collect();
+        let literals: Vec<_> = facts()
+            .zip(&same)
+            .map(|(f, s)| space.literals(f, s))
+            .collect();
+        let odd = facts()
+            .zip(&literals)
+            .filter(|(_, l)| l.is_none())
+            .map(|(f, _)| f)
+            .collect();
+        Around {
+            same,
+            changed,
+            toggles,
+            literals,
+            odd,
+        }
+    }
+
+    /// The profiles of `target` that differ from this one in the fewest of `facts` (each
+    /// changed to a known value, the others as they are), and of those in the fewest values;
+    /// `None` if every profile of `target` leaves one of them unknown that this one gives.
+    fn nearest(&self, space: &Space, target: &Bdd, facts: &[FactId]) -> Option<Bdd> {
+        let pairs: Vec<(&Bdd, &Bdd)> = facts
+            .iter()
+            .filter_map(|f| Some((self.same.get(f.index())?, self.changed.get(f.index())?)))
+            .collect();
+        let fewest_facts = counts(space, &pairs)
+            .iter()
+            .map(|set| target.and(set))
+            .find(|set| !set.is_false())?;
+        let toggles: Vec<(&Bdd, &Bdd)> = facts
+            .iter()
+            .filter_map(|f| self.toggles.get(f.index()))
+            .flatten()
+            .map(|(off, on)| (off, on))
+            .collect();
+        let by_values = counts(space, &toggles);
+        Some(
+            by_values
+                .iter()
+                .map(|set| fewest_facts.and(set))
+                .find(|set| !set.is_false())
+                .unwrap_or(fewest_facts),
+        )
+    }
+
+    /// The profiles that give every fact but `facts` the value this one gives it.
+    fn rest(&self, space: &Space, facts: &[FactId]) -> Bdd {
+        let literals: Vec<(BddVariable, bool)> = self
+            .literals
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| facts.binary_search(&FactId::new(*f)).is_err())
+            .filter_map(|(_, l)| l.as_ref())
+            .flatten()
+            .copied()
+            .collect();
+        space.cube(&literals)
+    }
+}
+
 /// Of `indicators`, the sets where exactly 0, 1, 2, ... of them hold.
-fn counts(space: &Space, indicators: &[(Bdd, Bdd)]) -> Vec<Bdd> {
+fn counts(space: &Space, indicators: &[(&Bdd, &Bdd)]) -> Vec<Bdd> {
     let mut exactly = vec![space.mk_true()];
     for (off, on) in indicators {
         let mut next = vec![space.mk_false(); exactly.len() + 1];
@@ -178,72 +341,4 @@ fn counts(space: &Space, indicators: &[(Bdd, Bdd)]) -> Vec<Bdd> {
         exactly = next;
     }
     exactly
-}
-
-/// The profiles around one profile: `by_facts[k]`, those that differ from it in exactly `k`
-/// facts; `by_values[k]`, in exactly `k` values.
-struct Rings {
-    by_facts: Vec<Bdd>,
-    by_values: Vec<Bdd>,
-}
-
-/// The changes of fewest facts, then fewest values, that reach `applies` (the set where `item`
-/// applies): `changed[f]`, fact `f` changed to a known value.
-fn smallest(
-    space: &Space,
-    (item, applies): (ResultRef, &Bdd),
-    changed: &[Bdd],
-    rings: &Rings,
-) -> ChangeData {
-    let target = applies.and(space.domain());
-    let mut change = ChangeData {
-        item,
-        never: target.is_false(),
-        alternatives: Vec::new(),
-        more: false,
-    };
-    if change.never {
-        return change;
-    }
-    // The profiles that differ from this one in the fewest facts; then, of those, in the fewest
-    // values.
-    let Some(fewest_facts) = rings
-        .by_facts
-        .iter()
-        .map(|set| target.and(set))
-        .find(|set| !set.is_false())
-    else {
-        // Only leaving facts unknown could (through a `known:` test): not a change to propose.
-        change.never = true;
-        return change;
-    };
-    let reachable = rings
-        .by_values
-        .iter()
-        .map(|set| fewest_facts.and(set))
-        .find(|set| !set.is_false())
-        .unwrap_or(fewest_facts);
-    let mut left = reachable;
-    while let Some(valuation) = left.sat_witness() {
-        if change.alternatives.len() == MAX_ALTERNATIVES {
-            change.more = true;
-            break;
-        }
-        let facts: Vec<usize> = (0..changed.len())
-            .filter(|f| changed.get(*f).is_some_and(|c| c.eval_in(&valuation)))
-            .collect();
-        // This alternative: the changed facts with the values the rules tell apart.
-        let mut alternative = Vec::new();
-        let mut this = space.mk_true();
-        for f in facts.into_iter().map(FactId::new) {
-            let Some(value) = space.changed_value(f, &valuation) else {
-                continue;
-            };
-            this = this.and(&space.same_class(f, &valuation));
-            alternative.push((f, value));
-        }
-        change.alternatives.push(alternative);
-        left = left.and_not(&this);
-    }
-    change
 }
