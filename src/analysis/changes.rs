@@ -12,7 +12,7 @@
 //! the answers are too (the same elements, found in the same order: a BDD's first element
 //! depends only on the set).
 
-use biodivine_lib_bdd::{Bdd, BddVariable};
+use biodivine_lib_bdd::{Bdd, BddPointer, BddVariable};
 
 use super::space::Space;
 use crate::eval::Filter;
@@ -148,27 +148,40 @@ impl<'g> Counterfactuals<'g> {
         };
         let around = Around::new(space, profile);
         let not_applying = not_applying(evaluation);
-        self.items
+        let items: Vec<&Item> = self
+            .items
             .iter()
             .filter(|item| not_applying.binary_search(&item.item).is_ok())
-            .map(|item| self.smallest(space, item, &around))
+            .collect();
+        if !around.odd.is_empty() {
+            return items
+                .iter()
+                .map(|item| self.smallest_odd(space, item, &around))
+                .collect();
+        }
+        // The least (facts, values) each item is away, then the rings out to the farthest.
+        let least: Vec<Option<Cost>> = items
+            .iter()
+            .map(|item| around.least(space, &item.target))
+            .collect();
+        let farthest = least.iter().flatten().fold((0, 0), |(k, v), c| {
+            (k.max(c.facts), v.max(c.values))
+        });
+        let rings = around.rings(space, farthest);
+        items
+            .iter()
+            .zip(least)
+            .map(|(item, least)| {
+                let reachable = least.map(|cost| rings.within(&item.target, cost));
+                enumerate(space, item, &around, &item.facts, reachable)
+            })
             .collect()
     }
 
-    /// The changes of fewest facts, then fewest values, that reach the set where `item`
-    /// applies, from the profile `around` describes.
-    fn smallest(&self, space: &Space, item: &Item, around: &Around) -> ChangeData {
-        let mut change = ChangeData {
-            item: item.item,
-            never: item.target.is_false(),
-            alternatives: Vec::new(),
-            more: false,
-        };
-        if change.never {
-            return change;
-        }
-        // The facts worth changing: the item's, and any fact the profile gives a value no
-        // profile of the space has (none, for a bound profile; kept exact all the same).
+    /// [`Self::changes`] for one item where some fact has a value no profile of the space has
+    /// (not a bound profile's case; kept exact all the same): the rings over the item's facts
+    /// and those, built for the item.
+    fn smallest_odd(&self, space: &Space, item: &Item, around: &Around) -> ChangeData {
         let odd: Vec<FactId> = around
             .odd
             .iter()
@@ -179,35 +192,61 @@ impl<'g> Counterfactuals<'g> {
         let mut facts = item.facts.clone();
         facts.extend(odd);
         facts.sort_unstable();
-        let Some(reachable) = around.nearest(space, &target, &facts) else {
-            // Only leaving facts unknown could (through a `known:` test): not a change to propose.
-            change.never = true;
-            return change;
-        };
-        let mut left = reachable.and(&around.rest(space, &facts));
-        while let Some(valuation) = left.sat_witness() {
-            if change.alternatives.len() == MAX_ALTERNATIVES {
-                change.more = true;
-                break;
-            }
-            // This alternative: the changed facts with the values the rules tell apart.
-            let mut alternative = Vec::new();
-            let mut this = space.mk_true();
-            for &f in &facts {
-                if !around.changed.get(f.index()).is_some_and(|c| c.eval_in(&valuation)) {
-                    continue;
-                }
-                let Some(value) = space.changed_value(f, &valuation) else {
-                    continue;
-                };
-                this = this.and(&space.same_class(f, &valuation));
-                alternative.push((f, value));
-            }
-            change.alternatives.push(alternative);
-            left = left.and_not(&this);
-        }
-        change
+        let reachable = around.nearest(space, &target, &facts);
+        enumerate(space, item, around, &facts, reachable)
     }
+}
+
+/// The changes of `item`, listed from `reachable` (the profiles its least changes reach, within
+/// the domain of `facts`; `None` if only leaving a fact unknown could make it apply): each the
+/// facts it changes with the values the rules tell apart, in the order of the set's elements.
+fn enumerate(
+    space: &Space,
+    item: &Item,
+    around: &Around,
+    facts: &[FactId],
+    reachable: Option<Bdd>,
+) -> ChangeData {
+    let mut change = ChangeData {
+        item: item.item,
+        never: item.target.is_false(),
+        alternatives: Vec::new(),
+        more: false,
+    };
+    if change.never {
+        return change;
+    }
+    let Some(reachable) = reachable else {
+        // Only leaving facts unknown could (through a `known:` test): not a change to propose.
+        change.never = true;
+        return change;
+    };
+    let mut left = reachable.and(&around.rest(space, facts));
+    while let Some(valuation) = left.sat_witness() {
+        if change.alternatives.len() == MAX_ALTERNATIVES {
+            change.more = true;
+            break;
+        }
+        let mut alternative = Vec::new();
+        let mut this = space.mk_true();
+        for &f in facts {
+            if !around
+                .changed
+                .get(f.index())
+                .is_some_and(|c| c.eval_in(&valuation))
+            {
+                continue;
+            }
+            let Some(value) = space.changed_value(f, &valuation) else {
+                continue;
+            };
+            this = this.and(&space.same_class(f, &valuation));
+            alternative.push((f, value));
+        }
+        change.alternatives.push(alternative);
+        left = left.and_not(&this);
+    }
+    change
 }
 
 /// The rules that do not apply, and the actions not shown (they do not apply, or the filter
@@ -232,6 +271,24 @@ pub(super) fn not_applying(evaluation: &Evaluation) -> Vec<ResultRef> {
     out
 }
 
+/// How far a profile is from another: the facts changed (each to a known value), then the
+/// values (see [`Space::change_costs`]). Ordered facts first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Cost {
+    facts: usize,
+    values: usize,
+}
+
+impl std::ops::Add for Cost {
+    type Output = Cost;
+    fn add(self, other: Cost) -> Cost {
+        Cost {
+            facts: self.facts + other.facts,
+            values: self.values + other.values,
+        }
+    }
+}
+
 /// One profile, as the changes from it are counted: made once per profile, for every item.
 struct Around {
     /// Each fact as the profile has it, by fact id.
@@ -244,8 +301,27 @@ struct Around {
     /// Each fact's variables as the profile has them; `None` where no profile of the space
     /// has the profile's value (see `odd`).
     literals: Vec<Option<Vec<(BddVariable, bool)>>>,
+    /// Each variable's value in the profile, by variable index (`None` for the odd facts').
+    values: Vec<Option<bool>>,
     /// The facts without literals: always worth changing, since they must change.
     odd: Vec<FactId>,
+}
+
+/// The profiles around one profile out to some distance: `facts[k]`, those at most `k` facts
+/// away (every other fact as it is); `values[k]`, at most `k` values away.
+struct Rings {
+    facts: Vec<Bdd>,
+    values: Vec<Bdd>,
+}
+
+impl Rings {
+    /// The profiles of `target` at most `cost` away: where `cost` is the least, the profiles the
+    /// least changes reach.
+    fn within(&self, target: &Bdd, cost: Cost) -> Bdd {
+        // Built out to the farthest cost asked for: an absent ring is not a constraint.
+        let ring = |rings: &[Bdd], k: usize| rings.get(k).map_or_else(|| target.clone(), |r| target.and(r));
+        ring(&self.facts, cost.facts).and(&ring(&self.values, cost.values))
+    }
 }
 
 impl Around {
@@ -273,12 +349,92 @@ impl Around {
             .filter(|(_, l)| l.is_none())
             .map(|(f, _)| f)
             .collect();
+        let mut values = vec![None; space.kinds().len()];
+        for (var, value) in literals.iter().flatten().flatten() {
+            if let Some(slot) = values.get_mut(var.to_index()) {
+                *slot = Some(*value);
+            }
+        }
         Around {
             same,
             changed,
             toggles,
             literals,
+            values,
             odd,
+        }
+    }
+
+    /// The least cost of a change from this profile into `target` (a set whose variables
+    /// outside the facts it depends on are free), `None` if every profile of `target` leaves
+    /// unknown a fact this one gives: a shortest path through `target`'s nodes, from the
+    /// terminal up (a node's children come before it), where a node's edge costs nothing if it
+    /// agrees with the profile's value of its variable. A variable the path skips is free, so
+    /// it takes the profile's value; a fact costs one if any of its variables disagrees, and
+    /// its values are counted once for the fact or, for a set, one per variable that disagrees.
+    fn least(&self, space: &Space, target: &Bdd) -> Option<Cost> {
+        if target.is_false() {
+            return None;
+        }
+        let kinds = space.kinds();
+        let kind = |node: BddPointer| {
+            (!node.is_terminal())
+                .then(|| kinds.get(target.var_of(node).to_index()))
+                .flatten()
+        };
+        // best[node][d]: the least cost from `node` to the true terminal, `d` whether the
+        // fact of the node's variable already disagrees above it.
+        let mut best: Vec<[Option<Cost>; 2]> = vec![[None; 2]; target.size()];
+        let zero = Cost { facts: 0, values: 0 };
+        if let Some(one) = best.get_mut(BddPointer::one().to_index()) {
+            *one = [Some(zero); 2];
+        }
+        for node in target.pointers().filter(|p| !p.is_terminal()) {
+            let var = target.var_of(node);
+            let Some(here) = kind(node) else { continue };
+            let profile = self.values.get(var.to_index()).copied().flatten();
+            let edges = [(false, target.low_link_of(node)), (true, target.high_link_of(node))];
+            let mut out = [None; 2];
+            for (d, slot) in out.iter_mut().enumerate() {
+                *slot = edges
+                    .iter()
+                    .filter(|(value, child)| {
+                        // Made unknown: not a change to propose.
+                        !child.is_zero() && !(here.known && !*value && profile == Some(true))
+                    })
+                    .filter_map(|(value, child)| {
+                        let differs = profile != Some(*value);
+                        let disagrees = d == 1 || differs;
+                        let each = usize::from(here.each && differs);
+                        let same_fact = kind(*child).is_some_and(|k| k.fact == here.fact);
+                        let (step, next) = if same_fact {
+                            (Cost { facts: 0, values: each }, usize::from(disagrees))
+                        } else {
+                            let closed = usize::from(disagrees);
+                            let values = each + if here.each { 0 } else { closed };
+                            (Cost { facts: closed, values }, 0)
+                        };
+                        let rest = best.get(child.to_index())?.get(next).copied().flatten()?;
+                        Some(step + rest)
+                    })
+                    .min();
+            }
+            if let Some(slot) = best.get_mut(node.to_index()) {
+                *slot = out;
+            }
+        }
+        let root = target.root_pointer();
+        best.get(root.to_index())?.first().copied().flatten()
+    }
+
+    /// The profiles at most `farthest` away from this one (each fact as it is or changed to a
+    /// known value), ring by ring.
+    fn rings(&self, space: &Space, farthest: (usize, usize)) -> Rings {
+        let pairs: Vec<(&Bdd, &Bdd)> = self.same.iter().zip(&self.changed).collect();
+        let toggles: Vec<(&Bdd, &Bdd)> = self.toggles.iter().flatten().map(|(a, b)| (a, b)).collect();
+        Rings {
+            facts: at_most(space, &pairs, farthest.0),
+            values: at_most(space, &toggles, farthest.1),
         }
     }
 
@@ -323,6 +479,33 @@ impl Around {
             .collect();
         space.cube(&literals)
     }
+}
+
+/// Of `indicators` (pairs: where each does not hold, where it does), the sets where at most 0,
+/// 1, ..., `cap` of them hold: the counts above `cap` are never made, which keeps the sets
+/// small where the least changes are.
+fn at_most(space: &Space, indicators: &[(&Bdd, &Bdd)], cap: usize) -> Vec<Bdd> {
+    let mut exactly = vec![space.mk_true()];
+    for (off, on) in indicators {
+        let mut next = vec![space.mk_false(); (exactly.len() + 1).min(cap + 1)];
+        for (k, set) in exactly.iter().enumerate() {
+            if let Some(slot) = next.get_mut(k) {
+                *slot = slot.or(&set.and(off));
+            }
+            if let Some(slot) = next.get_mut(k + 1) {
+                *slot = slot.or(&set.and(on));
+            }
+        }
+        exactly = next;
+    }
+    let mut below = space.mk_false();
+    exactly
+        .iter()
+        .map(|set| {
+            below = below.or(set);
+            below.clone()
+        })
+        .collect()
 }
 
 /// Of `indicators`, the sets where exactly 0, 1, 2, ... of them hold.

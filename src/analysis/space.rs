@@ -102,8 +102,20 @@ pub(crate) struct Space {
     approximate: bool,
     /// The top of each integer fact's range, by fact id.
     int_max: Vec<Option<i64>>,
-    /// The fact of each variable, by variable index.
-    fact_of: Vec<FactId>,
+    /// What each variable is, by variable index.
+    kinds: Vec<VarKind>,
+}
+
+/// What one variable is: whose, and how a change of it is counted.
+#[derive(Clone, Copy)]
+pub(crate) struct VarKind {
+    /// The fact it belongs to.
+    pub(crate) fact: FactId,
+    /// Whether it is the fact's *known* variable.
+    pub(crate) known: bool,
+    /// Whether each of the fact's variables changed counts as one value changed (a `set_of`
+    /// fact's members, and its becoming known), rather than the fact as one.
+    pub(crate) each: bool,
 }
 
 impl Space {
@@ -139,11 +151,20 @@ impl Space {
                 _ => None,
             })
             .collect();
-        let mut fact_of = vec![FactId::new(0); vars.num_vars().into()];
+        let unused = VarKind {
+            fact: FactId::new(0),
+            known: false,
+            each: false,
+        };
+        let mut kinds = vec![unused; vars.num_vars().into()];
         for (id, fact) in facts.iter().enumerate() {
             for var in fact.all() {
-                if let Some(slot) = fact_of.get_mut(var.to_index()) {
-                    *slot = FactId::new(id);
+                if let Some(slot) = kinds.get_mut(var.to_index()) {
+                    *slot = VarKind {
+                        fact: FactId::new(id),
+                        known: var == fact.known,
+                        each: matches!(fact.values, Values::Set(_)),
+                    };
                 }
             }
         }
@@ -153,7 +174,7 @@ impl Space {
             facts,
             approximate,
             int_max,
-            fact_of,
+            kinds,
         };
         space.domain = space
             .facts
@@ -531,12 +552,17 @@ impl Space {
             .mk_conjunctive_clause(&BddPartialValuation::from_values(literals))
     }
 
+    /// What each variable is, by variable index.
+    pub(crate) fn kinds(&self) -> &[VarKind] {
+        &self.kinds
+    }
+
     /// The facts whose variables `set` depends on, ascending.
     pub(crate) fn facts_of(&self, set: &Bdd) -> Vec<FactId> {
         let mut facts: Vec<FactId> = set
             .support_set()
             .into_iter()
-            .filter_map(|v| self.fact_of.get(v.to_index()).copied())
+            .filter_map(|v| self.kinds.get(v.to_index()).map(|k| k.fact))
             .collect();
         facts.sort_unstable();
         facts.dedup();
