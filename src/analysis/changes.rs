@@ -12,6 +12,8 @@
 //! the answers are too (the same elements, found in the same order: a BDD's first element
 //! depends only on the set).
 
+use std::time::Instant;
+
 use biodivine_lib_bdd::{Bdd, BddPointer, BddVariable};
 
 use super::space::Space;
@@ -46,6 +48,20 @@ pub struct Counterfactuals<'g> {
     /// The assignments of each fact's variables that are profiles, by fact id.
     domains: Vec<Bdd>,
 }
+
+/// The search for what would change the results passed its deadline
+/// ([`Counterfactuals::evaluate_filtered_before`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutOfTime;
+
+impl std::fmt::Display for OutOfTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("what would change the results was not found before the deadline")
+    }
+}
+
+impl std::error::Error for OutOfTime {}
 
 /// One rule or action, as far as it is known before any profile.
 struct Item {
@@ -127,7 +143,10 @@ impl<'g> Counterfactuals<'g> {
     /// ([`Evaluation::changes`]).
     pub fn evaluate(&self, profile: &PreparedProfile<'g>) -> Evaluation {
         let mut evaluation = profile.evaluate();
-        evaluation.data.changes = self.changes(profile, &evaluation);
+        // Without a deadline the search is never stopped.
+        evaluation.data.changes = self
+            .changes(profile, &evaluation, &|| false)
+            .unwrap_or_default();
         evaluation
     }
 
@@ -135,28 +154,72 @@ impl<'g> Counterfactuals<'g> {
     /// result it keeps that does not apply.
     pub fn evaluate_filtered(&self, profile: &PreparedProfile<'g>, filter: &Filter) -> Evaluation {
         let mut evaluation = profile.evaluate_filtered(filter);
-        evaluation.data.changes = self.changes(profile, &evaluation);
+        evaluation.data.changes = self
+            .changes(profile, &evaluation, &|| false)
+            .unwrap_or_default();
         evaluation
+    }
+
+    /// As [`Self::evaluate_filtered`], but the search for what would change the results stops
+    /// once `deadline` has passed, and then answers [`OutOfTime`] rather than an evaluation
+    /// without some of its changes: a server's bound on what one request may cost. The clock
+    /// is read between steps of the search (each a fraction of a millisecond on the embedded
+    /// guide), so it stops soon after the deadline, not at it. An evaluation it does answer is
+    /// the one [`Self::evaluate_filtered`] answers.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use practice_guide::{EvaluationOptions, FamilyProfile};
+    /// let guide = practice_guide::parenting_through_adversity();
+    /// let counterfactuals = guide.counterfactuals();
+    /// let filter = guide.filter(&EvaluationOptions::new())?;
+    /// let family = guide.prepare(&FamilyProfile::new().with("children_ages", ["age_4"]))?;
+    /// let later = Instant::now() + Duration::from_secs(60);
+    /// let evaluation = counterfactuals.evaluate_filtered_before(&family, &filter, later);
+    /// assert_eq!(evaluation.unwrap(), counterfactuals.evaluate_filtered(&family, &filter));
+    /// let past = Instant::now();
+    /// let late = counterfactuals.evaluate_filtered_before(&family, &filter, past);
+    /// assert!(late.is_err());
+    /// # Ok::<(), practice_guide::Error>(())
+    /// ```
+    pub fn evaluate_filtered_before(
+        &self,
+        profile: &PreparedProfile<'g>,
+        filter: &Filter,
+        deadline: Instant,
+    ) -> Result<Evaluation, OutOfTime> {
+        let mut evaluation = profile.evaluate_filtered(filter);
+        let late = || Instant::now() >= deadline;
+        evaluation.data.changes = self.changes(profile, &evaluation, &late).ok_or(OutOfTime)?;
+        Ok(evaluation)
     }
 
     /// For each recommendation and principle of `evaluation` that does not apply, and each
     /// action not shown under a rule that applies or is undetermined, in guide order: the
-    /// smallest changes under which it would.
-    fn changes(&self, profile: &PreparedProfile<'g>, evaluation: &Evaluation) -> Vec<ChangeData> {
+    /// smallest changes under which it would; `None` as soon as `late` says so.
+    fn changes(
+        &self,
+        profile: &PreparedProfile<'g>,
+        evaluation: &Evaluation,
+        late: &dyn Fn() -> bool,
+    ) -> Option<Vec<ChangeData>> {
         let Some(space) = &self.space else {
-            return Vec::new();
+            return Some(Vec::new());
         };
-        let around = Around::new(space, profile);
         let not_applying = not_applying(evaluation);
         let items: Vec<&Item> = self
             .items
             .iter()
             .filter(|item| not_applying.binary_search(&item.item).is_ok())
             .collect();
+        if items.is_empty() {
+            return Some(Vec::new());
+        }
+        let around = Around::new(space, profile);
         if !around.odd.is_empty() {
             return items
                 .iter()
-                .map(|item| self.smallest_odd(space, item, &around))
+                .map(|item| (!late()).then(|| self.smallest_odd(space, item, &around)))
                 .collect();
         }
         // The least (facts, values) each item is away, then the rings out to the farthest.
@@ -164,16 +227,20 @@ impl<'g> Counterfactuals<'g> {
             .iter()
             .map(|item| around.least(space, &item.target))
             .collect();
-        let farthest = least.iter().flatten().fold((0, 0), |(k, v), c| {
-            (k.max(c.facts), v.max(c.values))
-        });
-        let rings = around.rings(space, farthest);
+        let farthest = least
+            .iter()
+            .flatten()
+            .fold((0, 0), |(k, v), c| (k.max(c.facts), v.max(c.values)));
+        let rings = around.rings(space, farthest, late)?;
         items
             .iter()
             .zip(least)
             .map(|(item, least)| {
+                if late() {
+                    return None;
+                }
                 let reachable = least.map(|cost| rings.within(&item.target, cost));
-                enumerate(space, item, &around, &item.facts, reachable)
+                Some(enumerate(space, item, &around, &item.facts, reachable))
             })
             .collect()
     }
@@ -319,7 +386,11 @@ impl Rings {
     /// least changes reach.
     fn within(&self, target: &Bdd, cost: Cost) -> Bdd {
         // Built out to the farthest cost asked for: an absent ring is not a constraint.
-        let ring = |rings: &[Bdd], k: usize| rings.get(k).map_or_else(|| target.clone(), |r| target.and(r));
+        let ring = |rings: &[Bdd], k: usize| {
+            rings
+                .get(k)
+                .map_or_else(|| target.clone(), |r| target.and(r))
+        };
         ring(&self.facts, cost.facts).and(&ring(&self.values, cost.values))
     }
 }
@@ -385,7 +456,10 @@ impl Around {
         // best[node][d]: the least cost from `node` to the true terminal, `d` whether the
         // fact of the node's variable already disagrees above it.
         let mut best: Vec<[Option<Cost>; 2]> = vec![[None; 2]; target.size()];
-        let zero = Cost { facts: 0, values: 0 };
+        let zero = Cost {
+            facts: 0,
+            values: 0,
+        };
         if let Some(one) = best.get_mut(BddPointer::one().to_index()) {
             *one = [Some(zero); 2];
         }
@@ -393,7 +467,10 @@ impl Around {
             let var = target.var_of(node);
             let Some(here) = kind(node) else { continue };
             let profile = self.values.get(var.to_index()).copied().flatten();
-            let edges = [(false, target.low_link_of(node)), (true, target.high_link_of(node))];
+            let edges = [
+                (false, target.low_link_of(node)),
+                (true, target.high_link_of(node)),
+            ];
             let mut out = [None; 2];
             for (d, slot) in out.iter_mut().enumerate() {
                 *slot = edges
@@ -408,11 +485,23 @@ impl Around {
                         let each = usize::from(here.each && differs);
                         let same_fact = kind(*child).is_some_and(|k| k.fact == here.fact);
                         let (step, next) = if same_fact {
-                            (Cost { facts: 0, values: each }, usize::from(disagrees))
+                            (
+                                Cost {
+                                    facts: 0,
+                                    values: each,
+                                },
+                                usize::from(disagrees),
+                            )
                         } else {
                             let closed = usize::from(disagrees);
                             let values = each + if here.each { 0 } else { closed };
-                            (Cost { facts: closed, values }, 0)
+                            (
+                                Cost {
+                                    facts: closed,
+                                    values,
+                                },
+                                0,
+                            )
                         };
                         let rest = best.get(child.to_index())?.get(next).copied().flatten()?;
                         Some(step + rest)
@@ -429,13 +518,20 @@ impl Around {
 
     /// The profiles at most `farthest` away from this one (each fact as it is or changed to a
     /// known value), ring by ring.
-    fn rings(&self, space: &Space, farthest: (usize, usize)) -> Rings {
+    /// `None` as soon as `late` says so.
+    fn rings(
+        &self,
+        space: &Space,
+        farthest: (usize, usize),
+        late: &dyn Fn() -> bool,
+    ) -> Option<Rings> {
         let pairs: Vec<(&Bdd, &Bdd)> = self.same.iter().zip(&self.changed).collect();
-        let toggles: Vec<(&Bdd, &Bdd)> = self.toggles.iter().flatten().map(|(a, b)| (a, b)).collect();
-        Rings {
-            facts: at_most(space, &pairs, farthest.0),
-            values: at_most(space, &toggles, farthest.1),
-        }
+        let toggles: Vec<(&Bdd, &Bdd)> =
+            self.toggles.iter().flatten().map(|(a, b)| (a, b)).collect();
+        Some(Rings {
+            facts: at_most(space, &pairs, farthest.0, late)?,
+            values: at_most(space, &toggles, farthest.1, late)?,
+        })
     }
 
     /// The profiles of `target` that differ from this one in the fewest of `facts` (each
@@ -483,10 +579,18 @@ impl Around {
 
 /// Of `indicators` (pairs: where each does not hold, where it does), the sets where at most 0,
 /// 1, ..., `cap` of them hold: the counts above `cap` are never made, which keeps the sets
-/// small where the least changes are.
-fn at_most(space: &Space, indicators: &[(&Bdd, &Bdd)], cap: usize) -> Vec<Bdd> {
+/// small where the least changes are. `None` as soon as `late` says so.
+fn at_most(
+    space: &Space,
+    indicators: &[(&Bdd, &Bdd)],
+    cap: usize,
+    late: &dyn Fn() -> bool,
+) -> Option<Vec<Bdd>> {
     let mut exactly = vec![space.mk_true()];
     for (off, on) in indicators {
+        if late() {
+            return None;
+        }
         let mut next = vec![space.mk_false(); (exactly.len() + 1).min(cap + 1)];
         for (k, set) in exactly.iter().enumerate() {
             if let Some(slot) = next.get_mut(k) {
@@ -499,13 +603,15 @@ fn at_most(space: &Space, indicators: &[(&Bdd, &Bdd)], cap: usize) -> Vec<Bdd> {
         exactly = next;
     }
     let mut below = space.mk_false();
-    exactly
-        .iter()
-        .map(|set| {
-            below = below.or(set);
-            below.clone()
-        })
-        .collect()
+    Some(
+        exactly
+            .iter()
+            .map(|set| {
+                below = below.or(set);
+                below.clone()
+            })
+            .collect(),
+    )
 }
 
 /// Of `indicators`, the sets where exactly 0, 1, 2, ... of them hold.

@@ -625,7 +625,11 @@ fn the_changes_equal_the_whole_space_reference_on_random_guides() {
         for p in generated.profiles().iter().step_by(7).take(40) {
             let prepared = guide.prepare(&family(p)).expect("fits");
             let fast = counterfactuals.evaluate(&prepared).data.changes;
-            assert_eq!(fast, reference::changes(&guide, &prepared), "seed {seed}: {p:?}");
+            assert_eq!(
+                fast,
+                reference::changes(&guide, &prepared),
+                "seed {seed}: {p:?}"
+            );
             compared += usize::from(!fast.is_empty());
         }
     }
@@ -673,5 +677,8 @@ fn the_changes_equal_the_whole_space_reference_on_the_embedded_guide() {
         compared += 1;
         with_changes += usize::from(!fast.is_empty());
     }
-    assert!(with_changes > 3, "only {with_changes} profiles with changes");
+    assert!(
+        with_changes > 3,
+        "only {with_changes} profiles with changes"
+    );
 }
