@@ -91,7 +91,10 @@ fn what_would_change_past_its_budget_is_a_503_that_names_the_budget() {
         body,
     );
     let line: serde_json::Value = serde_json::from_str(answer.body.trim()).unwrap();
-    assert!(line["changes"].as_array().is_some_and(|c| !c.is_empty()), "{line}");
+    assert!(
+        line["changes"].as_array().is_some_and(|c| !c.is_empty()),
+        "{line}"
+    );
 }
 
 #[test]

@@ -94,8 +94,8 @@ pub(crate) struct Options {
     audience: Option<String>,
     #[serde(default)]
     skip_open: bool,
-    /// Add what would change each result that does not apply (exact, but costly: 25–60 ms a
-    /// family on the embedded guide).
+    /// Add what would change each result that does not apply (exact: about 1 ms a family on
+    /// the embedded guide, at most `--changes-budget`).
     #[serde(default)]
     pub(crate) changes: bool,
     #[serde(default)]
