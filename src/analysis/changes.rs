@@ -476,8 +476,9 @@ impl Around {
                 *slot = edges
                     .iter()
                     .filter(|(value, child)| {
-                        // Made unknown: not a change to propose.
-                        !child.is_zero() && !(here.known && !*value && profile == Some(true))
+                        // A known fact made unknown is not a change to propose.
+                        let unknown = here.known && !*value && profile == Some(true);
+                        !child.is_zero() && !unknown
                     })
                     .filter_map(|(value, child)| {
                         let differs = profile != Some(*value);
