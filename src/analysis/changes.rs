@@ -4,13 +4,16 @@
 //! that differ from it in exactly `k` facts (each changed to a known value); the least `k` whose
 //! intersection is not empty is the answer, and its elements the changes.
 //!
-//! Only the facts an item's set depends on (its *support*, found when the counterfactuals are
-//! built) are worth changing: any other fact changed costs one more without reaching anything
-//! new, so a least change keeps it as the profile has it. The rings of profiles `k` facts away
-//! are therefore built per item over its own facts only (a handful, where the guide has dozens),
-//! and the rest of the profile is one cube. The sets are the same as over the whole space, so
-//! the answers are too (the same elements, found in the same order: a BDD's first element
-//! depends only on the set).
+//! What can be known before a profile is, when the counterfactuals are built: each item's set,
+//! within the domain of the facts it depends on (its *support*). Per profile, the least cost
+//! (facts, then values) of reaching each item's set is a shortest path through its BDD, whose
+//! edges cost nothing where they agree with the profile; only then are the rings of profiles at
+//! most `k` facts and `v` values away built, out to the farthest cost any item needs rather than
+//! over every count. A fact outside an item's support changed would cost one more without
+//! reaching anything new, so a least change keeps it as the profile has it: the rest of the
+//! profile is one cube. The sets of least changes are the same as over the whole space, so the
+//! answers are too (the same elements, found in the same order: a BDD's nodes, and so its first
+//! element, depend only on the set); a test keeps the whole-space search as the reference.
 
 use std::time::Instant;
 
