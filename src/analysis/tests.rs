@@ -682,3 +682,39 @@ fn the_changes_equal_the_whole_space_reference_on_the_embedded_guide() {
         "only {with_changes} profiles with changes"
     );
 }
+
+#[test]
+fn the_sample_families_changes_equal_the_reference_with_or_without_a_deadline() {
+    let guide = crate::embedded::parenting_through_adversity();
+    let counterfactuals = guide.counterfactuals();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/profiles");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("the sample families")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "{paths:?}");
+    let filter = guide
+        .filter(&crate::eval::EvaluationOptions::new())
+        .expect("no options fit");
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.display().to_string();
+        let prepared = if name.ends_with(".json") {
+            guide.read_profile_json(&name, &text)
+        } else {
+            guide.read_profile(&name, &text)
+        }
+        .expect("fits");
+        let fast = counterfactuals.evaluate(&prepared);
+        assert_eq!(
+            fast.data.changes,
+            reference::changes(guide, &prepared),
+            "{name}"
+        );
+        let later = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        let bounded = counterfactuals.evaluate_filtered_before(&prepared, &filter, later);
+        assert_eq!(bounded.as_ref().ok(), Some(&fast), "{name}");
+    }
+}
