@@ -218,7 +218,7 @@ impl<'g> Counterfactuals<'g> {
         if items.is_empty() {
             return Some(Vec::new());
         }
-        let around = Around::new(space, profile);
+        let around = Around::new(space, profile, &self.domains);
         if !around.odd.is_empty() {
             return items
                 .iter()
@@ -399,7 +399,7 @@ impl Rings {
 }
 
 impl Around {
-    fn new(space: &Space, profile: &PreparedProfile<'_>) -> Around {
+    fn new(space: &Space, profile: &PreparedProfile<'_>, domains: &[Bdd]) -> Around {
         let slots = profile.slots();
         let facts = || (0..space.fact_count()).map(FactId::new);
         let same: Vec<Bdd> = facts().map(|f| space.equals(f, slots.get(f))).collect();
@@ -414,9 +414,15 @@ impl Around {
                 costs.into_iter().map(|c| (c.not(), c)).collect()
             })
             .collect();
+        // A fact's literals stand for the profile's value only where that value is one profile
+        // of the space's (always, for a bound profile): else the fact is odd.
         let literals: Vec<_> = facts()
             .zip(&same)
-            .map(|(f, s)| space.literals(f, s))
+            .map(|(f, s)| {
+                let s = domains.get(f.index()).map_or_else(|| s.clone(), |d| s.and(d));
+                let literals = space.literals(f, &s)?;
+                space.cube(&literals).iff(&s).is_true().then_some(literals)
+            })
             .collect();
         let odd = facts()
             .zip(&literals)
