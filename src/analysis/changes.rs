@@ -419,7 +419,9 @@ impl Around {
         let literals: Vec<_> = facts()
             .zip(&same)
             .map(|(f, s)| {
-                let s = domains.get(f.index()).map_or_else(|| s.clone(), |d| s.and(d));
+                let s = domains
+                    .get(f.index())
+                    .map_or_else(|| s.clone(), |d| s.and(d));
                 let literals = space.literals(f, &s)?;
                 space.cube(&literals).iff(&s).is_true().then_some(literals)
             })
