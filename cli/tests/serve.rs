@@ -51,6 +51,53 @@ fn a_yaml_profile_is_evaluated_with_what_is_open_and_what_would_change() {
 }
 
 #[test]
+fn what_would_change_past_its_budget_is_a_503_that_names_the_budget() {
+    // A microsecond: no search for what would change a family's results ends within it.
+    let server = Server::start(&["--changes-budget", "0.001ms"]);
+    let answer = post(
+        &server.url("/evaluate?changes=true"),
+        "application/yaml",
+        FAMILY_HELP,
+    );
+    assert_eq!(answer.status, 503, "{}", answer.body);
+    assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+    let error = answer.json();
+    assert_eq!(error["error"]["status"], 503);
+    assert_eq!(
+        error["error"]["message"],
+        "what would change the results was not found within the budget of 0.001ms \
+         (--changes-budget): ask without changes=true, or start the service with a larger \
+         --changes-budget"
+    );
+    // The thread is free: the same family without changes is answered, as are other families.
+    let plain = post(&server.url("/evaluate"), "application/yaml", FAMILY_HELP);
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    // In a batch, the family past its budget is answered on its line.
+    let body = "{\"children_ages\": [\"age_3\"], \"service_level\": \"universal\"}\n";
+    let batch = post(
+        &server.url("/evaluate/batch?changes=true"),
+        "application/x-ndjson",
+        body,
+    );
+    assert_eq!(batch.status, 200, "{}", batch.body);
+    let line: serde_json::Value = serde_json::from_str(batch.body.trim()).unwrap();
+    assert_eq!(line["line"], 1);
+    assert_eq!(line["error"]["status"], 503);
+    // The default budget is ample for the embedded guide.
+    let roomy = Server::start(&[]);
+    let answer = post(
+        &roomy.url("/evaluate/batch?changes=true"),
+        "application/x-ndjson",
+        body,
+    );
+    let line: serde_json::Value = serde_json::from_str(answer.body.trim()).unwrap();
+    assert!(
+        line["changes"].as_array().is_some_and(|c| !c.is_empty()),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_half_known_json_profile_gets_residuals_and_questions() {
     let server = Server::start(&[]);
     let answer = post(

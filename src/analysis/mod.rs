@@ -28,7 +28,7 @@ mod space;
 mod findings;
 mod changes;
 
-pub use changes::Counterfactuals;
+pub use changes::{Counterfactuals, OutOfTime};
 #[cfg(test)]
 mod tests;
 

@@ -23,7 +23,9 @@
 
 use std::collections::BTreeSet;
 
-use biodivine_lib_bdd::{Bdd, BddValuation, BddVariable, BddVariableSet, BddVariableSetBuilder};
+use biodivine_lib_bdd::{
+    Bdd, BddPartialValuation, BddValuation, BddVariable, BddVariableSet, BddVariableSetBuilder,
+};
 use regex::Regex;
 
 use crate::model::condition::{Condition, Test, intervals};
@@ -38,6 +40,29 @@ struct FactVars {
     name: String,
     known: BddVariable,
     values: Values,
+}
+
+impl FactVars {
+    /// Every variable of the fact: known, then its values.
+    fn all(&self) -> Vec<BddVariable> {
+        let mut all = vec![self.known];
+        match &self.values {
+            Values::Bool(var) => all.push(*var),
+            Values::Alternatives(alternatives) => all.extend(alternatives.iter().map(|(v, ..)| *v)),
+            Values::Set(members) => all.extend(members.iter().map(|(v, _)| *v)),
+            Values::Text {
+                literals,
+                other,
+                regexes,
+                ..
+            } => {
+                all.extend(literals.iter().map(|(v, _)| *v));
+                all.push(*other);
+                all.extend(regexes.iter().map(|(v, _)| *v));
+            }
+        }
+        all
+    }
 }
 
 /// A fact's value variables, by type.
@@ -77,6 +102,20 @@ pub(crate) struct Space {
     approximate: bool,
     /// The top of each integer fact's range, by fact id.
     int_max: Vec<Option<i64>>,
+    /// What each variable is, by variable index.
+    kinds: Vec<VarKind>,
+}
+
+/// What one variable is: whose, and how a change of it is counted.
+#[derive(Clone, Copy)]
+pub(crate) struct VarKind {
+    /// The fact it belongs to.
+    pub(crate) fact: FactId,
+    /// Whether it is the fact's *known* variable.
+    pub(crate) known: bool,
+    /// Whether each of the fact's variables changed counts as one value changed (a `set_of`
+    /// fact's members, and its becoming known), rather than the fact as one.
+    pub(crate) each: bool,
 }
 
 impl Space {
@@ -112,12 +151,30 @@ impl Space {
                 _ => None,
             })
             .collect();
+        let unused = VarKind {
+            fact: FactId::new(0),
+            known: false,
+            each: false,
+        };
+        let mut kinds = vec![unused; vars.num_vars().into()];
+        for (id, fact) in facts.iter().enumerate() {
+            for var in fact.all() {
+                if let Some(slot) = kinds.get_mut(var.to_index()) {
+                    *slot = VarKind {
+                        fact: FactId::new(id),
+                        known: var == fact.known,
+                        each: matches!(fact.values, Values::Set(_)),
+                    };
+                }
+            }
+        }
         let mut space = Space {
             domain: vars.mk_true(),
             vars,
             facts,
             approximate,
             int_max,
+            kinds,
         };
         space.domain = space
             .facts
@@ -469,26 +526,55 @@ impl Space {
         let Some(vars) = self.facts.get(fact.index()) else {
             return self.mk_false();
         };
-        let mut all = vec![vars.known];
-        match &vars.values {
-            Values::Bool(var) => all.push(*var),
-            Values::Alternatives(alternatives) => all.extend(alternatives.iter().map(|(v, ..)| *v)),
-            Values::Set(members) => all.extend(members.iter().map(|(v, _)| *v)),
-            Values::Text {
-                literals,
-                other,
-                regexes,
-                ..
-            } => {
-                all.extend(literals.iter().map(|(v, _)| *v));
-                all.push(*other);
-                all.extend(regexes.iter().map(|(v, _)| *v));
-            }
-        }
-        all.into_iter().fold(self.mk_true(), |acc, var| {
+        vars.all().into_iter().fold(self.mk_true(), |acc, var| {
             let v = self.vars.mk_var(var);
             acc.and(&if valuation.value(var) { v } else { v.not() })
         })
+    }
+
+    /// The values `fact`'s variables have in `set`'s first element (see
+    /// [`Bdd::sat_witness`]); `None` if `set` is empty.
+    pub(crate) fn literals(&self, fact: FactId, set: &Bdd) -> Option<Vec<(BddVariable, bool)>> {
+        let valuation = set.sat_witness()?;
+        let vars = self.facts.get(fact.index())?;
+        Some(
+            vars.all()
+                .into_iter()
+                .map(|v| (v, valuation.value(v)))
+                .collect(),
+        )
+    }
+
+    /// The assignments that give each of `literals` its value (a cube; every assignment for
+    /// none).
+    pub(crate) fn cube(&self, literals: &[(BddVariable, bool)]) -> Bdd {
+        self.vars
+            .mk_conjunctive_clause(&BddPartialValuation::from_values(literals))
+    }
+
+    /// What each variable is, by variable index.
+    pub(crate) fn kinds(&self) -> &[VarKind] {
+        &self.kinds
+    }
+
+    /// The facts whose variables `set` depends on, ascending.
+    pub(crate) fn facts_of(&self, set: &Bdd) -> Vec<FactId> {
+        let mut facts: Vec<FactId> = set
+            .support_set()
+            .into_iter()
+            .filter_map(|v| self.kinds.get(v.to_index()).map(|k| k.fact))
+            .collect();
+        facts.sort_unstable();
+        facts.dedup();
+        facts
+    }
+
+    /// The assignments of `fact`'s variables that are profiles (of every variable, for no
+    /// fact).
+    pub(crate) fn domain_of(&self, fact: FactId) -> Bdd {
+        self.facts
+            .get(fact.index())
+            .map_or_else(|| self.mk_true(), |f| self.fact_domain(f))
     }
 
     /// The profiles that give `fact` the value `slot` (unknown for [`Slot::Unknown`]), as far as

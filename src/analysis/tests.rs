@@ -482,3 +482,239 @@ fn every_change_makes_its_item_apply_and_none_smaller_does() {
     }
     assert!(checked > 75, "only {checked}");
 }
+
+/// The counterfactuals as first written, kept as the reference the fast path must equal: the
+/// rings of profiles `k` facts (and `k` values) away built over every fact of the space, for
+/// each profile.
+mod reference {
+    use biodivine_lib_bdd::Bdd;
+
+    use crate::analysis::space::Space;
+    use crate::eval::PreparedProfile;
+    use crate::ids::{ActionRef, FactId, ResultRef};
+    use crate::model::guide::Guide;
+    use crate::result::{ChangeData, MAX_ALTERNATIVES};
+
+    /// What would change each result of `profile` that does not apply, over the whole space.
+    pub(super) fn changes(guide: &Guide, profile: &PreparedProfile<'_>) -> Vec<ChangeData> {
+        let Some(space) = Space::new(guide) else {
+            return Vec::new();
+        };
+        let evaluation = profile.evaluate();
+        let slots = profile.slots();
+        let facts = || (0..space.fact_count()).map(FactId::new);
+        let same: Vec<Bdd> = facts().map(|f| space.equals(f, slots.get(f))).collect();
+        let changed: Vec<Bdd> = facts()
+            .zip(&same)
+            .map(|(f, s)| space.known(f).and_not(s))
+            .collect();
+        let costs: Vec<Bdd> = facts()
+            .zip(&changed)
+            .flat_map(|(f, c)| space.change_costs(f, slots.get(f), c))
+            .collect();
+        let pairs: Vec<(Bdd, Bdd)> = same.iter().cloned().zip(changed.iter().cloned()).collect();
+        let toggles: Vec<(Bdd, Bdd)> = costs.iter().map(|c| (c.not(), c.clone())).collect();
+        let by_facts = counts(&space, &pairs);
+        let by_values = counts(&space, &toggles);
+        let not_applying = super::super::changes::not_applying(&evaluation);
+        items(guide, &space)
+            .into_iter()
+            .filter(|(item, _)| not_applying.binary_search(item).is_ok())
+            .map(|(item, applies)| {
+                smallest(&space, (item, &applies), &changed, (&by_facts, &by_values))
+            })
+            .collect()
+    }
+
+    /// Every rule and action, in guide order, with the set of profiles it applies to.
+    fn items(guide: &Guide, space: &Space) -> Vec<(ResultRef, Bdd)> {
+        let core = &guide.core;
+        let in_scope = core
+            .scope
+            .as_ref()
+            .map_or_else(|| space.mk_true(), |s| space.truths(&s.condition).t);
+        let truth = |c: Option<&crate::model::condition::Condition>| {
+            c.map_or_else(|| space.mk_true(), |c| space.truths(c).t)
+        };
+        let mut items = Vec::new();
+        for (id, rule) in core.rules() {
+            let applies = in_scope.and(&truth(rule.condition.as_ref()));
+            for (i, action) in rule.actions.iter().enumerate() {
+                let applies = applies.and(&truth(action.condition.as_ref()));
+                items.push((ResultRef::Action(ActionRef::new(id, i)), applies));
+            }
+            items.push((ResultRef::Rule(id), applies));
+        }
+        items
+    }
+
+    fn counts(space: &Space, indicators: &[(Bdd, Bdd)]) -> Vec<Bdd> {
+        let mut exactly = vec![space.mk_true()];
+        for (off, on) in indicators {
+            let mut next = vec![space.mk_false(); exactly.len() + 1];
+            for (k, set) in exactly.iter().enumerate() {
+                next[k] = next[k].or(&set.and(off));
+                next[k + 1] = next[k + 1].or(&set.and(on));
+            }
+            exactly = next;
+        }
+        exactly
+    }
+
+    fn smallest(
+        space: &Space,
+        (item, applies): (ResultRef, &Bdd),
+        changed: &[Bdd],
+        (by_facts, by_values): (&[Bdd], &[Bdd]),
+    ) -> ChangeData {
+        let target = applies.and(space.domain());
+        let mut change = ChangeData {
+            item,
+            never: target.is_false(),
+            alternatives: Vec::new(),
+            more: false,
+        };
+        if change.never {
+            return change;
+        }
+        let Some(fewest_facts) = by_facts
+            .iter()
+            .map(|set| target.and(set))
+            .find(|set| !set.is_false())
+        else {
+            change.never = true;
+            return change;
+        };
+        let mut left = by_values
+            .iter()
+            .map(|set| fewest_facts.and(set))
+            .find(|set| !set.is_false())
+            .unwrap_or(fewest_facts);
+        while let Some(valuation) = left.sat_witness() {
+            if change.alternatives.len() == MAX_ALTERNATIVES {
+                change.more = true;
+                break;
+            }
+            let mut alternative = Vec::new();
+            let mut this = space.mk_true();
+            for (f, c) in changed.iter().enumerate() {
+                let f = FactId::new(f);
+                if !c.eval_in(&valuation) {
+                    continue;
+                }
+                let Some(value) = space.changed_value(f, &valuation) else {
+                    continue;
+                };
+                this = this.and(&space.same_class(f, &valuation));
+                alternative.push((f, value));
+            }
+            change.alternatives.push(alternative);
+            left = left.and_not(&this);
+        }
+        change
+    }
+}
+
+#[test]
+fn the_changes_equal_the_whole_space_reference_on_random_guides() {
+    let mut compared = 0;
+    for seed in 0..GUIDES {
+        let generated = testkit::guide(&mut Seeded::new(seed));
+        let guide = Guide::from_files(generated.files.clone()).expect("loads");
+        let counterfactuals = guide.counterfactuals();
+        for p in generated.profiles().iter().step_by(7).take(40) {
+            let prepared = guide.prepare(&family(p)).expect("fits");
+            let fast = counterfactuals.evaluate(&prepared).data.changes;
+            assert_eq!(
+                fast,
+                reference::changes(&guide, &prepared),
+                "seed {seed}: {p:?}"
+            );
+            compared += usize::from(!fast.is_empty());
+        }
+    }
+    assert!(compared > 1_000, "only {compared} profiles with changes");
+}
+
+#[test]
+fn the_changes_equal_the_whole_space_reference_on_the_embedded_guide() {
+    use crate::model::vocabulary::FactType;
+    use testkit::Source;
+    let guide = crate::embedded::parenting_through_adversity();
+    let counterfactuals = guide.counterfactuals();
+    let mut rng = Seeded::new(7);
+    let (mut compared, mut with_changes) = (0, 0);
+    while compared < 8 {
+        let mut profile = FamilyProfile::new();
+        for fact in guide.vocab().facts() {
+            if rng.below(4) == 0 {
+                continue;
+            }
+            let name = fact.name.clone();
+            match &fact.fact_type {
+                FactType::Boolean => profile.set(name, rng.below(2) == 0),
+                FactType::Integer { min, max } => {
+                    let span = usize::try_from(max - min + 1).unwrap_or(usize::MAX);
+                    let offset = i64::try_from(rng.below(span)).unwrap_or(0);
+                    profile.set(name, min + offset)
+                }
+                FactType::OneOf(values) => {
+                    let names: Vec<&str> = values.names().collect();
+                    profile.set(name, names[rng.below(names.len())])
+                }
+                FactType::SetOf(values) => {
+                    let chosen: Vec<&str> = values.names().filter(|_| rng.below(3) == 0).collect();
+                    profile.set(name, chosen)
+                }
+                FactType::Text { .. } => &mut profile,
+            };
+        }
+        let Ok(prepared) = guide.prepare(&profile) else {
+            continue;
+        };
+        let fast = counterfactuals.evaluate(&prepared).data.changes;
+        assert_eq!(fast, reference::changes(guide, &prepared), "{profile:?}");
+        compared += 1;
+        with_changes += usize::from(!fast.is_empty());
+    }
+    assert!(
+        with_changes > 3,
+        "only {with_changes} profiles with changes"
+    );
+}
+
+#[test]
+fn the_sample_families_changes_equal_the_reference_with_or_without_a_deadline() {
+    let guide = crate::embedded::parenting_through_adversity();
+    let counterfactuals = guide.counterfactuals();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/profiles");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("the sample families")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "{paths:?}");
+    let filter = guide
+        .filter(&crate::eval::EvaluationOptions::new())
+        .expect("no options fit");
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.display().to_string();
+        let prepared = if name.ends_with(".json") {
+            guide.read_profile_json(&name, &text)
+        } else {
+            guide.read_profile(&name, &text)
+        }
+        .expect("fits");
+        let fast = counterfactuals.evaluate(&prepared);
+        assert_eq!(
+            fast.data.changes,
+            reference::changes(guide, &prepared),
+            "{name}"
+        );
+        let later = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        let bounded = counterfactuals.evaluate_filtered_before(&prepared, &filter, later);
+        assert_eq!(bounded.as_ref().ok(), Some(&fast), "{name}");
+    }
+}

@@ -94,8 +94,8 @@ pub(crate) struct Options {
     audience: Option<String>,
     #[serde(default)]
     skip_open: bool,
-    /// Add what would change each result that does not apply (exact, but costly: 25–60 ms a
-    /// family on the embedded guide).
+    /// Add what would change each result that does not apply (exact: about 1 ms a family on
+    /// the embedded guide, at most `--changes-budget`).
     #[serde(default)]
     pub(crate) changes: bool,
     #[serde(default)]
@@ -235,7 +235,7 @@ async fn evaluate(
     let text = text(&headers, body, limits.profile_bytes).await?;
     let work = {
         let loaded = Arc::clone(&loaded);
-        move || evaluate_one(&loaded, &options, syntax, &text)
+        move || evaluate_one(&loaded, (&options, limits), syntax, &text)
     };
     let (content_type, body) = blocking(work).await??;
     Ok(answer(&loaded, StatusCode::OK, content_type, body))
@@ -243,7 +243,7 @@ async fn evaluate(
 
 fn evaluate_one(
     loaded: &Loaded,
-    options: &Options,
+    (options, limits): (&Options, Limits),
     syntax: Syntax,
     text: &str,
 ) -> Result<(&'static str, String), ApiError> {
@@ -267,29 +267,48 @@ fn evaluate_one(
         )),
         format => Ok((
             "application/json",
-            evaluated(loaded, &family, &filter, (format, options.changes)),
+            evaluated(loaded, &family, &filter, (format, options.changes), limits)?,
         )),
     }
 }
 
 /// The evaluation of `family` as JSON, full (with what would change each result, if asked) or
-/// compact.
+/// compact. What would change the results is searched for at most `--changes-budget`: past it,
+/// the answer is a 503 that says so, and the thread is free for the next request.
 pub(crate) fn evaluated(
     loaded: &Loaded,
     family: &PreparedProfile<'_>,
     filter: &Filter,
     (format, changes): (Format, bool),
-) -> String {
+    limits: Limits,
+) -> Result<String, ApiError> {
     let json = if format == Format::Compact {
         serde_json::to_string(&family.evaluate_filtered(filter).compact())
     } else if changes {
         let counterfactuals = loaded.counterfactuals();
-        serde_json::to_string(&counterfactuals.evaluate_filtered(family, filter))
+        let deadline = Instant::now() + limits.changes_time;
+        let evaluation = counterfactuals
+            .evaluate_filtered_before(family, filter, deadline)
+            .map_err(|_| over_budget(limits))?;
+        serde_json::to_string(&evaluation)
     } else {
         serde_json::to_string(&family.evaluate_filtered(filter))
     };
     // Results always serialize.
-    json.unwrap_or_default()
+    Ok(json.unwrap_or_default())
+}
+
+/// What would change the results took longer than its budget.
+fn over_budget(limits: Limits) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "what would change the results was not found within the budget of {} \
+             (--changes-budget): ask without changes=true, or start the service with a larger \
+             --changes-budget",
+            crate::serve::shown(limits.changes_time)
+        ),
+    )
 }
 
 /// Runs `work` off the request threads.

@@ -338,23 +338,27 @@ impl Evaluation {
         match read {
             Ok(family) => {
                 let how = (self.options.format, self.options.changes);
-                api::evaluated(&self.loaded, &family, &self.filter, how)
+                api::evaluated(&self.loaded, &family, &self.filter, how, self.limits)
+                    .unwrap_or_else(|error| line_error(number, &error))
             }
-            Err(error) => {
-                #[derive(Serialize)]
-                struct LineError<'a> {
-                    line: usize,
-                    error: ErrorBody<'a>,
-                }
-                let line = LineError {
-                    line: number,
-                    error: error.body(),
-                };
-                // An error always serializes.
-                serde_json::to_string(&line).unwrap_or_default()
-            }
+            Err(error) => line_error(number, &error),
         }
     }
+}
+
+/// `{"line": N, "error": {...}}`: what went wrong with one line.
+fn line_error(line: usize, error: &ApiError) -> String {
+    #[derive(Serialize)]
+    struct LineError<'a> {
+        line: usize,
+        error: ErrorBody<'a>,
+    }
+    let line = LineError {
+        line,
+        error: error.body(),
+    };
+    // An error always serializes.
+    serde_json::to_string(&line).unwrap_or_default()
 }
 
 /// The answer's body: the answer lines as the evaluation makes them.

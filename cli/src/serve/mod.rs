@@ -64,6 +64,7 @@ use crate::sources::{GuideArgs, Refusal};
 ///   requests            at most --max-requests handled at once; more wait up to 2 s, then 503
 ///   batches             at most --max-batches at once; more are refused (503)
 ///   a request           30 s to answer (408); a batch's lines are answered as they come
+///   what would change   --changes-budget a family to find (503; in a batch, on its line)
 ///   a profile           256 KiB (413), also each line of a batch
 ///   a batch             100,000 lines; held in at most 16 MiB, whatever its length
 ///
@@ -111,6 +112,10 @@ pub(crate) struct Args {
     /// On SIGTERM or Ctrl-C, the longest the requests under way have to finish.
     #[arg(long, value_name = "TIME", default_value = "10s", value_parser = duration)]
     shutdown_timeout: Duration,
+    /// The longest the search for what would change a family's results (`changes=true`) may
+    /// take; past it, that family is answered 503 (in a batch, on its line).
+    #[arg(long, value_name = "TIME", default_value = "1s", value_parser = duration)]
+    changes_budget: Duration,
     /// The most connections open at once; more wait to be accepted.
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
@@ -138,6 +143,8 @@ pub(crate) struct Limits {
     pub(crate) batch_answers_ahead: usize,
     /// The longest a request may take to be answered (a batch: to start answering).
     pub(crate) request_time: Duration,
+    /// The longest the search for what would change a family's results may take.
+    pub(crate) changes_time: Duration,
     /// The longest a request waits for its turn when the most requests are being handled.
     pub(crate) queue_time: Duration,
     /// The longest a client may take to send a request's head.
@@ -167,6 +174,7 @@ impl Limits {
             batch_read_ahead: 4 * 1024 * 1024,
             batch_answers_ahead: 16,
             request_time: Duration::from_secs(30),
+            changes_time: args.changes_budget,
             queue_time: Duration::from_secs(2),
             header_time: args.header_timeout,
             body_time: args.body_timeout,
@@ -188,6 +196,15 @@ impl Limits {
     fn evaluating_threads(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         2 * cores + self.batches
+    }
+}
+
+/// A time as the flags take it: `250ms`, `1s`, `1.5s`.
+pub(crate) fn shown(time: Duration) -> String {
+    if time < Duration::from_secs(1) {
+        format!("{}ms", time.as_secs_f64() * 1000.0)
+    } else {
+        format!("{}s", time.as_secs_f64())
     }
 }
 

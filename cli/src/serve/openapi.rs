@@ -77,7 +77,7 @@ fn evaluate(guide: &Guide) -> Value {
             "408": error("The body stopped arriving, or the request took longer than the service allows."),
             "413": error("The body is over the limit (256 KiB)."),
             "415": error("The Content-Type is neither JSON nor YAML."),
-            "503": error("The service is handling its most requests at once; try again (Retry-After).")
+            "503": error("The service is handling its most requests at once; try again (Retry-After). Or, with changes=true, what would change the results was not found within --changes-budget.")
         }
     })
 }
@@ -179,7 +179,7 @@ fn options(guide: &Guide, with_markdown: bool) -> Value {
         { "name": "skip_open", "in": "query", "schema": { "type": "boolean", "default": false },
           "description": "Leave out residuals, deciding values and questions." },
         { "name": "changes", "in": "query", "schema": { "type": "boolean", "default": false },
-          "description": "Add, for each result that does not apply, the smallest changes of the profile under which it would (exact; 25–60 ms a family on the embedded guide)." },
+          "description": "Add, for each result that does not apply, the smallest changes of the profile under which it would (exact; about 1 ms a family on the embedded guide, searched for at most --changes-budget: past it, 503)." },
         { "name": "format", "in": "query", "schema": { "enum": formats, "default": "json" },
           "description": "json: the full evaluation; compact: ids and what is said of the family; markdown: the report." }
     ])
