@@ -41,6 +41,25 @@ impl FactKind {
     pub(crate) fn parse(keyword: &str) -> Option<FactKind> {
         FactKind::ALL.into_iter().find(|k| k.keyword() == keyword)
     }
+
+    /// The type another schema or language means by `word` (`bool`, `int`, `enum`, `list`,
+    /// `string`...): what a "did you mean" names when the spelling alone is too far off. Never
+    /// accepted in place of the keyword: a rule file says `boolean`.
+    pub(crate) fn meant_by(word: &str) -> Option<FactKind> {
+        let word = word.to_lowercase().replace(['-', ' '], "_");
+        match word.as_str() {
+            "bool" | "flag" | "yes_no" | "true_false" => Some(FactKind::Boolean),
+            "int" | "integer_number" | "number" | "whole_number" | "count" | "age" => {
+                Some(FactKind::Integer)
+            }
+            "enum" | "choice" | "one" | "select" | "category" | "oneof" => Some(FactKind::OneOf),
+            "set" | "list" | "array" | "many_of" | "multi" | "multiselect" | "setof" => {
+                Some(FactKind::SetOf)
+            }
+            "string" | "str" | "free_text" => Some(FactKind::Text),
+            _ => None,
+        }
+    }
 }
 
 /// What an operator takes as its value.

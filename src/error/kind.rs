@@ -169,7 +169,10 @@ pub enum ProblemKind {
         valid: Vec<String>,
     },
     /// An operator that exists, used on a fact of a type it does not apply to.
-    #[error("operator `{operator}` cannot be used on `{fact}`, a {fact_type} fact")]
+    #[error(
+        "operator `{operator}` cannot be used on `{fact}`, {} fact",
+        with_article(fact_type)
+    )]
     #[non_exhaustive]
     OperatorNotForType {
         /// The operator.
@@ -295,7 +298,7 @@ pub enum ProblemKind {
         found: String,
     },
     /// A one_of or set_of fact without values.
-    #[error("a {fact_type} fact needs `values`")]
+    #[error("{} fact needs `values`", with_article(fact_type))]
     #[non_exhaustive]
     ValuesNeeded {
         /// The fact's type.
@@ -764,4 +767,11 @@ impl ProblemKind {
             _ => None,
         }
     }
+}
+
+/// `word` after its indefinite article: "an integer", "a boolean".
+fn with_article(word: &str) -> String {
+    // `one_of` is read "one of": a consonant's sound.
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']) && !word.starts_with("one");
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }

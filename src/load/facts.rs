@@ -86,7 +86,8 @@ fn fact_type(def: &FactFile) -> Result<FactType, Located> {
         let keywords = FactKind::ALL.map(FactKind::keyword);
         let kind = ProblemKind::UnknownFactType {
             name: shorten(keyword),
-            suggestion: suggest::closest(keyword, keywords),
+            suggestion: suggest::closest(keyword, keywords)
+                .or_else(|| FactKind::meant_by(keyword).map(|k| k.keyword().to_owned())),
         };
         return Err((kind, type_at));
     };

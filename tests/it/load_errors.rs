@@ -122,6 +122,12 @@ fn an_operator_must_suit_the_facts_type() {
         "recommendations.yaml:5:19: recommendation `r1`: operator `is` cannot be used on `tags`, a set_of \
          fact (valid here: contains, contains_any, contains_all, contains_none, is_empty, count, known)"
     );
+    // "an integer fact", not "a integer fact".
+    let integer = error("recommendations.yaml", &rec("{ age: { contains: a } }"));
+    assert!(
+        integer.contains("cannot be used on `age`, an integer fact"),
+        "{integer}"
+    );
 }
 
 #[test]
@@ -436,4 +442,27 @@ fn a_guide_folder_loads_from_disk_and_names_bad_files() {
         failed.unwrap_err().to_string(),
         "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?)"
     );
+}
+
+#[test]
+fn a_fact_type_named_as_another_language_names_it_gets_the_keyword_suggested() {
+    // `bool` is three edits from `boolean`, too far for spelling alone; what other schemas call
+    // a type is suggested by meaning, and never accepted in its place.
+    for (written, keyword) in [
+        ("bool", "boolean"),
+        ("int", "integer"),
+        ("enum", "one_of"),
+        ("list", "set_of"),
+        ("string", "text"),
+    ] {
+        let facts = crate::fixture::FACTS.replacen("type: boolean", &format!("type: {written}"), 1);
+        let error = try_guide_replacing("facts.yaml", &facts).expect_err(written);
+        let problem = &error.problems()[0];
+        assert_eq!(problem.code(), "unknown_fact_type", "{written}");
+        let help = problem.help().unwrap_or_default();
+        assert!(
+            help.contains(&format!("did you mean `{keyword}`")),
+            "{written}: {help}"
+        );
+    }
 }
