@@ -14,7 +14,11 @@ pub struct Choices<'a, 'b>(pub &'a mut Unstructured<'b>);
 
 impl Source for Choices<'_, '_> {
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { self.0.choose_index(n).unwrap_or(0) }
+        if n == 0 {
+            0
+        } else {
+            self.0.choose_index(n).unwrap_or(0)
+        }
     }
 }
 
@@ -36,8 +40,12 @@ pub const GENERATED: u64 = 96;
 /// from fixed seeds.
 pub static POOL: LazyLock<Vec<Pooled>> = LazyLock::new(|| {
     let embedded = practice_guide::parenting_through_adversity();
-    let overlay = embedded.with_overlay_files(OVERLAY).expect("the example overlay loads");
-    let districts = ["ZZ1", "ZZ9", "AB12", "zz1", "ZZ"].map(str::to_owned).to_vec();
+    let overlay = embedded
+        .with_overlay_files(OVERLAY)
+        .expect("the example overlay loads");
+    let districts = ["ZZ1", "ZZ9", "AB12", "zz1", "ZZ"]
+        .map(str::to_owned)
+        .to_vec();
     let mut pool = vec![
         pooled("embedded".to_owned(), embedded.clone(), Vec::new()),
         pooled("embedded+overlay".to_owned(), overlay, districts),
@@ -61,10 +69,22 @@ pub static POOL: LazyLock<Vec<Pooled>> = LazyLock::new(|| {
 });
 
 const OVERLAY: [(&str, &str); 4] = [
-    ("overlay.yaml", include_str!("../../rules/overlays/example-borough/overlay.yaml")),
-    ("facts.yaml", include_str!("../../rules/overlays/example-borough/facts.yaml")),
-    ("conditions.yaml", include_str!("../../rules/overlays/example-borough/conditions.yaml")),
-    ("services.yaml", include_str!("../../rules/overlays/example-borough/services.yaml")),
+    (
+        "overlay.yaml",
+        include_str!("../../rules/overlays/example-borough/overlay.yaml"),
+    ),
+    (
+        "facts.yaml",
+        include_str!("../../rules/overlays/example-borough/facts.yaml"),
+    ),
+    (
+        "conditions.yaml",
+        include_str!("../../rules/overlays/example-borough/conditions.yaml"),
+    ),
+    (
+        "services.yaml",
+        include_str!("../../rules/overlays/example-borough/services.yaml"),
+    ),
 ];
 
 fn pooled(name: String, guide: Guide, texts: Vec<String>) -> Pooled {
@@ -92,7 +112,12 @@ fn pooled(name: String, guide: Guide, texts: Vec<String>) -> Pooled {
             }
         }
     }
-    Pooled { name, guide, texts, filters }
+    Pooled {
+        name,
+        guide,
+        texts,
+        filters,
+    }
 }
 
 /// A profile that fits `pooled`'s guide: each fact unknown or a value of its type, as the bytes
@@ -112,12 +137,17 @@ pub fn profile(pooled: &Pooled, u: &mut Unstructured) -> FamilyProfile {
             FactType::OneOf(values) => {
                 let names: Vec<&str> = values.names().collect();
                 let index = u.choose_index(names.len()).unwrap_or(0);
-                let Some(name) = names.get(index) else { continue };
+                let Some(name) = names.get(index) else {
+                    continue;
+                };
                 FactValue::Text((*name).to_owned())
             }
             FactType::SetOf(values) => {
                 let bits: u64 = u.arbitrary().unwrap_or(0);
-                let members = values.names().enumerate().filter(|(i, _)| bits >> (i % 64) & 1 == 1);
+                let members = values
+                    .names()
+                    .enumerate()
+                    .filter(|(i, _)| bits >> (i % 64) & 1 == 1);
                 FactValue::List(members.map(|(_, name)| name.to_owned()).collect())
             }
             FactType::Text { pattern } => {
@@ -137,12 +167,17 @@ pub fn profile(pooled: &Pooled, u: &mut Unstructured) -> FamilyProfile {
 }
 
 /// A profile for a generated guide's facts (of the testkit's domains), as the bytes choose.
-pub fn generated_profile(generated: &testkit::Generated, source: &mut impl Source) -> FamilyProfile {
+pub fn generated_profile(
+    generated: &testkit::Generated,
+    source: &mut impl Source,
+) -> FamilyProfile {
     let mut profile = FamilyProfile::new();
     for fact in &generated.facts {
         let values = fact.values();
         let choice = source.below(values.len() + 1);
-        let Some(value) = values.get(choice) else { continue };
+        let Some(value) = values.get(choice) else {
+            continue;
+        };
         let value = match value {
             Value::Bool(b) => FactValue::Bool(*b),
             Value::Int(i) => FactValue::Integer(*i),

@@ -52,30 +52,51 @@ thread_local! {
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(choice) = Choice::arbitrary(&mut u) else { return };
+    let Ok(choice) = Choice::arbitrary(&mut u) else {
+        return;
+    };
     let pool = &*common::POOL;
     let pooled = &pool[usize::from(choice.guide) % pool.len()];
     let guide = &pooled.guide;
     let pick = |i: Option<u8>| i.map(|i| &pooled.filters[usize::from(i) % pooled.filters.len()]);
     let filter = pick(choice.filter);
-    let family = guide.prepare(&common::profile(pooled, &mut u)).expect("a profile that fits");
+    let family = guide
+        .prepare(&common::profile(pooled, &mut u))
+        .expect("a profile that fits");
     let fresh = evaluate(&family, filter);
     SCRATCH.with_borrow_mut(|(cache, statuses, json)| {
         family.statuses_with(cache, statuses);
-        assert_eq!(statuses.scope(), fresh.scope().status(), "{}: scope", pooled.name);
+        assert_eq!(
+            statuses.scope(),
+            fresh.scope().status(),
+            "{}: scope",
+            pooled.name
+        );
         for (index, rule) in guide.recommendations().enumerate() {
             if let Some(result) = fresh.rule(rule.id()) {
-                assert_eq!(statuses.recommendation(index), Some(result.status()), "{}", rule.id());
+                assert_eq!(
+                    statuses.recommendation(index),
+                    Some(result.status()),
+                    "{}",
+                    rule.id()
+                );
             }
         }
         for (index, rule) in guide.principles().enumerate() {
             if let Some(result) = fresh.rule(rule.id()) {
-                assert_eq!(statuses.principle(index), Some(result.status()), "{}", rule.id());
+                assert_eq!(
+                    statuses.principle(index),
+                    Some(result.status()),
+                    "{}",
+                    rule.id()
+                );
             }
         }
         match choice.check {
             Check::Reuse => {
-                let earlier = guide.prepare(&common::profile(pooled, &mut u)).expect("fits");
+                let earlier = guide
+                    .prepare(&common::profile(pooled, &mut u))
+                    .expect("fits");
                 let mut reused = evaluate(&earlier, pick(choice.earlier_filter));
                 if choice.own_cache {
                     family.evaluate_into_with(cache, filter, &mut reused);
@@ -90,12 +111,23 @@ fuzz_target!(|data: &[u8]| {
                 json.clear();
                 fresh.write_json(json);
                 let serde = serde_json::to_vec(&fresh).expect("results serialize");
-                assert!(*json == serde, "{}: write_json differs from serde", pooled.name);
+                assert!(
+                    *json == serde,
+                    "{}: write_json differs from serde",
+                    pooled.name
+                );
                 serde_json::to_vec(&fresh.compact()).expect("the compact form serializes");
             }
             Check::ReadBack => {
-                let again = guide.prepare(&family.to_profile()).expect("a bound profile rebinds");
-                assert_eq!(evaluate(&again, filter), fresh, "{}: read back", pooled.name);
+                let again = guide
+                    .prepare(&family.to_profile())
+                    .expect("a bound profile rebinds");
+                assert_eq!(
+                    evaluate(&again, filter),
+                    fresh,
+                    "{}: read back",
+                    pooled.name
+                );
             }
             Check::Render => {
                 let _ = fresh.report();
