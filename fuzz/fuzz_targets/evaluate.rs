@@ -1,35 +1,145 @@
-//! Evaluating random valid profiles against random small guides: the input's bytes drive the
-//! generator (`practice-guide-testkit`), which shapes a guide (facts of every type, nested
-//! conditions, named conditions, "how" points) and then a profile for it. The guide must load;
-//! evaluation must agree with the statuses path, be deterministic, and its JSON must read back
-//! as the value serde builds from it (an evaluation holds its guide, so it does not deserialize).
+//! Evaluating valid profiles, built from the fuzzer's choices (`arbitrary`), against guides
+//! loaded once for every run: the embedded guide, the embedded guide with the example overlay,
+//! and small generated guides (`common::POOL`). No run parses a rule file: evaluation is what
+//! this target tests. For each input:
+//!
+//! - the full result is the same whether computed afresh or into an earlier result of another
+//!   profile (another filter's, too), through the guide's pool of caches or the caller's;
+//! - the statuses path agrees with it on every rule it keeps;
+//! - `write_json` writes the bytes serde writes, and the compact form serializes;
+//! - the profile, read back from its binding, evaluates the same.
 #![no_main]
 
+use std::cell::RefCell;
+
+use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use practice_guide::Guide;
-use practice_guide_testkit::{self as testkit, Bytes};
+use practice_guide::{Cache, Filter, PreparedProfile, Statuses};
 
 #[path = "common.rs"]
+#[allow(dead_code)]
 mod common;
 
+/// What the fuzzer chooses besides the two profiles (drawn after these from the rest).
+#[derive(Arbitrary, Debug)]
+struct Choice {
+    guide: u8,
+    /// The filter of the result checked, and of the earlier one it is written over.
+    filter: Option<u8>,
+    earlier_filter: Option<u8>,
+    /// Evaluate with the caller's cache rather than one the guide lends.
+    own_cache: bool,
+    /// One check besides the statuses' each run, so that a run stays short.
+    check: Check,
+}
+
+#[derive(Arbitrary, Debug)]
+enum Check {
+    /// Into an earlier result, of another profile and maybe another filter.
+    Reuse,
+    /// `write_json` against serde, and the compact form.
+    Json,
+    /// The profile read back from its binding.
+    ReadBack,
+    /// The report as text and as Markdown.
+    Render,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Cache, Statuses, Vec<u8>)> =
+        RefCell::new((Cache::new(), Statuses::new(), Vec::new()));
+}
+
 fuzz_target!(|data: &[u8]| {
-    let mut source = Bytes::new(data);
-    let generated = testkit::guide(&mut source);
-    let guide = Guide::from_files(generated.files.clone()).expect("a generated guide loads");
-    let profile = common::profile(&generated, &mut source);
-    let prepared = guide.prepare(&profile).expect("a generated profile fits its guide");
-    let first = prepared.evaluate();
-    let statuses = prepared.statuses();
-    assert_eq!(statuses.scope(), first.scope().status());
-    for (index, rule) in guide.recommendations().enumerate() {
-        let result = first.rule(rule.id()).expect("a result");
-        assert_eq!(statuses.recommendation(index), Some(result.status()));
-    }
-    assert_eq!(prepared.evaluate(), first, "deterministic");
-    let json = serde_json::to_string(&first).expect("results serialize");
-    let back: serde_json::Value = serde_json::from_str(&json).expect("and read back");
-    assert_eq!(back, serde_json::to_value(&first).expect("results serialize"));
-    // `Value` keeps one of each key, sorted: the same length means no key was written twice.
-    let again = serde_json::to_string(&back).expect("a value serializes");
-    assert_eq!(again.len(), json.len(), "a key written twice");
+    let mut u = Unstructured::new(data);
+    let Ok(choice) = Choice::arbitrary(&mut u) else {
+        return;
+    };
+    let pool = &*common::POOL;
+    let pooled = &pool[usize::from(choice.guide) % pool.len()];
+    let guide = &pooled.guide;
+    let pick = |i: Option<u8>| i.map(|i| &pooled.filters[usize::from(i) % pooled.filters.len()]);
+    let filter = pick(choice.filter);
+    let family = guide
+        .prepare(&common::profile(pooled, &mut u))
+        .expect("a profile that fits");
+    let fresh = evaluate(&family, filter);
+    SCRATCH.with_borrow_mut(|(cache, statuses, json)| {
+        family.statuses_with(cache, statuses);
+        assert_eq!(
+            statuses.scope(),
+            fresh.scope().status(),
+            "{}: scope",
+            pooled.name
+        );
+        for (index, rule) in guide.recommendations().enumerate() {
+            if let Some(result) = fresh.rule(rule.id()) {
+                assert_eq!(
+                    statuses.recommendation(index),
+                    Some(result.status()),
+                    "{}",
+                    rule.id()
+                );
+            }
+        }
+        for (index, rule) in guide.principles().enumerate() {
+            if let Some(result) = fresh.rule(rule.id()) {
+                assert_eq!(
+                    statuses.principle(index),
+                    Some(result.status()),
+                    "{}",
+                    rule.id()
+                );
+            }
+        }
+        match choice.check {
+            Check::Reuse => {
+                let earlier = guide
+                    .prepare(&common::profile(pooled, &mut u))
+                    .expect("fits");
+                let mut reused = evaluate(&earlier, pick(choice.earlier_filter));
+                if choice.own_cache {
+                    family.evaluate_into_with(cache, filter, &mut reused);
+                } else if let Some(filter) = filter {
+                    family.evaluate_filtered_into(filter, &mut reused);
+                } else {
+                    family.evaluate_into(&mut reused);
+                }
+                assert_eq!(reused, fresh, "{}: into an earlier result", pooled.name);
+            }
+            Check::Json => {
+                json.clear();
+                fresh.write_json(json);
+                let serde = serde_json::to_vec(&fresh).expect("results serialize");
+                assert!(
+                    *json == serde,
+                    "{}: write_json differs from serde",
+                    pooled.name
+                );
+                serde_json::to_vec(&fresh.compact()).expect("the compact form serializes");
+            }
+            Check::ReadBack => {
+                let again = guide
+                    .prepare(&family.to_profile())
+                    .expect("a bound profile rebinds");
+                assert_eq!(
+                    evaluate(&again, filter),
+                    fresh,
+                    "{}: read back",
+                    pooled.name
+                );
+            }
+            Check::Render => {
+                let _ = fresh.report();
+                let _ = fresh.to_markdown();
+            }
+        }
+    });
 });
+
+fn evaluate(family: &PreparedProfile<'_>, filter: Option<&Filter>) -> practice_guide::Evaluation {
+    match filter {
+        Some(filter) => family.evaluate_filtered(filter),
+        None => family.evaluate(),
+    }
+}

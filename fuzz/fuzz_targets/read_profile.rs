@@ -6,13 +6,17 @@ use libfuzzer_sys::fuzz_target;
 use practice_guide::FamilyProfile;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let guide = practice_guide::parenting_through_adversity();
     if let Ok(profile) = guide.read_profile("fuzz.yaml", text) {
         // A profile that reads evaluates, and reads back the same.
         let evaluation = profile.evaluate();
         let _ = evaluation.report();
-        let again = guide.prepare(&profile.to_profile()).expect("a bound profile rebinds");
+        let again = guide
+            .prepare(&profile.to_profile())
+            .expect("a bound profile rebinds");
         assert_eq!(again.evaluate(), evaluation);
     }
     if let Ok(profile) = guide.read_profile_json("fuzz.json", text) {

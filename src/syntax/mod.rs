@@ -184,6 +184,13 @@ fn item_problems<T: for<'de> Deserialize<'de>>(
             // Most likely the key left out was this one, misspelt: already reported.
             break;
         }
+        // The key was not left out (the lines here are cut at `\n`, while YAML also breaks a
+        // line at a lone `\r`): the same problem again, found by the `load_guide` fuzz target.
+        let again =
+            |last: &Problem| last.position() == problem.position() && last.code() == problem.code();
+        if problems.last().is_some_and(again) {
+            break;
+        }
         let key_at = match problem.kind() {
             ProblemKind::UnknownKey { .. } | ProblemKind::DuplicateKey { .. } => problem.position(),
             _ => None,

@@ -52,6 +52,18 @@ fn every_misspelt_key_of_a_rule_is_reported_and_not_the_key_it_was_meant_to_be()
     );
 }
 
+/// Found by the `load_guide` fuzz target (its check counted lines at `\n` only): YAML breaks a
+/// line at a lone `\r` too, and a problem's line counts as YAML does.
+#[test]
+fn a_lone_carriage_return_is_a_line_break_in_a_problem_s_position() {
+    let text = rec("{ flag: true }").replace("  when:", "\r\r  whn:");
+    assert_eq!(
+        error("recommendations.yaml", &text),
+        "recommendations.yaml:7:3: unknown key `whn` (did you mean `when`? allowed here: id, title, \
+         statement, evidence, outcomes, audiences, principles, when, why, how, sources, fit)"
+    );
+}
+
 #[test]
 fn a_tab_is_pointed_at_where_it_is() {
     let text = rec("{ flag: true }").replace("  when:", "\twhen:");

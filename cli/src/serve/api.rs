@@ -15,8 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use practice_guide::{EvaluationOptions, Filter, PreparedProfile};
-use serde::Deserialize;
+use practice_guide::{Filter, PreparedProfile};
 use tokio::sync::Semaphore;
 use tower_http::timeout::TimeoutLayer;
 
@@ -24,6 +23,7 @@ use super::access::{self, Access};
 use super::batch;
 use super::connections::body_timeout;
 use super::error::ApiError;
+pub(crate) use super::request::{Format, Options, Syntax};
 use super::state::{App, Loaded, Reload};
 use super::{Limits, log, openapi, page};
 
@@ -73,47 +73,9 @@ pub(crate) fn router(app: Arc<App>, access: Access, limits: Limits) -> Router {
         .with_state(app)
 }
 
-/// How a result is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Format {
-    /// The evaluation as JSON, with what would change each result.
-    #[default]
-    Json,
-    /// The compact form: ids and what is said of the family, the guide's texts left out.
-    Compact,
-    /// The report as Markdown (not in a batch).
-    Markdown,
-}
-
-/// The query of `POST /evaluate` and `POST /evaluate/batch`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Options {
-    min_evidence: Option<String>,
-    audience: Option<String>,
-    #[serde(default)]
-    skip_open: bool,
-    /// Add what would change each result that does not apply (exact: about 1 ms a family on
-    /// the embedded guide, at most `--changes-budget`).
-    #[serde(default)]
-    pub(crate) changes: bool,
-    #[serde(default)]
-    pub(crate) format: Format,
-}
-
 impl Options {
     pub(crate) fn filter(&self, loaded: &Loaded) -> Result<Filter, ApiError> {
-        let mut options = EvaluationOptions::new();
-        if let Some(level) = &self.min_evidence {
-            options = options.min_evidence(level.clone());
-        }
-        if let Some(audience) = &self.audience {
-            options = options.audience(audience.clone());
-        }
-        if self.skip_open {
-            options = options.skip_open();
-        }
+        let options = self.evaluation_options();
         loaded.guide().filter(&options).map_err(|err| {
             ApiError::problems(
                 StatusCode::BAD_REQUEST,
@@ -124,37 +86,12 @@ impl Options {
     }
 }
 
-/// What a profile's body is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Syntax {
-    Json,
-    Yaml,
-    JsonLines,
-}
-
 /// The body's syntax from its `Content-Type`, if it is one `accepted` allows.
 pub(crate) fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax, ApiError> {
     let given = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    let syntax = match given.as_deref() {
-        Some("application/json") => Some(Syntax::Json),
-        Some("application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml") => {
-            Some(Syntax::Yaml)
-        }
-        Some("application/x-ndjson" | "application/jsonl" | "application/json-lines") => {
-            Some(Syntax::JsonLines)
-        }
-        _ => None,
-    };
-    match syntax {
+        .and_then(|v| v.to_str().ok());
+    match given.and_then(Syntax::of) {
         Some(s) if accepted.contains(&s) => Ok(s),
         _ => {
             let wanted = if accepted.contains(&Syntax::JsonLines) {
@@ -164,7 +101,16 @@ pub(crate) fn syntax(headers: &HeaderMap, accepted: &[Syntax]) -> Result<Syntax,
             } else {
                 "application/json"
             };
-            let given = given.unwrap_or_else(|| "none".to_owned());
+            let given = given.map_or_else(
+                || "none".to_owned(),
+                |v| {
+                    v.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                },
+            );
             Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!("the Content-Type is {given}; send {wanted}"),

@@ -27,6 +27,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use super::api::{self, Format, Options, Syntax};
 use super::connections::body_timeout;
 use super::error::{ApiError, ErrorBody};
+use super::request::{Cut, Cutter};
 use super::state::{App, Loaded};
 use super::{Limits, log};
 
@@ -135,7 +136,7 @@ async fn read_lines(
     read_ahead: Arc<Semaphore>,
     lines: mpsc::UnboundedSender<Piece>,
 ) {
-    let mut cutter = Cutter::new(limits);
+    let mut cutter = Cutter::new(limits.profile_bytes, limits.batch_lines);
     loop {
         let frame = tokio::select! {
             frame = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)) => frame,
@@ -143,9 +144,9 @@ async fn read_lines(
         };
         let ended = frame.is_none();
         let cut = match frame {
-            None => cutter.end(),
+            None => pieces(cutter.end(), limits),
             Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) => cutter.cut(&data),
+                Ok(data) => pieces(cutter.cut(&data), limits),
                 // Trailers: nothing to evaluate.
                 Err(_) => continue,
             },
@@ -163,7 +164,7 @@ async fn read_lines(
                         ),
                     )
                 };
-                vec![(cutter.lines + 1, What::Stop(stop))]
+                vec![(cutter.lines() + 1, What::Stop(stop))]
             }
         };
         for (number, what) in cut {
@@ -194,89 +195,26 @@ async fn read_lines(
     }
 }
 
-/// Cuts a body, chunk by chunk, into numbered lines: blank lines skipped (but counted), a line
-/// over the profile limit not kept, at most `batch_lines` lines.
-struct Cutter {
-    /// The line begun in an earlier chunk.
-    partial: Vec<u8>,
-    /// Whether the line begun is over the limit (and so not kept).
-    over: bool,
-    /// The lines ended so far.
-    lines: usize,
-    limits: Limits,
+/// [`Cutter`]'s cuts as the reader sends them: one past the most lines is the batch's last
+/// answer.
+fn pieces(cuts: Vec<(usize, Cut)>, limits: Limits) -> Vec<(usize, What)> {
+    cuts.into_iter()
+        .map(|(number, cut)| (number, piece_of(cut, limits)))
+        .collect()
 }
 
-impl Cutter {
-    fn new(limits: Limits) -> Cutter {
-        Cutter {
-            partial: Vec::new(),
-            over: false,
-            lines: 0,
-            limits,
-        }
-    }
-
-    /// The lines `chunk` ends (and a stop past the most lines).
-    fn cut(&mut self, mut chunk: &[u8]) -> Vec<(usize, What)> {
-        let mut cut = Vec::new();
-        while !chunk.is_empty() {
-            if self.lines == self.limits.batch_lines {
-                cut.push((self.lines + 1, What::Stop(self.too_many())));
-                return cut;
-            }
-            let mut parts = chunk.splitn(2, |&b| b == b'\n');
-            let piece = parts.next().unwrap_or_default();
-            let rest = parts.next();
-            chunk = rest.unwrap_or_default();
-            if self.partial.len() + piece.len() > self.limits.profile_bytes {
-                self.over = true;
-                self.partial.clear();
-            } else if !self.over {
-                self.partial.extend_from_slice(piece);
-            }
-            if rest.is_some() {
-                cut.extend(self.end_line());
-            }
-        }
-        cut
-    }
-
-    /// The end of the body: the last line, if it has no end of line.
-    fn end(&mut self) -> Vec<(usize, What)> {
-        if self.partial.is_empty() && !self.over {
-            return Vec::new();
-        }
-        if self.lines == self.limits.batch_lines {
-            return vec![(self.lines + 1, What::Stop(self.too_many()))];
-        }
-        self.end_line().into_iter().collect()
-    }
-
-    fn end_line(&mut self) -> Option<(usize, What)> {
-        self.lines += 1;
-        if std::mem::take(&mut self.over) {
-            return Some((self.lines, What::TooLong));
-        }
-        let line = self.partial.strip_suffix(b"\r").unwrap_or(&self.partial);
-        let kept = if line.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            // Exactly as long as the line: the read-ahead counts its bytes.
-            Some((self.lines, What::Line(line.to_vec())))
-        };
-        self.partial.clear();
-        kept
-    }
-
-    fn too_many(&self) -> ApiError {
-        ApiError::new(
+fn piece_of(cut: Cut, limits: Limits) -> What {
+    match cut {
+        Cut::Line(line) => What::Line(line),
+        Cut::TooLong => What::TooLong,
+        Cut::TooMany => What::Stop(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the batch is over {} lines, the most in one batch; the lines after were not read \
                  (send them in another batch)",
-                self.limits.batch_lines
+                limits.batch_lines
             ),
-        )
+        )),
     }
 }
 

@@ -1,5 +1,7 @@
 //! `serve`: the guide as a JSON service on HTTP, and a practitioner's page at `/`.
 //!
+//! - [`request`]: how a request reads, apart from HTTP: the query's options, the body's syntax,
+//!   a batch cut into lines (compiled as it is by the `serve_request` fuzz target).
 //! - [`state`]: the loaded guide (with its counterfactuals, built once) behind a lock that a
 //!   reload swaps; a reload that fails leaves the old guide serving.
 //! - [`connections`]: the accept loop: connections capped and watched for their header, body,
@@ -15,6 +17,7 @@
 //! Nothing about a family is logged: a request's line names its method, route, status and
 //! duration, never its body or query.
 
+mod request;
 mod state;
 mod access;
 mod api;
