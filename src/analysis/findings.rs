@@ -432,7 +432,13 @@ impl<'g> Run<'g> {
                     let shown = self.scope.t.and(&own).and(&point).and(&eligible);
                     if self.empty(&shown) {
                         let what = match action {
-                            Some(a) => format!("`{}#{}`", rule.id, a.id),
+                            Some(a) => {
+                                let name = ActionName {
+                                    rule: &rule.id,
+                                    action: &a.id,
+                                };
+                                format!("`{name}`")
+                            }
                             None => format!("`{}`", rule.id),
                         };
                         let finding =
