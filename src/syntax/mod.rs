@@ -9,6 +9,7 @@
 mod guide_files;
 mod keys;
 mod overlay_files;
+mod quotes;
 mod raw;
 #[cfg(feature = "schema")]
 pub(crate) mod shapes;
@@ -99,15 +100,57 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
             serde_saphyr::Error::Eof { .. } if empty => ProblemKind::EmptyFile,
             _ => problem_kind(&err, budget),
         };
-        // The parser places a tab at the token before it: point at the tab itself.
-        let position = match (&kind, position) {
-            (ProblemKind::Syntax { detail, .. }, Some(at)) if detail == TAB_IN_INDENTATION => {
-                first_tab_indent(text, at.line).or(position)
-            }
-            _ => position,
-        };
+        let (kind, position) = located(kind, position, text);
         Problem::new(input, Some(file), kind).at(position)
     })
+}
+
+/// A syntax error placed where the mistake is, when the parser finds it further on: a tab (the
+/// parser places it at the token before it) at the tab itself, a quote left open or closed early
+/// at the quote that opened the value, saying where it runs on to.
+fn located(
+    kind: ProblemKind,
+    position: Option<Position>,
+    text: &str,
+) -> (ProblemKind, Option<Position>) {
+    let (ProblemKind::Syntax { detail, .. }, Some(at)) = (&kind, position) else {
+        return (kind, position);
+    };
+    if detail == TAB_IN_INDENTATION {
+        return (kind, first_tab_indent(text, at.line).or(position));
+    }
+    if detail != QUOTE_NOT_CLOSED && detail != QUOTE_CLOSED_EARLY {
+        return (kind, position);
+    }
+    let Some(quoted) = quotes::culprit(text, at) else {
+        return (kind, position);
+    };
+    let open = quoted.open;
+    let q = quoted.quote;
+    let detail = match quoted.close {
+        Some(close) if close.line == open.line => format!(
+            "the `{q}` opened at {}:{} closes at {}:{}, and text follows it",
+            open.line, open.column, close.line, close.column
+        ),
+        Some(close) => format!(
+            "the `{q}` opened at {}:{} runs on to {}:{}: the value ends at its next `{q}`, and \
+             text follows it there",
+            open.line, open.column, close.line, close.column
+        ),
+        None => format!(
+            "the `{q}` opened at {}:{} is never closed: it runs on to the end of the file",
+            open.line, open.column
+        ),
+    };
+    let hint = Some(if q == '\'' {
+        "close the quote at the end of the value, write an apostrophe inside '...' as '', or \
+         leave the value unquoted"
+    } else {
+        "close the quote at the end of the value, write a `\"` inside \"...\" as `\\\"`, or leave \
+         the value unquoted"
+    })
+    .map(str::to_owned);
+    (ProblemKind::Syntax { detail, hint }, Some(open))
 }
 
 /// Whether a file holds nothing but blank lines and comments.
@@ -361,6 +404,9 @@ fn unexpected_character(words: &str) -> Option<ProblemKind> {
 }
 
 const TAB_IN_INDENTATION: &str = "a tab in the indentation";
+const QUOTE_CLOSED_EARLY: &str =
+    "a quoted value is not closed where it ends: text follows its closing quote";
+const QUOTE_NOT_CLOSED: &str = "a quoted value is never closed";
 
 /// The first tab in the indentation of a line at or after `line`.
 fn first_tab_indent(text: &str, line: u64) -> Option<Position> {
@@ -394,13 +440,13 @@ const SAID_PLAINLY: &[(&[&str], &str, &str)] = &[
             "trailing content after single-quoted",
             "trailing content after double-quoted",
         ],
-        "a quoted value is not closed where it ends: text follows its closing quote",
+        QUOTE_CLOSED_EARLY,
         "close the quote at the end of the value, or leave the value unquoted (inside '...', \
          write a ' as '')",
     ),
     (
         &["quoted scalar", "unclosed quote"],
-        "a quoted value is never closed",
+        QUOTE_NOT_CLOSED,
         "close the quote at the end of the value, or leave the value unquoted",
     ),
     (
