@@ -21,7 +21,7 @@ pub(super) struct Quoted {
 pub(super) fn culprit(text: &str, error: Position) -> Option<Quoted> {
     quoted_values(text)
         .into_iter()
-        .filter(|q| q.open < error)
+        .filter(|q| q.open <= error)
         .filter(|q| q.close.is_none_or(|c| c.line == error.line || c >= error))
         .last()
 }
