@@ -85,8 +85,17 @@ fn render(err: &Error, texts: &Texts, format: Format, styled: bool) -> String {
         Format::Plain => plain(diagnostics(), texts),
         Format::Human => {
             let count = err.problems().len();
-            let noun = if count == 1 { "problem" } else { "problems" };
-            human(diagnostics(), texts, styled) + &format!("{count} {noun} found\n")
+            let (noun, pronoun) = if count == 1 {
+                ("problem", "it is")
+            } else {
+                ("problems", "they are")
+            };
+            let skipped = if err.checks_skipped() {
+                format!("; some checks were skipped until {pronoun} fixed (see the notes)")
+            } else {
+                String::new()
+            };
+            human(diagnostics(), texts, styled) + &format!("{count} {noun} found{skipped}\n")
         }
     }
 }

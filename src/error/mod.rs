@@ -72,6 +72,19 @@ impl Error {
         &self.problems
     }
 
+    /// Whether some checks were skipped because of these problems (a file, or part of one, that
+    /// did not read): fixing them may bring more to light. Each such problem's
+    /// [`note`](Problem::note) says what was not checked.
+    ///
+    /// ```
+    /// let files = [("guide.yaml", "id: [")];
+    /// let err = practice_guide::Guide::from_files(&files).unwrap_err();
+    /// assert!(err.checks_skipped());
+    /// ```
+    pub fn checks_skipped(&self) -> bool {
+        self.problems.iter().any(|p| p.note.is_some())
+    }
+
     /// The problems, by value.
     pub fn into_problems(self) -> Vec<Problem> {
         self.problems
@@ -284,9 +297,12 @@ impl Problem {
         }
     }
 
-    /// Adds what else the reader should know.
-    pub(crate) fn set_note(&mut self, note: String) {
-        self.note = Some(note);
+    /// Adds to what else the reader should know.
+    pub(crate) fn add_note(&mut self, note: String) {
+        self.note = Some(match self.note.take() {
+            Some(before) => format!("{before}; {note}"),
+            None => note,
+        });
     }
 
     /// What else the reader should know, e.g. what was not checked because of this problem.

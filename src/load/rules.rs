@@ -28,6 +28,8 @@ pub(crate) fn compile(
     recommendations: Option<Vec<RuleFile>>,
     principles: Option<Vec<RuleFile>>,
 ) -> (Vec<Rule>, Vec<Rule>) {
+    // A file some of whose rules did not read may have had recommendations.
+    let read = recommendations.is_some() && !session.unreadable(RECOMMENDATIONS_FILE);
     let mut ids = Names::default();
     let mut context = Context {
         session,
@@ -40,7 +42,7 @@ pub(crate) fn compile(
     let (mut principles, principles_raw) = context.all(&mut ids, principles.unwrap_or_default());
     context.file = RECOMMENDATIONS_FILE;
     context.kind = RuleKind::Recommendation;
-    let read = recommendations.is_some();
+
     let (mut recommendations, recommendations_raw) =
         context.all(&mut ids, recommendations.unwrap_or_default());
     if read && recommendations_raw.is_empty() {

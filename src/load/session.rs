@@ -112,8 +112,10 @@ impl<'f> Session<'f> {
     }
 
     /// Parses the file `name`, a list or mapping of items, into `T`, reporting the problems of
-    /// every item that does not read; `None` if it is absent or unreadable.
-    pub(crate) fn parse_items<T: for<'de> serde::Deserialize<'de>>(
+    /// every item that does not read; the items that read, `None` if it is absent or none read.
+    /// A file some of whose items did not read is [`unreadable`](Self::unreadable): what refers
+    /// into it cannot be checked.
+    pub(crate) fn parse_items<T: syntax::Items>(
         &mut self,
         name: &'static str,
     ) -> Option<T> {
@@ -124,14 +126,12 @@ impl<'f> Session<'f> {
             self.report(Problem::in_rules(name, ProblemKind::EmptyFile));
             return None;
         }
-        match syntax::parse_items(name, text) {
-            Ok(value) => Some(value),
-            Err(problems) => {
-                self.unreadable.insert(name);
-                self.problems.extend(problems);
-                None
-            }
+        let read = syntax::parse_items::<T>(name, item_word(name), text);
+        if !read.complete {
+            self.unreadable.insert(name);
         }
+        self.problems.extend(read.problems);
+        read.value
     }
 
     /// Notes on the first problem of the unreadable file `name` what could not be checked
@@ -140,16 +140,13 @@ impl<'f> Session<'f> {
         if !self.unreadable.contains(name) {
             return;
         }
-        let first = self
-            .problems
-            .iter_mut()
-            .find(|p| p.file() == Some(name) && p.note().is_none());
+        let first = self.problems.iter_mut().find(|p| p.file() == Some(name));
         if let Some(problem) = first {
-            problem.set_note(format!("{what} could not be checked until {name} reads"));
+            problem.add_note(format!("{what} could not be checked until {name} reads"));
         }
     }
 
-    /// Whether the file `name` is present but could not be parsed.
+    /// Whether the file `name` is present but could not be parsed, or not all of it.
     pub(crate) fn unreadable(&self, name: &str) -> bool {
         self.unreadable.contains(name)
     }
@@ -187,6 +184,19 @@ impl<'f> Session<'f> {
             syntax::fill_ends(&mut self.problems, name, text);
         }
         Err(Error::new(std::mem::take(&mut self.problems)))
+    }
+}
+
+/// What one item of the file `name` is, in notes ("the rest of recommendation `r1` was not
+/// checked").
+fn item_word(name: &str) -> &'static str {
+    match name {
+        "facts.yaml" => "fact",
+        "conditions.yaml" => "named condition",
+        "principles.yaml" => "principle",
+        "recommendations.yaml" => "recommendation",
+        "services.yaml" => "service",
+        _ => "item",
     }
 }
 

@@ -7,8 +7,10 @@
 //! see it.
 
 mod guide_files;
+mod items;
 mod keys;
 mod overlay_files;
+mod quotes;
 mod raw;
 #[cfg(feature = "schema")]
 pub(crate) mod shapes;
@@ -21,6 +23,7 @@ use crate::limits;
 use crate::suggest;
 
 pub(crate) use guide_files::*;
+pub(crate) use items::{Items, parse_items};
 pub(crate) use overlay_files::*;
 pub(crate) use raw::Raw;
 pub(crate) use serde_saphyr::Spanned;
@@ -99,142 +102,63 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
             serde_saphyr::Error::Eof { .. } if empty => ProblemKind::EmptyFile,
             _ => problem_kind(&err, budget),
         };
-        // The parser places a tab at the token before it: point at the tab itself.
-        let position = match (&kind, position) {
-            (ProblemKind::Syntax { detail, .. }, Some(at)) if detail == TAB_IN_INDENTATION => {
-                first_tab_indent(text, at.line).or(position)
-            }
-            _ => position,
-        };
+        let (kind, position) = located(kind, position, text);
         Problem::new(input, Some(file), kind).at(position)
     })
+}
+
+/// A syntax error placed where the mistake is, when the parser finds it further on: a tab (the
+/// parser places it at the token before it) at the tab itself, a quote left open or closed early
+/// at the quote that opened the value, saying where it runs on to.
+fn located(
+    kind: ProblemKind,
+    position: Option<Position>,
+    text: &str,
+) -> (ProblemKind, Option<Position>) {
+    let (ProblemKind::Syntax { detail, .. }, Some(at)) = (&kind, position) else {
+        return (kind, position);
+    };
+    if detail == TAB_IN_INDENTATION {
+        return (kind, first_tab_indent(text, at.line).or(position));
+    }
+    if detail != QUOTE_NOT_CLOSED && detail != QUOTE_CLOSED_EARLY {
+        return (kind, position);
+    }
+    let Some(quoted) = quotes::culprit(text, at) else {
+        return (kind, position);
+    };
+    let open = quoted.open;
+    let q = quoted.quote;
+    let detail = match quoted.close {
+        Some(close) if close.line == open.line => format!(
+            "the `{q}` opened at {}:{} closes at {}:{}, and text follows it",
+            open.line, open.column, close.line, close.column
+        ),
+        Some(close) => format!(
+            "the `{q}` opened at {}:{} runs on to {}:{}: the value ends at its next `{q}`, and \
+             text follows it there",
+            open.line, open.column, close.line, close.column
+        ),
+        None => format!(
+            "the `{q}` opened at {}:{} is never closed: it runs on to the end of the file",
+            open.line, open.column
+        ),
+    };
+    let hint = Some(if q == '\'' {
+        "close the quote at the end of the value, write an apostrophe inside '...' as '', or \
+         leave the value unquoted"
+    } else {
+        "close the quote at the end of the value, write a `\"` inside \"...\" as `\\\"`, or leave \
+         the value unquoted"
+    })
+    .map(str::to_owned);
+    (ProblemKind::Syntax { detail, hint }, Some(open))
 }
 
 /// Whether a file holds nothing but blank lines and comments.
 pub(crate) fn is_blank(text: &str) -> bool {
     text.lines()
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
-}
-
-/// Parses a rule file whose top level is a list or mapping of items (rules, facts, named
-/// conditions, services), reporting the shape problems of *every* item rather than the first
-/// only: when the whole file does not read, each top-level item of a block-style file is read on
-/// its own and its problem reported at its own lines.
-pub(crate) fn parse_items<T: for<'de> Deserialize<'de>>(
-    file: &str,
-    text: &str,
-) -> Result<T, Vec<Problem>> {
-    let first = match parse::<T>(Input::RuleFile, file, text, Budget::RuleFile) {
-        Ok(value) => return Ok(value),
-        Err(problem) => problem,
-    };
-    let Ok(root) = parse::<Spanned<Raw>>(Input::RuleFile, file, text, Budget::RuleFile) else {
-        return Err(vec![first]);
-    };
-    let starts: Vec<u64> = match &root.value {
-        Raw::List(items) => items
-            .iter()
-            .filter_map(position_of)
-            .map(|p| p.line)
-            .collect(),
-        Raw::Map(entries) => entries
-            .iter()
-            .filter_map(|(key, _)| position_of(key))
-            .map(|p| p.line)
-            .collect(),
-        _ => Vec::new(),
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let block = position_of(&root)
-        .and_then(|p| lines.get(usize::try_from(p.line).ok()?.checked_sub(1)?))
-        .is_some_and(|line| !line.trim_start().starts_with(['[', '{']));
-    if !block || starts.is_empty() {
-        return Err(vec![first]);
-    }
-    let mut problems = Vec::new();
-    for (i, start) in starts.iter().enumerate() {
-        let end = starts
-            .get(i + 1)
-            .map_or(lines.len() as u64, |next| next - 1);
-        let from = usize::try_from(start.saturating_sub(1)).unwrap_or(0);
-        let to = usize::try_from(end).unwrap_or(0).min(lines.len());
-        let chunk: Vec<&str> = lines.get(from..to).unwrap_or_default().to_vec();
-        problems.extend(item_problems::<T>(file, chunk).map(|p| p.shifted(start - 1)));
-    }
-    if problems.is_empty() {
-        problems.push(first);
-    }
-    Err(problems)
-}
-
-/// The shape problems of one item (its lines): the first the parser finds, then, while that is a
-/// key that does not belong, the next one found with the key's lines left out, so that two
-/// misspelt keys in one rule are two problems.
-fn item_problems<T: for<'de> Deserialize<'de>>(
-    file: &str,
-    mut lines: Vec<&str>,
-) -> impl Iterator<Item = Problem> {
-    let mut problems = Vec::new();
-    while problems.len() < limits::MAX_PROBLEMS {
-        let text = lines.join("\n");
-        let Err(problem) = parse::<T>(Input::RuleFile, file, &text, Budget::RuleFile) else {
-            break;
-        };
-        if !problems.is_empty() && matches!(problem.kind(), ProblemKind::MissingKey { .. }) {
-            // Most likely the key left out was this one, misspelt: already reported.
-            break;
-        }
-        // The key was not left out (the lines here are cut at `\n`, while YAML also breaks a
-        // line at a lone `\r`): the same problem again, found by the `load_guide` fuzz target.
-        let again =
-            |last: &Problem| last.position() == problem.position() && last.code() == problem.code();
-        if problems.last().is_some_and(again) {
-            break;
-        }
-        let key_at = match problem.kind() {
-            ProblemKind::UnknownKey { .. } | ProblemKind::DuplicateKey { .. } => problem.position(),
-            _ => None,
-        };
-        problems.push(problem);
-        match key_at {
-            Some(at) if blank_key(&mut lines, at) => {}
-            _ => break,
-        }
-    }
-    problems.into_iter()
-}
-
-/// Blanks the lines of the key at `at` and of its value (the lines after it indented further),
-/// keeping the line count; false if there is no key there to leave out.
-fn blank_key(lines: &mut [&str], at: Position) -> bool {
-    let Some(first) = usize::try_from(at.line).ok().and_then(|l| l.checked_sub(1)) else {
-        return false;
-    };
-    let column = usize::try_from(at.column).unwrap_or(1).saturating_sub(1);
-    let indent = |line: &str| line.len() - line.trim_start().len();
-    match lines.get(first) {
-        // The key must start its line (after a list's `- ` at most): a key inside a `{ }` on one
-        // line cannot be left out this way.
-        Some(line)
-            if line
-                .get(column..)
-                .is_some_and(|rest| !rest.trim().is_empty())
-                && line
-                    .get(..column)
-                    .is_some_and(|before| before.trim().is_empty()) => {}
-        _ => return false,
-    }
-    let mut end = first + 1;
-    while lines
-        .get(end)
-        .is_some_and(|line| line.trim().is_empty() || indent(line) > column)
-    {
-        end += 1;
-    }
-    for line in lines.get_mut(first..end).unwrap_or_default() {
-        *line = "";
-    }
-    true
 }
 
 /// The parser's error in a rule author's terms: a typed problem where the parser says what it
@@ -361,6 +285,9 @@ fn unexpected_character(words: &str) -> Option<ProblemKind> {
 }
 
 const TAB_IN_INDENTATION: &str = "a tab in the indentation";
+const QUOTE_CLOSED_EARLY: &str =
+    "a quoted value is not closed where it ends: text follows its closing quote";
+const QUOTE_NOT_CLOSED: &str = "a quoted value is never closed";
 
 /// The first tab in the indentation of a line at or after `line`.
 fn first_tab_indent(text: &str, line: u64) -> Option<Position> {
@@ -394,13 +321,13 @@ const SAID_PLAINLY: &[(&[&str], &str, &str)] = &[
             "trailing content after single-quoted",
             "trailing content after double-quoted",
         ],
-        "a quoted value is not closed where it ends: text follows its closing quote",
+        QUOTE_CLOSED_EARLY,
         "close the quote at the end of the value, or leave the value unquoted (inside '...', \
          write a ' as '')",
     ),
     (
         &["quoted scalar", "unclosed quote"],
-        "a quoted value is never closed",
+        QUOTE_NOT_CLOSED,
         "close the quote at the end of the value, or leave the value unquoted",
     ),
     (
