@@ -27,6 +27,8 @@
 mod space;
 mod findings;
 mod changes;
+pub(crate) mod reach;
+pub(crate) mod differ;
 
 pub use changes::{Counterfactuals, OutOfTime};
 #[cfg(test)]
