@@ -166,6 +166,7 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
             outln!("  {at}: {}: never {}", item.item, missing.join(", never "));
         }
     }
+    unreachable_lines(coverage, args);
     for test in &coverage.tests {
         let missing: Vec<&str> = test
             .possible
@@ -195,6 +196,44 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
         };
         outln!("coverage {verdict} the threshold of {threshold}%");
     }
+}
+
+/// The outcomes the analysis proves no profile can reach, each with its reason.
+fn unreachable_lines(coverage: &practice_guide::cases::Coverage, args: &Args) {
+    for item in &coverage.items {
+        for (status, reason) in &item.unreachable {
+            let at = place(&rule_file(args, &item.file), item.position);
+            let word = status_word(*status);
+            outln!("  {at}: {}: unreachable: {word}: {reason}", item.item);
+        }
+    }
+    for test in &coverage.tests {
+        for (result, reason) in &test.unreachable {
+            let at = place(&rule_file(args, &test.file), test.position);
+            let of = test
+                .item
+                .as_ref()
+                .map(|i| format!(" ({i})"))
+                .unwrap_or_default();
+            let word = result_word(*result);
+            outln!("  {at}: `{}`{of}: unreachable: {word}: {reason}", test.test);
+        }
+    }
+}
+
+/// The outcomes no profile can reach, as JSON.
+fn unreachable_json(coverage: &practice_guide::cases::Coverage, args: &Args) -> Vec<Value> {
+    let items = coverage.items.iter().flat_map(|i| {
+        i.unreachable.iter().map(|(status, reason)| {
+            json!({ "item": i.item, "file": rule_file(args, &i.file), "line": i.position.map(|p| p.line), "outcome": status.as_str(), "reason": reason })
+        })
+    });
+    let tests = coverage.tests.iter().flat_map(|t| {
+        t.unreachable.iter().map(|(result, reason)| {
+            json!({ "test": t.test, "item": t.item, "file": rule_file(args, &t.file), "line": t.position.map(|p| p.line), "outcome": result_word(*result), "reason": reason })
+        })
+    });
+    items.chain(tests).collect()
 }
 
 fn as_json(
@@ -253,6 +292,7 @@ fn as_json(
                 "possible": possible,
                 "threshold": threshold,
                 "unreached": unreached,
+                "unreachable": unreachable_json(c, args),
             }),
         );
     }

@@ -35,8 +35,11 @@ pub struct ItemCoverage {
     pub file: String,
     /// Where its id is written.
     pub position: Option<Position>,
-    /// The statuses it can have.
+    /// The statuses some profile can give it (with the `analysis` feature, exactly; without,
+    /// every status when it or the scope has a condition).
     pub possible: Vec<Status>,
+    /// The statuses no profile can give it, each with the reason: left out of the percentage.
+    pub unreachable: Vec<(Status, String)>,
     /// The statuses some case reached.
     pub reached: Vec<Status>,
 }
@@ -53,8 +56,11 @@ pub struct TestCoverage {
     pub file: String,
     /// Where it is written.
     pub position: Option<Position>,
-    /// The results it can have (a `known:` test is never unknown).
+    /// The results some profile can give it (a `known:` test is never unknown; with the
+    /// `analysis` feature, a test true for every value of its fact is never false, and so on).
     pub possible: Vec<TestResult>,
+    /// The results no profile can give it, each with the reason: left out of the percentage.
+    pub unreachable: Vec<(TestResult, String)>,
     /// The results some case reached.
     pub reached: Vec<TestResult>,
 }
@@ -102,9 +108,13 @@ impl Coverage {
                 items.push(item_coverage(id, file, action.at, conditional));
             }
         }
-        for item in &mut items {
+        let reach = Reachable::of(guide);
+        for (index, item) in items.iter_mut().enumerate() {
             let seen = cases.iter().flat_map(|c| &c.seen.items);
             item.reached = statuses(seen.filter(|(i, _)| *i == item.item).map(|(_, s)| *s));
+            if let Some(can) = reach.item(index) {
+                restrict_items(item, can);
+            }
         }
         let layers = guide.layers();
         let tests = layers
@@ -119,14 +129,20 @@ impl Coverage {
                 if !matches!(layers.test(site.test).1, Test::Known(_)) {
                     possible.push(TestResult::Unknown);
                 }
-                TestCoverage {
+                let mut coverage = TestCoverage {
                     test: site.text.to_string(),
                     item: site.item.clone(),
                     file: site.file.to_owned(),
                     position: site.at,
                     possible,
+                    unreachable: Vec::new(),
                     reached: results(truths),
+                };
+                if let Some(can) = reach.test(index) {
+                    let fact = guide.vocab().fact(site.fact).map_or("", |f| f.name.as_str());
+                    restrict_tests(&mut coverage, can, fact);
                 }
+                coverage
             })
             .collect();
         Coverage { items, tests }
@@ -170,8 +186,100 @@ fn item_coverage(item: Item, file: &str, at: Option<Position>, conditional: bool
         file: file.to_owned(),
         position: at,
         possible,
+        unreachable: Vec::new(),
         reached: Vec::new(),
     }
+}
+
+/// What the exact analysis says some profile can reach (nothing, without the `analysis`
+/// feature or for a guide too large to analyse: then every outcome counts as possible).
+struct Reachable {
+    #[cfg(feature = "analysis")]
+    reach: Option<crate::analysis::reach::Reach>,
+}
+
+impl Reachable {
+    fn of(guide: &Guide) -> Reachable {
+        #[cfg(not(feature = "analysis"))]
+        let _ = guide;
+        Reachable {
+            #[cfg(feature = "analysis")]
+            reach: crate::analysis::reach::Reach::of(guide),
+        }
+    }
+
+    /// `[applies, undetermined, does not apply]` of the item at `index` (rules in guide order,
+    /// each followed by its actions).
+    fn item(&self, index: usize) -> Option<[bool; 3]> {
+        #[cfg(feature = "analysis")]
+        return self.reach.as_ref()?.items.get(index).copied();
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = index;
+            None
+        }
+    }
+
+    /// `[true, false, unknown]` of the site at `index`.
+    fn test(&self, index: usize) -> Option<[bool; 3]> {
+        #[cfg(feature = "analysis")]
+        return self.reach.as_ref()?.tests.get(index).copied();
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = index;
+            None
+        }
+    }
+}
+
+/// Keeps the statuses some profile can give the item, and lists the others with the reason.
+fn restrict_items(item: &mut ItemCoverage, can: [bool; 3]) {
+    let all = [Status::Applies, Status::Undetermined, Status::DoesNotApply];
+    item.possible = all.iter().zip(can).filter(|(_, c)| *c).map(|(s, _)| *s).collect();
+    item.unreachable = all
+        .iter()
+        .zip(can)
+        .filter(|(_, c)| !c)
+        .map(|(status, _)| {
+            let reason = match status {
+                Status::Applies => "no family in scope can get it (see `practice-guide lint`)",
+                Status::Undetermined => {
+                    "no profile leaves it undetermined: whatever is unknown, the rest decides it"
+                }
+                Status::DoesNotApply => {
+                    "no profile makes its condition or the guide's scope false"
+                }
+            };
+            (*status, reason.to_owned())
+        })
+        .collect();
+}
+
+/// Keeps the results some profile can give the test, and lists the others with the reason.
+fn restrict_tests(test: &mut TestCoverage, can: [bool; 3], fact: &str) {
+    let all = [TestResult::True, TestResult::False, TestResult::Unknown];
+    let keep: Vec<TestResult> = test
+        .possible
+        .iter()
+        .copied()
+        .filter(|r| all.iter().zip(can).any(|(a, c)| a == r && c))
+        .collect();
+    test.unreachable = test
+        .possible
+        .iter()
+        .filter(|r| !keep.contains(r))
+        .map(|r| {
+            let reason = match r {
+                TestResult::True => format!("no value of `{fact}` makes it true"),
+                TestResult::False => format!(
+                    "every value of `{fact}` makes it true: it is unknown only when `{fact}` is"
+                ),
+                TestResult::Unknown => format!("`{fact}` is always known"),
+            };
+            (*r, reason)
+        })
+        .collect();
+    test.possible = keep;
 }
 
 fn rule_file(kind: RuleKind) -> &'static str {
