@@ -1,4 +1,7 @@
-//! `test`: run case suites against a guide, print every mismatch, and measure coverage.
+//! `test`: run case suites against a guide, print every mismatch, and measure coverage; with
+//! `--mutants`, how many one-step mutants of the rules the suites kill (`mutants`).
+
+mod mutants;
 
 use std::path::PathBuf;
 
@@ -26,6 +29,8 @@ use crate::sources::{GuideArgs, Refusal, Texts};
 ///   practice-guide test tests/cases --coverage --threshold 90
 ///
 ///   practice-guide test my-cases --rules rules/my-guide --format json
+///
+///   practice-guide test tests/cases --mutants --kill-threshold 100
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(crate) struct Args {
@@ -40,6 +45,17 @@ pub(crate) struct Args {
     /// Fail (exit 1) when coverage is below this percentage. Implies `--coverage`.
     #[arg(long, value_name = "PCT")]
     threshold: Option<f64>,
+    /// Make every one-step mutant of the rules (a threshold moved by one, a value added to or
+    /// dropped from a list, `all` <-> `any`, a test or a `not:` removed, a "how" point's
+    /// `when:` removed, an evidence level moved one step), run the cases on each, and list
+    /// each mutant no case kills, with a family it changes; the analysis proves the others
+    /// equivalent.
+    #[arg(long)]
+    mutants: bool,
+    /// Fail (exit 1) when the share of result-changing mutants the cases kill is below this
+    /// percentage. Implies `--mutants`.
+    #[arg(long, value_name = "PCT")]
+    kill_threshold: Option<f64>,
     /// How the results are written.
     #[arg(long, value_enum, default_value_t = Output::Human)]
     format: Output,
@@ -70,6 +86,12 @@ pub(crate) fn run(args: &Args) -> Outcome {
             }
         }
     }
+    let mutants = args.mutants || args.kill_threshold.is_some();
+    if mutants && args.guide.overlay.dir.is_some() {
+        return crate::output::failed(
+            "--mutants mutates a guide's own rules: run it without --overlay",
+        );
+    }
     let mut json_out = Vec::new();
     for (dir, suite) in &reports {
         if !suite.passed() {
@@ -81,15 +103,32 @@ pub(crate) fn run(args: &Args) -> Outcome {
         if below {
             outcome = Outcome::Problems;
         }
+        // Mutants are run only on a suite that passes: a failing case would kill them all.
+        let report = (mutants && suite.passed())
+            .then(|| mutants::of(&guide, dir))
+            .flatten();
+        if report
+            .as_ref()
+            .is_some_and(|r| mutants::below(r, args.kill_threshold))
+        {
+            outcome = Outcome::Problems;
+        }
+        let place = |file: &str, at: Option<Position>| place(&rule_file(args, file), at);
         match args.format {
-            Output::Human => human(dir, suite, coverage.then_some(args), args.threshold),
+            Output::Human => {
+                human(dir, suite, coverage.then_some(args), args.threshold);
+                if let Some(report) = &report {
+                    mutants::human(report, &place, dir, args.kill_threshold);
+                }
+            }
             Output::Json => {
-                json_out.push(as_json(
-                    dir,
-                    suite,
-                    coverage.then_some(args),
-                    args.threshold,
-                ));
+                let mut value = as_json(dir, suite, coverage.then_some(args), args.threshold);
+                if let (Some(report), Value::Object(map)) = (&report, &mut value) {
+                    let file = |file: &str| rule_file(args, file);
+                    let json = mutants::as_json(report, &file, args.kill_threshold);
+                    map.insert("mutants".to_owned(), json);
+                }
+                json_out.push(value);
             }
         }
     }
