@@ -171,6 +171,11 @@ fn drafts(guide: &Guide, families: &Families) -> Vec<(String, String)> {
         .filter_map(|(profile, claims)| {
             let evaluation = guide.evaluate(profile).ok()?;
             let first = claims.first()?;
+            // A mutant's draft is named by the mutant's place: `mutant-conditions-yaml-13`.
+            let first = match first.strip_prefix("kills the ") {
+                Some(rest) => rest.split(": ").next().unwrap_or(rest),
+                None => first,
+            };
             let stem: String = first
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -221,7 +226,12 @@ fn case_text(
     }
     out.push_str("expect:\n");
     let _ = writeln!(out, "  scope: {}", evaluation.scope().status().as_str());
-    expectations(&mut out, "recommendations", evaluation.recommendations(), evidence);
+    expectations(
+        &mut out,
+        "recommendations",
+        evaluation.recommendations(),
+        evidence,
+    );
     expectations(&mut out, "principles", evaluation.principles(), evidence);
     out
 }
@@ -245,7 +255,10 @@ fn expectations<'e>(
 /// One rule's expected result: its status, and (where it is shown) exactly its actions.
 fn expectation(result: &RuleResult<'_>, evidence: bool) -> String {
     let status = result.status().as_str();
-    let level = result.evidence().map(|e| e.id.as_str()).filter(|_| evidence);
+    let level = result
+        .evidence()
+        .map(|e| e.id.as_str())
+        .filter(|_| evidence);
     let shown = result.status() != Status::DoesNotApply && result.actions().len() > 0;
     if !shown && level.is_none() {
         return format!("    {}: {status}\n", result.id());

@@ -58,7 +58,9 @@ pub(crate) fn applies_to(guide: &Guide, rule: usize) -> Option<FamilyProfile> {
         .map(|r| 1 + r.actions.len())
         .sum::<usize>()
         + 1;
-    let applies: Bdd = all.get(place).map_or_else(|| space.mk_true(), |t| t.t.clone());
+    let applies: Bdd = all
+        .get(place)
+        .map_or_else(|| space.mk_true(), |t| t.t.clone());
     space
         .smallest(&applies)
         .or_else(|| space.smallest(&space.mk_true()))

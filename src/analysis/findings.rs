@@ -83,7 +83,8 @@ fn rule_file(rule: &Rule) -> &'static str {
     }
 }
 
-pub(super) fn rule_item(rule: &Rule) -> Item {
+/// The item a rule is: a recommendation or a principle.
+pub(crate) fn rule_item(rule: &Rule) -> Item {
     match rule.kind {
         RuleKind::Recommendation => Item::Recommendation(rule.id.clone()),
         RuleKind::Principle => Item::Principle(rule.id.clone()),

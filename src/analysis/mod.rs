@@ -31,6 +31,7 @@ pub(crate) mod reach;
 pub(crate) mod differ;
 
 pub use changes::{Counterfactuals, OutOfTime};
+pub(crate) use findings::rule_item;
 #[cfg(test)]
 mod tests;
 

@@ -64,7 +64,12 @@ impl Reach {
             }
         }
         for service in guide.overlay().into_iter().flat_map(|o| &o.services) {
-            mark(&space, &service.ages_condition, &space.mk_true(), &mut reached);
+            mark(
+                &space,
+                &service.ages_condition,
+                &space.mk_true(),
+                &mut reached,
+            );
             if let Some(c) = &service.condition {
                 mark(&space, c, &space.mk_true(), &mut reached);
             }

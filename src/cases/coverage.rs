@@ -139,7 +139,10 @@ impl Coverage {
                     reached: results(truths),
                 };
                 if let Some(can) = reach.test(index) {
-                    let fact = guide.vocab().fact(site.fact).map_or("", |f| f.name.as_str());
+                    let fact = guide
+                        .vocab()
+                        .fact(site.fact)
+                        .map_or("", |f| f.name.as_str());
                     restrict_tests(&mut coverage, can, fact);
                 }
                 coverage
@@ -235,7 +238,12 @@ impl Reachable {
 /// Keeps the statuses some profile can give the item, and lists the others with the reason.
 fn restrict_items(item: &mut ItemCoverage, can: [bool; 3]) {
     let all = [Status::Applies, Status::Undetermined, Status::DoesNotApply];
-    item.possible = all.iter().zip(can).filter(|(_, c)| *c).map(|(s, _)| *s).collect();
+    item.possible = all
+        .iter()
+        .zip(can)
+        .filter(|(_, c)| *c)
+        .map(|(s, _)| *s)
+        .collect();
     item.unreachable = all
         .iter()
         .zip(can)
@@ -246,9 +254,7 @@ fn restrict_items(item: &mut ItemCoverage, can: [bool; 3]) {
                 Status::Undetermined => {
                     "no profile leaves it undetermined: whatever is unknown, the rest decides it"
                 }
-                Status::DoesNotApply => {
-                    "no profile makes its condition or the guide's scope false"
-                }
+                Status::DoesNotApply => "no profile makes its condition or the guide's scope false",
             };
             (*status, reason.to_owned())
         })

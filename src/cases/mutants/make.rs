@@ -16,7 +16,7 @@ use crate::model::guide::{Core, Guide};
 use crate::model::program::Program;
 use crate::model::rule::Rule;
 use crate::model::vocabulary::FactType;
-use crate::syntax::{GUIDE_FILE, PRINCIPLES_FILE, RECOMMENDATIONS_FILE};
+use crate::syntax::{CONDITIONS_FILE, GUIDE_FILE, PRINCIPLES_FILE, RECOMMENDATIONS_FILE};
 
 /// Which condition of the guide an edit is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,10 @@ pub(super) struct Mutation {
 pub(super) fn mutations(guide: &Guide) -> Vec<Mutation> {
     let core = &guide.core;
     let mut out = Vec::new();
-    let mut walker = Walker { guide, out: &mut out };
+    let mut walker = Walker {
+        guide,
+        out: &mut out,
+    };
     if let Some(scope) = &core.scope {
         walker.walk(Target::Scope, &scope.condition, &mut Vec::new());
     }
@@ -100,7 +103,10 @@ pub(super) fn mutations(guide: &Guide) -> Vec<Mutation> {
 fn evidence(core: &Core, r: usize, rule: &Rule, out: &mut Vec<Mutation>) {
     let Some(level) = rule.evidence else { return };
     let name = |i: usize| core.evidence.get(i).map_or("?", |l| l.id.as_str());
-    for to in [level.checked_sub(1), Some(level + 1)].into_iter().flatten() {
+    for to in [level.checked_sub(1), Some(level + 1)]
+        .into_iter()
+        .flatten()
+    {
         if to >= core.evidence.len() {
             continue;
         }
@@ -156,23 +162,75 @@ impl Walker<'_, '_> {
             Condition::Test(leaf) => {
                 for (test, change) in test_edits(self.guide, leaf.fact, &leaf.test) {
                     let change = format!("`{}`: {change}", leaf.text);
-                    self.push(target, path, Edit::Test(test), Some(leaf.site.index()), change);
+                    self.push(
+                        target,
+                        path,
+                        Edit::Test(test),
+                        Some(leaf.site.index()),
+                        change,
+                    );
                 }
             }
         }
     }
 
-    fn push(&mut self, target: Target, path: &[usize], edit: Edit, site: Option<usize>, change: String) {
-        let site = site.and_then(|s| self.guide.sites().nth(s));
+    /// Records an edit, placed at the test `site` where it is written in the target's own
+    /// file (a combinator is placed at its first test), else at the target's id.
+    fn push(
+        &mut self,
+        target: Target,
+        path: &[usize],
+        edit: Edit,
+        site: Option<usize>,
+        change: String,
+    ) {
+        let (file, at, item) = self.place(target);
+        let site = site
+            .and_then(|s| self.guide.sites().nth(s))
+            .filter(|s| s.file == file);
         self.out.push(Mutation {
             target,
             path: path.to_vec(),
             edit,
-            file: site.map_or(GUIDE_FILE, |s| s.file),
-            position: site.and_then(|s| s.at),
-            item: site.and_then(|s| s.item.clone()),
+            file,
+            position: site.and_then(|s| s.at).or(at),
+            item: Some(item),
             change,
         });
+    }
+
+    /// The file, position and item of a target.
+    fn place(&self, target: Target) -> (&'static str, Option<Position>, Item) {
+        let core = &self.guide.core;
+        let rule = |r: usize| rules(core).nth(r);
+        match target {
+            Target::Scope => (GUIDE_FILE, None, Item::Scope),
+            Target::Named(n) => {
+                let named = core.named.get(n);
+                let id = named.map_or_else(String::new, |n| n.id.clone());
+                (
+                    CONDITIONS_FILE,
+                    named.and_then(|n| n.at),
+                    Item::NamedCondition(id),
+                )
+            }
+            Target::Rule(r) => match rule(r) {
+                Some(rule) => (rule_file(rule), rule.at, crate::analysis::rule_item(rule)),
+                None => (GUIDE_FILE, None, Item::Scope),
+            },
+            Target::Action(r, a) => {
+                match rule(r).and_then(|rule| Some((rule, rule.actions.get(a)?))) {
+                    Some((rule, action)) => {
+                        let item = Item::Action {
+                            rule: rule.id.clone(),
+                            id: action.id.clone(),
+                        };
+                        (rule_file(rule), action.at, item)
+                    }
+                    None => (GUIDE_FILE, None, Item::Scope),
+                }
+            }
+        }
     }
 }
 
@@ -230,9 +288,9 @@ fn test_edits(guide: &Guide, fact: FactId, test: &Test) -> Vec<(Test, String)> {
                 })
                 .collect()
         }
-        (Test::ChoiceIn(mask), FactType::OneOf(values)) => {
-            masks(*mask, values.names()).map(|(m, c)| (Test::ChoiceIn(m), c)).collect()
-        }
+        (Test::ChoiceIn(mask), FactType::OneOf(values)) => masks(*mask, values.names())
+            .map(|(m, c)| (Test::ChoiceIn(m), c))
+            .collect(),
         (Test::SetContainsAny(mask), FactType::SetOf(values)) => masks(*mask, values.names())
             .map(|(m, c)| (Test::SetContainsAny(m), c))
             .collect(),
@@ -413,7 +471,11 @@ fn without(items: Box<[Condition]>, index: usize) -> Box<[Condition]> {
 }
 
 /// Expands every named condition again where it is used, after one of them changed.
-fn expand_all(scope: &mut Option<crate::model::guide::Scope>, named: &mut [NamedCondition], rules: &mut [Rule]) {
+fn expand_all(
+    scope: &mut Option<crate::model::guide::Scope>,
+    named: &mut [NamedCondition],
+    rules: &mut [Rule],
+) {
     // Named conditions first, in an order that expands what each uses before it: repeating
     // as often as there are of them settles any order of definition.
     for _ in 0..named.len() {

@@ -116,8 +116,7 @@ pub fn run_mutants(guide: &Guide, cases: &[Case]) -> MutationReport {
 
 /// The verdict on a mutant the suite passes: equivalent, or a family it changes.
 fn unkilled(guide: &Guide, mutant: &Guide, mutation: &make::Mutation) -> Verdict {
-    if let (make::Edit::Evidence(_), make::Target::Rule(rule)) = (&mutation.edit, mutation.target)
-    {
+    if let (make::Edit::Evidence(_), make::Target::Rule(rule)) = (&mutation.edit, mutation.target) {
         return Verdict::Survived(differ::applies_to(guide, rule), false);
     }
     match differ::difference(guide, mutant) {
