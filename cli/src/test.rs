@@ -1,6 +1,7 @@
 //! `test`: run case suites against a guide, print every mismatch, and measure coverage; with
 //! `--mutants`, how many one-step mutants of the rules the suites kill (`mutants`).
 
+mod boundaries;
 mod mutants;
 
 use std::path::PathBuf;
@@ -45,6 +46,11 @@ pub(crate) struct Args {
     /// Fail (exit 1) when coverage is below this percentage. Implies `--coverage`.
     #[arg(long, value_name = "PCT")]
     threshold: Option<f64>,
+    /// Fail (exit 1) when the boundary coverage (the values either side of every integer or
+    /// count threshold, where the test is reached) is below this percentage. Implies
+    /// `--coverage`.
+    #[arg(long, value_name = "PCT")]
+    boundary_threshold: Option<f64>,
     /// Make every one-step mutant of the rules (a threshold moved by one, a value added to or
     /// dropped from a list, `all` <-> `any`, a test or a `not:` removed, a "how" point's
     /// `when:` removed, an evidence level moved one step), run the cases on each, and list
@@ -76,7 +82,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut outcome = Outcome::Clean;
-    let coverage = args.coverage || args.threshold.is_some();
+    let coverage = args.coverage || args.threshold.is_some() || args.boundary_threshold.is_some();
     let mut reports = Vec::new();
     for dir in &args.dirs {
         match run_case_dir(&guide, dir) {
@@ -100,7 +106,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         let below = args
             .threshold
             .is_some_and(|t| suite.coverage().percent() + 1e-9 < t);
-        if below {
+        if below || boundaries::below(suite.coverage(), args.boundary_threshold) {
             outcome = Outcome::Problems;
         }
         // Mutants are run only on a suite that passes: a failing case would kill them all.
@@ -235,6 +241,8 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
         };
         outln!("coverage {verdict} the threshold of {threshold}%");
     }
+    let place = |file: &str, at: Option<Position>| place(&rule_file(args, file), at);
+    boundaries::human(coverage, &place, args.boundary_threshold);
 }
 
 /// The outcomes the analysis proves no profile can reach, each with its reason.
@@ -334,6 +342,9 @@ fn as_json(
                 "unreachable": unreachable_json(c, args),
             }),
         );
+        let file = |file: &str| rule_file(args, file);
+        let json = boundaries::as_json(c, &file, args.boundary_threshold);
+        map.insert("boundaries".to_owned(), json);
     }
     value
 }

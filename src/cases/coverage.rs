@@ -3,6 +3,7 @@
 //! pass unnoticed); and, over all the cases' profiles, which outcomes every rule, action and test
 //! reached (a suite's coverage).
 
+use super::boundaries::{self, BoundaryCoverage};
 use super::{ActionRef, CaseReport, RuleExpectation, Unasserted};
 use crate::error::{Item, Position};
 use crate::eval::PreparedProfile;
@@ -23,6 +24,8 @@ pub struct Coverage {
     pub items: Vec<ItemCoverage>,
     /// Every test, in the order the files write them.
     pub tests: Vec<TestCoverage>,
+    /// Every boundary of an integer or count threshold, in the order the files write them.
+    pub boundaries: Vec<BoundaryCoverage>,
 }
 
 /// A rule or action, where it is written, and the statuses the cases reached.
@@ -85,10 +88,20 @@ impl Coverage {
 
     /// The share of possible outcomes some case reached, in percent.
     pub fn percent(&self) -> f64 {
-        match self.counts() {
-            (_, 0) => 100.0,
-            (reached, possible) => reached as f64 * 100.0 / possible as f64,
-        }
+        percent(self.counts())
+    }
+
+    /// The sides of boundaries reached, of those some profile can reach.
+    pub fn boundary_counts(&self) -> (usize, usize) {
+        let sides = self.boundaries.iter().flat_map(|b| &b.sides);
+        let possible: Vec<_> = sides.filter(|s| s.unreachable.is_none()).collect();
+        (possible.iter().filter(|s| s.reached).count(), possible.len())
+    }
+
+    /// The share of reachable sides of boundaries some case reached, in percent (100 when
+    /// there are none).
+    pub fn boundary_percent(&self) -> f64 {
+        percent(self.boundary_counts())
     }
 
     pub(super) fn of_cases(guide: &Guide, cases: &[CaseReport]) -> Coverage {
@@ -148,7 +161,21 @@ impl Coverage {
                 coverage
             })
             .collect();
-        Coverage { items, tests }
+        let seen: Vec<&[Option<i64>]> = cases.iter().map(|c| c.seen.values.as_slice()).collect();
+        let reachable = |site: usize, value: i64| reach.side(guide, site, value);
+        let boundaries = boundaries::of(guide, &seen, &reachable);
+        Coverage {
+            items,
+            tests,
+            boundaries,
+        }
+    }
+}
+
+fn percent((reached, possible): (usize, usize)) -> f64 {
+    match possible {
+        0 => 100.0,
+        _ => reached as f64 * 100.0 / possible as f64,
     }
 }
 
@@ -157,6 +184,8 @@ impl Coverage {
 pub(super) struct Seen {
     items: Vec<(Item, Status)>,
     tests: Vec<Truth>,
+    /// By site: the value of its fact where its test is reached (see `boundaries`).
+    values: Vec<Option<i64>>,
 }
 
 impl Seen {
@@ -174,6 +203,7 @@ impl Seen {
         Seen {
             items,
             tests: profile.test_truths(),
+            values: boundaries::values(profile.guide(), profile),
         }
     }
 }
@@ -221,6 +251,17 @@ impl Reachable {
             let _ = index;
             None
         }
+    }
+
+    /// Whether some profile gives the fact of the site at `index` the value `value` where
+    /// the site's test is reached (true without the analysis: then only the range is checked).
+    fn side(&self, guide: &Guide, index: usize, value: i64) -> bool {
+        #[cfg(feature = "analysis")]
+        if let Some(reach) = &self.reach {
+            return reach.side(guide, crate::ids::SiteId::new(index), value);
+        }
+        let _ = (guide, index, value);
+        true
     }
 
     /// `[true, false, unknown]` of the site at `index`.

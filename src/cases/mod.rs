@@ -45,10 +45,12 @@
 
 mod compare;
 mod read;
+mod boundaries;
 mod coverage;
 #[cfg(feature = "analysis")]
 mod mutants;
 
+pub use boundaries::{BoundaryCoverage, Side};
 pub use coverage::{Coverage, ItemCoverage, TestCoverage};
 #[cfg(feature = "analysis")]
 pub use mutants::{Mutant, MutationReport, Verdict, run_mutants};
