@@ -47,7 +47,10 @@ pub struct Side {
 
 /// For one case: the value each site's fact has where the site's test is reached (`None` where
 /// the test is not reached, or the fact is unknown or not a number).
-pub(super) fn values(guide: &Guide, profile: &crate::eval::PreparedProfile<'_>) -> Vec<Option<i64>> {
+pub(super) fn values(
+    guide: &Guide,
+    profile: &crate::eval::PreparedProfile<'_>,
+) -> Vec<Option<i64>> {
     let layers = guide.layers();
     let reached = reached_sites(guide, &profile.table());
     layers
@@ -140,7 +143,12 @@ pub(super) fn of(
             }
             (Test::SetCountBetween(lo, hi), FactType::SetOf(values)) => {
                 let n = i64::try_from(values.names().len()).unwrap_or(i64::MAX);
-                (i64::from(lo), i64::from(hi), (0, i64::from(u32::MAX)), (0, n))
+                (
+                    i64::from(lo),
+                    i64::from(hi),
+                    (0, i64::from(u32::MAX)),
+                    (0, n),
+                )
             }
             _ => continue,
         };

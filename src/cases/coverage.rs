@@ -95,7 +95,10 @@ impl Coverage {
     pub fn boundary_counts(&self) -> (usize, usize) {
         let sides = self.boundaries.iter().flat_map(|b| &b.sides);
         let possible: Vec<_> = sides.filter(|s| s.unreachable.is_none()).collect();
-        (possible.iter().filter(|s| s.reached).count(), possible.len())
+        (
+            possible.iter().filter(|s| s.reached).count(),
+            possible.len(),
+        )
     }
 
     /// The share of reachable sides of boundaries some case reached, in percent (100 when
@@ -185,7 +188,7 @@ pub(super) struct Seen {
     items: Vec<(Item, Status)>,
     tests: Vec<Truth>,
     /// By site: the value of its fact where its test is reached (see `boundaries`).
-    values: Vec<Option<i64>>,
+    pub(super) values: Vec<Option<i64>>,
 }
 
 impl Seen {

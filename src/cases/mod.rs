@@ -49,6 +49,8 @@ mod boundaries;
 mod coverage;
 #[cfg(feature = "analysis")]
 mod mutants;
+#[cfg(all(test, feature = "analysis"))]
+mod tests;
 
 pub use boundaries::{BoundaryCoverage, Side};
 pub use coverage::{Coverage, ItemCoverage, TestCoverage};

@@ -20,7 +20,7 @@ use crate::syntax::{CONDITIONS_FILE, GUIDE_FILE, PRINCIPLES_FILE, RECOMMENDATION
 
 /// Which condition of the guide an edit is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Target {
+pub(in crate::cases) enum Target {
     Scope,
     /// A rule, by its place among the recommendations, then the principles.
     Rule(usize),
@@ -32,7 +32,7 @@ pub(super) enum Target {
 
 /// One edit of one condition (at `path`: the children's indices from its root) or of a rule.
 #[derive(Debug, Clone)]
-pub(super) enum Edit {
+pub(in crate::cases) enum Edit {
     /// The test is replaced.
     Test(Test),
     /// `all` becomes `any`, or `any` `all`.
@@ -49,18 +49,18 @@ pub(super) enum Edit {
 
 /// One mutant: where, what was changed, and how to make it.
 #[derive(Debug, Clone)]
-pub(super) struct Mutation {
-    pub(super) target: Target,
-    pub(super) path: Vec<usize>,
-    pub(super) edit: Edit,
-    pub(super) file: &'static str,
-    pub(super) position: Option<Position>,
-    pub(super) item: Option<Item>,
-    pub(super) change: String,
+pub(in crate::cases) struct Mutation {
+    pub(in crate::cases) target: Target,
+    pub(in crate::cases) path: Vec<usize>,
+    pub(in crate::cases) edit: Edit,
+    pub(in crate::cases) file: &'static str,
+    pub(in crate::cases) position: Option<Position>,
+    pub(in crate::cases) item: Option<Item>,
+    pub(in crate::cases) change: String,
 }
 
 /// Every one-step mutant of `guide`'s own rules, in file order of what they change.
-pub(super) fn mutations(guide: &Guide) -> Vec<Mutation> {
+pub(in crate::cases) fn mutations(guide: &Guide) -> Vec<Mutation> {
     let core = &guide.core;
     let mut out = Vec::new();
     let mut walker = Walker {
@@ -380,7 +380,7 @@ fn rule_file(rule: &Rule) -> &'static str {
 }
 
 /// The guide `mutation` makes of `guide` (its own rules; an overlay is not carried over).
-pub(super) fn mutant(guide: &Guide, mutation: &Mutation) -> Guide {
+pub(in crate::cases) fn mutant(guide: &Guide, mutation: &Mutation) -> Guide {
     let core = &guide.core;
     let mut scope = core.scope.clone();
     let mut named: Vec<NamedCondition> = core.named.clone();

@@ -16,7 +16,7 @@
 //! # Ok::<(), practice_guide::Error>(())
 //! ```
 
-mod make;
+pub(super) mod make;
 
 use super::Case;
 use crate::analysis::differ::{self, Difference};
