@@ -47,6 +47,11 @@ struct SuggestArgs {
     /// The folder to write the drafts to (made if needed); without it, they are printed.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Instead, write a draft for each mutant of the rules that the case suite in this folder
+    /// does not kill (see `practice-guide test --mutants`): a smallest family on which the
+    /// mutant and the rules differ, with every result it gets today (evidence levels included).
+    #[arg(long, value_name = "CASES_DIR")]
+    mutants: Option<PathBuf>,
     #[command(flatten)]
     guide: GuideArgs,
 }
@@ -62,8 +67,16 @@ fn suggest(args: &SuggestArgs) -> Outcome {
         Ok(guide) => guide,
         Err(refusal) => return diagnostics::refuse(&refusal),
     };
-    let analysis = guide.analyze();
-    let drafts = drafts(&guide, analysis.witnesses());
+    let drafts = match &args.mutants {
+        Some(dir) => match mutant_drafts(&guide, dir) {
+            Ok(drafts) => drafts,
+            Err(err) => {
+                let texts = crate::sources::Texts::of_case_folder(dir);
+                return diagnostics::refuse(&crate::sources::Refusal::Problems(err, texts));
+            }
+        },
+        None => drafts(&guide, &witnessed(guide.analyze().witnesses())),
+    };
     let Some(dir) = &args.out else {
         for (name, text) in &drafts {
             output::write_out(&format!("# --- {name}\n{text}\n"));
@@ -87,30 +100,82 @@ fn suggest(args: &SuggestArgs) -> Outcome {
     Outcome::Clean
 }
 
-/// Each distinct witness family once, as `(file name, case text)`, in the order of the first
-/// rule or action it witnesses.
-fn drafts(guide: &Guide, witnesses: &[Witnesses]) -> Vec<(String, String)> {
-    // Each family, with what it witnesses.
-    let mut families: Vec<(FamilyProfile, Vec<String>)> = Vec::new();
+/// Each witness family with what it witnesses, in the order of the first rule or action it
+/// witnesses.
+fn witnessed(witnesses: &[Witnesses]) -> Families {
+    let mut families = Families::default();
     for w in witnesses {
         for (profile, what) in [
             (&w.applies, "applies"),
             (&w.does_not_apply, "does not apply"),
         ] {
             let Some(profile) = profile else { continue };
-            let claim = format!("{} {what}", w.id);
-            match families.iter_mut().find(|(p, _)| p == profile) {
-                Some((_, claims)) => claims.push(claim),
-                None => families.push((profile.clone(), vec![claim])),
-            }
+            families.add(profile, format!("{} {what}", w.id));
         }
     }
+    families
+}
+
+/// Each family on which a mutant the suite in `dir` does not kill differs from the rules, with
+/// the mutants it kills.
+fn mutant_drafts(
+    guide: &Guide,
+    dir: &std::path::Path,
+) -> Result<Vec<(String, String)>, practice_guide::Error> {
+    let cases = practice_guide::cases::read_case_dir(guide, dir)?;
+    let report = practice_guide::cases::run_mutants(guide, &cases);
+    let mut families = Families {
+        evidence: true,
+        ..Families::default()
+    };
+    for mutant in report.survived() {
+        let practice_guide::cases::Verdict::Survived(Some(profile), _) = &mutant.verdict else {
+            continue;
+        };
+        let line = mutant.position.map(|p| format!(":{}", p.line));
+        let claim = format!(
+            "kills the mutant {}{}: {}",
+            mutant.file,
+            line.unwrap_or_default(),
+            mutant.change
+        );
+        families.add(profile, claim);
+    }
+    Ok(drafts(guide, &families))
+}
+
+/// Distinct families, each with what it shows (its claims), in the order first claimed.
+#[derive(Default)]
+struct Families {
+    list: Vec<(FamilyProfile, Vec<String>)>,
+    /// Whether the drafts assert every recommendation's evidence level.
+    evidence: bool,
+}
+
+impl Families {
+    fn add(&mut self, profile: &FamilyProfile, claim: String) {
+        match self.list.iter_mut().find(|(p, _)| p == profile) {
+            Some((_, claims)) => claims.push(claim),
+            None => self.list.push((profile.clone(), vec![claim])),
+        }
+    }
+}
+
+/// Each distinct family once, as `(file name, case text)`.
+fn drafts(guide: &Guide, families: &Families) -> Vec<(String, String)> {
+    let evidence = families.evidence;
+    let families = &families.list;
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     families
         .iter()
         .filter_map(|(profile, claims)| {
             let evaluation = guide.evaluate(profile).ok()?;
             let first = claims.first()?;
+            // A mutant's draft is named by the mutant's place: `mutant-conditions-yaml-13`.
+            let first = match first.strip_prefix("kills the ") {
+                Some(rest) => rest.split(": ").next().unwrap_or(rest),
+                None => first,
+            };
             let stem: String = first
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -122,14 +187,19 @@ fn drafts(guide: &Guide, witnesses: &[Witnesses]) -> Vec<(String, String)> {
             } else {
                 format!("draft-{stem}-{n}.yaml")
             };
-            Some((name, case_text(profile, claims, &evaluation)))
+            Some((name, case_text(profile, claims, &evaluation, evidence)))
         })
         .collect()
 }
 
 /// A draft case file: a comment saying it is a draft and what it witnesses, the profile, and
 /// the results the rules give it today.
-fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation) -> String {
+fn case_text(
+    profile: &FamilyProfile,
+    claims: &[String],
+    evaluation: &Evaluation,
+    evidence: bool,
+) -> String {
     let mut out = String::from(
         "# DRAFT written by `practice-guide cases suggest`: the results below are what the rules\n\
          # give this family today, not what the guide says. Review each against the guide's text\n\
@@ -156,8 +226,13 @@ fn case_text(profile: &FamilyProfile, claims: &[String], evaluation: &Evaluation
     }
     out.push_str("expect:\n");
     let _ = writeln!(out, "  scope: {}", evaluation.scope().status().as_str());
-    expectations(&mut out, "recommendations", evaluation.recommendations());
-    expectations(&mut out, "principles", evaluation.principles());
+    expectations(
+        &mut out,
+        "recommendations",
+        evaluation.recommendations(),
+        evidence,
+    );
+    expectations(&mut out, "principles", evaluation.principles(), evidence);
     out
 }
 
@@ -166,26 +241,36 @@ fn expectations<'e>(
     out: &mut String,
     title: &str,
     results: impl ExactSizeIterator<Item = RuleResult<'e>>,
+    evidence: bool,
 ) {
     if results.len() == 0 {
         return;
     }
     let _ = writeln!(out, "  {title}:");
     for result in results {
-        out.push_str(&expectation(&result));
+        out.push_str(&expectation(&result, evidence));
     }
 }
 
 /// One rule's expected result: its status, and (where it is shown) exactly its actions.
-fn expectation(result: &RuleResult<'_>) -> String {
+fn expectation(result: &RuleResult<'_>, evidence: bool) -> String {
     let status = result.status().as_str();
-    if result.status() == Status::DoesNotApply || result.actions().len() == 0 {
+    let level = result
+        .evidence()
+        .map(|e| e.id.as_str())
+        .filter(|_| evidence);
+    let shown = result.status() != Status::DoesNotApply && result.actions().len() > 0;
+    if !shown && level.is_none() {
         return format!("    {}: {status}\n", result.id());
     }
-    let mut out = format!(
-        "    {}:\n      status: {status}\n      actions:\n",
-        result.id()
-    );
+    let mut out = format!("    {}:\n      status: {status}\n", result.id());
+    if let Some(level) = level {
+        let _ = writeln!(out, "      evidence: {level}");
+    }
+    if !shown {
+        return out;
+    }
+    out.push_str("      actions:\n");
     for action in result.actions() {
         let _ = writeln!(
             out,

@@ -1,4 +1,8 @@
-//! `test`: run case suites against a guide, print every mismatch, and measure coverage.
+//! `test`: run case suites against a guide, print every mismatch, and measure coverage; with
+//! `--mutants`, how many one-step mutants of the rules the suites kill (`mutants`).
+
+mod boundaries;
+mod mutants;
 
 use std::path::PathBuf;
 
@@ -26,6 +30,8 @@ use crate::sources::{GuideArgs, Refusal, Texts};
 ///   practice-guide test tests/cases --coverage --threshold 90
 ///
 ///   practice-guide test my-cases --rules rules/my-guide --format json
+///
+///   practice-guide test tests/cases --mutants --kill-threshold 100
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(crate) struct Args {
@@ -40,6 +46,22 @@ pub(crate) struct Args {
     /// Fail (exit 1) when coverage is below this percentage. Implies `--coverage`.
     #[arg(long, value_name = "PCT")]
     threshold: Option<f64>,
+    /// Fail (exit 1) when the boundary coverage (the values either side of every integer or
+    /// count threshold, where the test is reached) is below this percentage. Implies
+    /// `--coverage`.
+    #[arg(long, value_name = "PCT")]
+    boundary_threshold: Option<f64>,
+    /// Make every one-step mutant of the rules (a threshold moved by one, a value added to or
+    /// dropped from a list, `all` <-> `any`, a test or a `not:` removed, a "how" point's
+    /// `when:` removed, an evidence level moved one step), run the cases on each, and list
+    /// each mutant no case kills, with a family it changes; the analysis proves the others
+    /// equivalent.
+    #[arg(long)]
+    mutants: bool,
+    /// Fail (exit 1) when the share of result-changing mutants the cases kill is below this
+    /// percentage. Implies `--mutants`.
+    #[arg(long, value_name = "PCT")]
+    kill_threshold: Option<f64>,
     /// How the results are written.
     #[arg(long, value_enum, default_value_t = Output::Human)]
     format: Output,
@@ -60,7 +82,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         Err(refusal) => return diagnostics::refuse(&refusal),
     };
     let mut outcome = Outcome::Clean;
-    let coverage = args.coverage || args.threshold.is_some();
+    let coverage = args.coverage || args.threshold.is_some() || args.boundary_threshold.is_some();
     let mut reports = Vec::new();
     for dir in &args.dirs {
         match run_case_dir(&guide, dir) {
@@ -70,6 +92,12 @@ pub(crate) fn run(args: &Args) -> Outcome {
             }
         }
     }
+    let mutants = args.mutants || args.kill_threshold.is_some();
+    if mutants && args.guide.overlay.dir.is_some() {
+        return crate::output::failed(
+            "--mutants mutates a guide's own rules: run it without --overlay",
+        );
+    }
     let mut json_out = Vec::new();
     for (dir, suite) in &reports {
         if !suite.passed() {
@@ -78,18 +106,35 @@ pub(crate) fn run(args: &Args) -> Outcome {
         let below = args
             .threshold
             .is_some_and(|t| suite.coverage().percent() + 1e-9 < t);
-        if below {
+        if below || boundaries::below(suite.coverage(), args.boundary_threshold) {
             outcome = Outcome::Problems;
         }
+        // Mutants are run only on a suite that passes: a failing case would kill them all.
+        let report = (mutants && suite.passed())
+            .then(|| mutants::of(&guide, dir))
+            .flatten();
+        if report
+            .as_ref()
+            .is_some_and(|r| mutants::below(r, args.kill_threshold))
+        {
+            outcome = Outcome::Problems;
+        }
+        let place = |file: &str, at: Option<Position>| place(&rule_file(args, file), at);
         match args.format {
-            Output::Human => human(dir, suite, coverage.then_some(args), args.threshold),
+            Output::Human => {
+                human(dir, suite, coverage.then_some(args), args.threshold);
+                if let Some(report) = &report {
+                    mutants::human(report, &place, dir, args.kill_threshold);
+                }
+            }
             Output::Json => {
-                json_out.push(as_json(
-                    dir,
-                    suite,
-                    coverage.then_some(args),
-                    args.threshold,
-                ));
+                let mut value = as_json(dir, suite, coverage.then_some(args), args.threshold);
+                if let (Some(report), Value::Object(map)) = (&report, &mut value) {
+                    let file = |file: &str| rule_file(args, file);
+                    let json = mutants::as_json(report, &file, args.kill_threshold);
+                    map.insert("mutants".to_owned(), json);
+                }
+                json_out.push(value);
             }
         }
     }
@@ -166,6 +211,7 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
             outln!("  {at}: {}: never {}", item.item, missing.join(", never "));
         }
     }
+    unreachable_lines(coverage, args);
     for test in &coverage.tests {
         let missing: Vec<&str> = test
             .possible
@@ -195,6 +241,46 @@ fn human_coverage(suite: &SuiteReport, args: &Args, threshold: Option<f64>) {
         };
         outln!("coverage {verdict} the threshold of {threshold}%");
     }
+    let place = |file: &str, at: Option<Position>| place(&rule_file(args, file), at);
+    boundaries::human(coverage, &place, args.boundary_threshold);
+}
+
+/// The outcomes the analysis proves no profile can reach, each with its reason.
+fn unreachable_lines(coverage: &practice_guide::cases::Coverage, args: &Args) {
+    for item in &coverage.items {
+        for (status, reason) in &item.unreachable {
+            let at = place(&rule_file(args, &item.file), item.position);
+            let word = status_word(*status);
+            outln!("  {at}: {}: unreachable: {word}: {reason}", item.item);
+        }
+    }
+    for test in &coverage.tests {
+        for (result, reason) in &test.unreachable {
+            let at = place(&rule_file(args, &test.file), test.position);
+            let of = test
+                .item
+                .as_ref()
+                .map(|i| format!(" ({i})"))
+                .unwrap_or_default();
+            let word = result_word(*result);
+            outln!("  {at}: `{}`{of}: unreachable: {word}: {reason}", test.test);
+        }
+    }
+}
+
+/// The outcomes no profile can reach, as JSON.
+fn unreachable_json(coverage: &practice_guide::cases::Coverage, args: &Args) -> Vec<Value> {
+    let items = coverage.items.iter().flat_map(|i| {
+        i.unreachable.iter().map(|(status, reason)| {
+            json!({ "item": i.item, "file": rule_file(args, &i.file), "line": i.position.map(|p| p.line), "outcome": status.as_str(), "reason": reason })
+        })
+    });
+    let tests = coverage.tests.iter().flat_map(|t| {
+        t.unreachable.iter().map(|(result, reason)| {
+            json!({ "test": t.test, "item": t.item, "file": rule_file(args, &t.file), "line": t.position.map(|p| p.line), "outcome": result_word(*result), "reason": reason })
+        })
+    });
+    items.chain(tests).collect()
 }
 
 fn as_json(
@@ -253,8 +339,12 @@ fn as_json(
                 "possible": possible,
                 "threshold": threshold,
                 "unreached": unreached,
+                "unreachable": unreachable_json(c, args),
             }),
         );
+        let file = |file: &str| rule_file(args, file);
+        let json = boundaries::as_json(c, &file, args.boundary_threshold);
+        map.insert("boundaries".to_owned(), json);
     }
     value
 }

@@ -83,7 +83,8 @@ fn rule_file(rule: &Rule) -> &'static str {
     }
 }
 
-pub(super) fn rule_item(rule: &Rule) -> Item {
+/// The item a rule is: a recommendation or a principle.
+pub(crate) fn rule_item(rule: &Rule) -> Item {
     match rule.kind {
         RuleKind::Recommendation => Item::Recommendation(rule.id.clone()),
         RuleKind::Principle => Item::Principle(rule.id.clone()),
@@ -310,11 +311,19 @@ impl<'g> Run<'g> {
             } else if known.and_not(&holds).is_false() {
                 let finding = self.find(Check::TestNeverFalse, at.clone(), &[&holds]);
                 finding.message = format!(
-                    "`{}` is true for every value of the fact: it only asks whether the fact is \
-                     known",
+                    "`{}` is true for every value of the fact, so it decides nothing: it is \
+                     unknown only when the fact is",
                     site.text
                 );
-                finding.help = Some("to ask that, write `known: true`".to_owned());
+                // Not `known: true`: that is false, not unknown, for a fact not recorded, and
+                // would turn "not yet known" into "does not apply".
+                finding.help = Some(
+                    "drop the test, or widen it to the boundary the guide's text gives (if a \
+                     family can have a value outside the fact's declared range or values, widen \
+                     those in facts.yaml); `known: true` is not the same: it reads a fact not \
+                     recorded as false"
+                        .to_owned(),
+                );
             }
             if let Some(re) = regex_of(test)
                 && !(re.starts_with('^') && re.ends_with('$'))

@@ -27,8 +27,11 @@
 mod space;
 mod findings;
 mod changes;
+pub(crate) mod reach;
+pub(crate) mod differ;
 
 pub use changes::{Counterfactuals, OutOfTime};
+pub(crate) use findings::rule_item;
 #[cfg(test)]
 mod tests;
 

@@ -122,7 +122,18 @@ impl Space {
     /// The space of `guide`'s profiles, cut by the thresholds and texts its tests use; `None`
     /// when it would need more than [`MAX_VARIABLES`] variables.
     pub(crate) fn new(guide: &Guide) -> Option<Space> {
-        if variables_needed(guide) > MAX_VARIABLES {
+        Space::over(guide, &[])
+    }
+
+    /// The space of `guide`'s profiles cut by the tests of `guide` and of `others` too (each of
+    /// the same vocabulary: a guide's mutants), so that conditions of all of them can be
+    /// compared in it; `None` when it would need more than [`MAX_VARIABLES`] variables.
+    pub(crate) fn over(guide: &Guide, others: &[&Guide]) -> Option<Space> {
+        let tests_of = |id: FactId| {
+            let others = others.iter().flat_map(move |g| g.tests_of(id));
+            guide.tests_of(id).chain(others)
+        };
+        if variables_needed(guide, &tests_of) > MAX_VARIABLES {
             return None;
         }
         let vocab = guide.vocab();
@@ -131,7 +142,7 @@ impl Space {
         let mut approximate = false;
         for (id, fact) in vocab.facts().enumerate() {
             let id = FactId::new(id);
-            let tests: Vec<&Test> = guide.tests_of(id).collect();
+            let tests: Vec<&Test> = tests_of(id).collect();
             let known = builder.make_variable(&format!("f{}", id.index()));
             let values = values(&mut builder, id, fact, &tests);
             if let Values::Text { regexes, .. } = &values {
@@ -354,6 +365,23 @@ impl Space {
                 self.count_between(&vars, *lo, *hi)
             }
             Test::Negated(inner) => self.set_holds(members, inner).not(),
+            _ => self.mk_false(),
+        }
+    }
+
+    /// The profiles that give the `set_of` fact `fact` exactly `n` members.
+    pub(crate) fn count_is(&self, fact: FactId, n: u32) -> Bdd {
+        match self.facts.get(fact.index()) {
+            Some(FactVars {
+                known,
+                values: Values::Set(members),
+                ..
+            }) => {
+                let vars: Vec<BddVariable> = members.iter().map(|(v, _)| *v).collect();
+                self.vars
+                    .mk_var(*known)
+                    .and(&self.count_between(&vars, n, n))
+            }
             _ => self.mk_false(),
         }
     }
@@ -703,13 +731,16 @@ impl Space {
 pub(crate) const MAX_VARIABLES: usize = 8_000;
 
 /// How many variables `guide`'s space needs.
-fn variables_needed(guide: &Guide) -> usize {
+fn variables_needed<'g, I: Iterator<Item = &'g Test>>(
+    guide: &Guide,
+    tests_of: &impl Fn(FactId) -> I,
+) -> usize {
     guide
         .vocab()
         .facts()
         .enumerate()
         .map(|(id, fact)| {
-            let tests = || guide.tests_of(FactId::new(id));
+            let tests = || tests_of(FactId::new(id));
             1 + match &fact.fact_type {
                 FactType::Boolean => 1,
                 FactType::OneOf(values) | FactType::SetOf(values) => values.names().len(),

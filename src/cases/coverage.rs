@@ -3,6 +3,7 @@
 //! pass unnoticed); and, over all the cases' profiles, which outcomes every rule, action and test
 //! reached (a suite's coverage).
 
+use super::boundaries::{self, BoundaryCoverage};
 use super::{ActionRef, CaseReport, RuleExpectation, Unasserted};
 use crate::error::{Item, Position};
 use crate::eval::PreparedProfile;
@@ -23,6 +24,8 @@ pub struct Coverage {
     pub items: Vec<ItemCoverage>,
     /// Every test, in the order the files write them.
     pub tests: Vec<TestCoverage>,
+    /// Every boundary of an integer or count threshold, in the order the files write them.
+    pub boundaries: Vec<BoundaryCoverage>,
 }
 
 /// A rule or action, where it is written, and the statuses the cases reached.
@@ -35,8 +38,11 @@ pub struct ItemCoverage {
     pub file: String,
     /// Where its id is written.
     pub position: Option<Position>,
-    /// The statuses it can have.
+    /// The statuses some profile can give it (with the `analysis` feature, exactly; without,
+    /// every status when it or the scope has a condition).
     pub possible: Vec<Status>,
+    /// The statuses no profile can give it, each with the reason: left out of the percentage.
+    pub unreachable: Vec<(Status, String)>,
     /// The statuses some case reached.
     pub reached: Vec<Status>,
 }
@@ -53,8 +59,11 @@ pub struct TestCoverage {
     pub file: String,
     /// Where it is written.
     pub position: Option<Position>,
-    /// The results it can have (a `known:` test is never unknown).
+    /// The results some profile can give it (a `known:` test is never unknown; with the
+    /// `analysis` feature, a test true for every value of its fact is never false, and so on).
     pub possible: Vec<TestResult>,
+    /// The results no profile can give it, each with the reason: left out of the percentage.
+    pub unreachable: Vec<(TestResult, String)>,
     /// The results some case reached.
     pub reached: Vec<TestResult>,
 }
@@ -79,10 +88,23 @@ impl Coverage {
 
     /// The share of possible outcomes some case reached, in percent.
     pub fn percent(&self) -> f64 {
-        match self.counts() {
-            (_, 0) => 100.0,
-            (reached, possible) => reached as f64 * 100.0 / possible as f64,
-        }
+        percent(self.counts())
+    }
+
+    /// The sides of boundaries reached, of those some profile can reach.
+    pub fn boundary_counts(&self) -> (usize, usize) {
+        let sides = self.boundaries.iter().flat_map(|b| &b.sides);
+        let possible: Vec<_> = sides.filter(|s| s.unreachable.is_none()).collect();
+        (
+            possible.iter().filter(|s| s.reached).count(),
+            possible.len(),
+        )
+    }
+
+    /// The share of reachable sides of boundaries some case reached, in percent (100 when
+    /// there are none).
+    pub fn boundary_percent(&self) -> f64 {
+        percent(self.boundary_counts())
     }
 
     pub(super) fn of_cases(guide: &Guide, cases: &[CaseReport]) -> Coverage {
@@ -102,9 +124,13 @@ impl Coverage {
                 items.push(item_coverage(id, file, action.at, conditional));
             }
         }
-        for item in &mut items {
+        let reach = Reachable::of(guide);
+        for (index, item) in items.iter_mut().enumerate() {
             let seen = cases.iter().flat_map(|c| &c.seen.items);
             item.reached = statuses(seen.filter(|(i, _)| *i == item.item).map(|(_, s)| *s));
+            if let Some(can) = reach.item(index) {
+                restrict_items(item, can);
+            }
         }
         let layers = guide.layers();
         let tests = layers
@@ -119,17 +145,40 @@ impl Coverage {
                 if !matches!(layers.test(site.test).1, Test::Known(_)) {
                     possible.push(TestResult::Unknown);
                 }
-                TestCoverage {
+                let mut coverage = TestCoverage {
                     test: site.text.to_string(),
                     item: site.item.clone(),
                     file: site.file.to_owned(),
                     position: site.at,
                     possible,
+                    unreachable: Vec::new(),
                     reached: results(truths),
+                };
+                if let Some(can) = reach.test(index) {
+                    let fact = guide
+                        .vocab()
+                        .fact(site.fact)
+                        .map_or("", |f| f.name.as_str());
+                    restrict_tests(&mut coverage, can, fact);
                 }
+                coverage
             })
             .collect();
-        Coverage { items, tests }
+        let seen: Vec<&[Option<i64>]> = cases.iter().map(|c| c.seen.values.as_slice()).collect();
+        let reachable = |site: usize, value: i64| reach.side(guide, site, value);
+        let boundaries = boundaries::of(guide, &seen, &reachable);
+        Coverage {
+            items,
+            tests,
+            boundaries,
+        }
+    }
+}
+
+fn percent((reached, possible): (usize, usize)) -> f64 {
+    match possible {
+        0 => 100.0,
+        _ => reached as f64 * 100.0 / possible as f64,
     }
 }
 
@@ -138,6 +187,8 @@ impl Coverage {
 pub(super) struct Seen {
     items: Vec<(Item, Status)>,
     tests: Vec<Truth>,
+    /// By site: the value of its fact where its test is reached (see `boundaries`).
+    pub(super) values: Vec<Option<i64>>,
 }
 
 impl Seen {
@@ -155,6 +206,7 @@ impl Seen {
         Seen {
             items,
             tests: profile.test_truths(),
+            values: boundaries::values(profile.guide(), profile),
         }
     }
 }
@@ -170,8 +222,114 @@ fn item_coverage(item: Item, file: &str, at: Option<Position>, conditional: bool
         file: file.to_owned(),
         position: at,
         possible,
+        unreachable: Vec::new(),
         reached: Vec::new(),
     }
+}
+
+/// What the exact analysis says some profile can reach (nothing, without the `analysis`
+/// feature or for a guide too large to analyse: then every outcome counts as possible).
+struct Reachable {
+    #[cfg(feature = "analysis")]
+    reach: Option<crate::analysis::reach::Reach>,
+}
+
+impl Reachable {
+    fn of(guide: &Guide) -> Reachable {
+        #[cfg(not(feature = "analysis"))]
+        let _ = guide;
+        Reachable {
+            #[cfg(feature = "analysis")]
+            reach: crate::analysis::reach::Reach::of(guide),
+        }
+    }
+
+    /// `[applies, undetermined, does not apply]` of the item at `index` (rules in guide order,
+    /// each followed by its actions).
+    fn item(&self, index: usize) -> Option<[bool; 3]> {
+        #[cfg(feature = "analysis")]
+        return self.reach.as_ref()?.items.get(index).copied();
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = index;
+            None
+        }
+    }
+
+    /// Whether some profile gives the fact of the site at `index` the value `value` where
+    /// the site's test is reached (true without the analysis: then only the range is checked).
+    fn side(&self, guide: &Guide, index: usize, value: i64) -> bool {
+        #[cfg(feature = "analysis")]
+        if let Some(reach) = &self.reach {
+            return reach.side(guide, crate::ids::SiteId::new(index), value);
+        }
+        let _ = (guide, index, value);
+        true
+    }
+
+    /// `[true, false, unknown]` of the site at `index`.
+    fn test(&self, index: usize) -> Option<[bool; 3]> {
+        #[cfg(feature = "analysis")]
+        return self.reach.as_ref()?.tests.get(index).copied();
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = index;
+            None
+        }
+    }
+}
+
+/// Keeps the statuses some profile can give the item, and lists the others with the reason.
+fn restrict_items(item: &mut ItemCoverage, can: [bool; 3]) {
+    let all = [Status::Applies, Status::Undetermined, Status::DoesNotApply];
+    item.possible = all
+        .iter()
+        .zip(can)
+        .filter(|(_, c)| *c)
+        .map(|(s, _)| *s)
+        .collect();
+    item.unreachable = all
+        .iter()
+        .zip(can)
+        .filter(|(_, c)| !c)
+        .map(|(status, _)| {
+            let reason = match status {
+                Status::Applies => "no family in scope can get it (see `practice-guide lint`)",
+                Status::Undetermined => {
+                    "no profile leaves it undetermined: whatever is unknown, the rest decides it"
+                }
+                Status::DoesNotApply => "no profile makes its condition or the guide's scope false",
+            };
+            (*status, reason.to_owned())
+        })
+        .collect();
+}
+
+/// Keeps the results some profile can give the test, and lists the others with the reason.
+fn restrict_tests(test: &mut TestCoverage, can: [bool; 3], fact: &str) {
+    let all = [TestResult::True, TestResult::False, TestResult::Unknown];
+    let keep: Vec<TestResult> = test
+        .possible
+        .iter()
+        .copied()
+        .filter(|r| all.iter().zip(can).any(|(a, c)| a == r && c))
+        .collect();
+    test.unreachable = test
+        .possible
+        .iter()
+        .filter(|r| !keep.contains(r))
+        .map(|r| {
+            let reason = match r {
+                TestResult::True => format!("no value of `{fact}` makes it true"),
+                TestResult::False => format!(
+                    "every value of `{fact}` makes it true: it is unknown only when `{fact}` is"
+                ),
+                TestResult::Unknown => format!("`{fact}` is always known"),
+            };
+            (*r, reason)
+        })
+        .collect();
+    test.possible = keep;
 }
 
 fn rule_file(kind: RuleKind) -> &'static str {

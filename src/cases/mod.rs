@@ -45,9 +45,17 @@
 
 mod compare;
 mod read;
+mod boundaries;
 mod coverage;
+#[cfg(feature = "analysis")]
+mod mutants;
+#[cfg(all(test, feature = "analysis"))]
+mod tests;
 
+pub use boundaries::{BoundaryCoverage, Side};
 pub use coverage::{Coverage, ItemCoverage, TestCoverage};
+#[cfg(feature = "analysis")]
+pub use mutants::{Mutant, MutationReport, Verdict, run_mutants};
 
 use std::fmt;
 use std::path::Path;
@@ -245,6 +253,25 @@ impl fmt::Display for SuiteReport {
 /// in file-name order. Fails, listing every problem in every file, if any case file cannot be read
 /// or names something the guide does not have; otherwise returns the report, passed or not.
 pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport, Error> {
+    let cases = read_case_dir(guide, dir)?;
+    Ok(run_cases(guide, &cases))
+}
+
+/// Runs `cases` (read against `guide`) in order, as [`run_case_dir`] does.
+pub fn run_cases(guide: &Guide, cases: &[Case]) -> SuiteReport {
+    let cases: Vec<CaseReport> = cases.iter().map(|c| c.run(guide)).collect();
+    let unasserted = coverage::unasserted(guide, &cases);
+    let coverage = Coverage::of_cases(guide, &cases);
+    SuiteReport {
+        cases,
+        unasserted,
+        coverage,
+    }
+}
+
+/// Reads every case file (`*.yaml`, `*.yml`) in `dir` and checks each against `guide`, in
+/// file-name order, without running them. Fails as [`run_case_dir`] does.
+pub fn read_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<Vec<Case>, Error> {
     let dir = dir.as_ref();
     let origin = dir.display().to_string();
     let files = syntax::read_dir(dir, Input::CaseFile, |path| path.display().to_string())?;
@@ -263,14 +290,7 @@ pub fn run_case_dir(guide: &Guide, dir: impl AsRef<Path>) -> Result<SuiteReport,
         let problem = Problem::new(Input::CaseFile, Some(&origin), ProblemKind::NoCaseFiles);
         return Err(Error::one(problem));
     }
-    let cases: Vec<CaseReport> = cases.iter().map(|c| c.run(guide)).collect();
-    let unasserted = coverage::unasserted(guide, &cases);
-    let coverage = Coverage::of_cases(guide, &cases);
-    Ok(SuiteReport {
-        cases,
-        unasserted,
-        coverage,
-    })
+    Ok(cases)
 }
 
 impl Case {

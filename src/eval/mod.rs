@@ -228,6 +228,18 @@ impl<'g> PreparedProfile<'g> {
             .collect()
     }
 
+    /// The truth of every test and node of the guide's arenas for this profile.
+    pub(crate) fn table(&self) -> crate::model::arena::Table {
+        let mut table = crate::model::arena::Table::default();
+        table.fill(self.guide.layers(), &self.slots);
+        table
+    }
+
+    /// The value the profile gives `fact` (unknown when it gives none).
+    pub(crate) fn slot(&self, fact: crate::ids::FactId) -> &crate::model::value::Slot {
+        self.slots.get(fact)
+    }
+
     /// The profile as facts by name: what was bound, back in the caller's terms.
     pub fn to_profile(&self) -> FamilyProfile {
         bind::to_profile(self.guide.vocab(), &self.slots)
