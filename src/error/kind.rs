@@ -440,8 +440,10 @@ pub enum ProblemKind {
     },
 
     // --- A guide's structure ------------------------------------------------------------
-    /// A publication date not written `YYYY-MM-DD`.
-    #[error("`published` must be a date written YYYY-MM-DD, found `{found}`")]
+    /// A publication date not written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[error(
+        "`published` must be a year, a month or a day written YYYY, YYYY-MM or YYYY-MM-DD, found `{found}`"
+    )]
     #[non_exhaustive]
     BadDate {
         /// What was written.

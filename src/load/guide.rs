@@ -163,7 +163,7 @@ fn metadata(session: &mut Session<'_>, file: &GuideFile, content_hash: String) -
             kind,
         );
     }
-    if !is_iso_date(&file.published.value) {
+    if !is_publication_date(&file.published.value) {
         let found = shorten(&file.published.value);
         let at = syntax::position_of(&file.published);
         session.problem(
@@ -259,20 +259,21 @@ fn scope(
     })
 }
 
-fn is_iso_date(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        bytes
-            .get(range)
-            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+/// Whether `s` is a publication date as sources give one: a year (`2022`), a year and month
+/// (`2022-06`) or a day (`2022-06-15`), written as ISO 8601 writes them.
+fn is_publication_date(s: &str) -> bool {
+    let number = |t: &str, range: std::ops::RangeInclusive<u32>| {
+        t.bytes().all(|b| b.is_ascii_digit()) && t.parse::<u32>().is_ok_and(|n| range.contains(&n))
     };
-    let number = |range: std::ops::Range<usize>| s.get(range).and_then(|t| t.parse::<u32>().ok());
-    bytes.len() == 10
-        && digits(0..4)
-        && bytes.get(4) == Some(&b'-')
-        && digits(5..7)
-        && bytes.get(7) == Some(&b'-')
-        && digits(8..10)
-        && number(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && number(8..10).is_some_and(|d| (1..=31).contains(&d))
+    let mut parts = s.split('-');
+    let year = parts
+        .next()
+        .is_some_and(|y| y.len() == 4 && number(y, 0..=9999));
+    let month = parts
+        .next()
+        .is_none_or(|m| m.len() == 2 && number(m, 1..=12));
+    let day = parts
+        .next()
+        .is_none_or(|d| d.len() == 2 && number(d, 1..=31));
+    year && month && day && parts.next().is_none() && !s.ends_with('-')
 }

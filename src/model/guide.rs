@@ -128,7 +128,7 @@ pub struct Metadata {
     pub title: String,
     /// Who publishes the guide.
     pub publisher: String,
-    /// Publication date, `YYYY-MM-DD`.
+    /// Publication date: a year, a year and month or a day (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     pub published: String,
     /// The guide's address.
     pub source: String,

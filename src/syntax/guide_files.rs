@@ -48,7 +48,7 @@ pub(crate) struct GuideFile {
     pub title: String,
     /// Who publishes the guide.
     pub publisher: String,
-    /// Publication date, `YYYY-MM-DD`.
+    /// Publication date: a year, a year and month or a day (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub published: Spanned<String>,
     /// The guide's address.

@@ -106,7 +106,11 @@ fn before_syntax_error<T: Items>(
 /// The line each top-level item starts on.
 fn item_starts(root: &Spanned<Raw>) -> Vec<u64> {
     match &root.value {
-        Raw::List(items) => items.iter().filter_map(position_of).map(|p| p.line).collect(),
+        Raw::List(items) => items
+            .iter()
+            .filter_map(position_of)
+            .map(|p| p.line)
+            .collect(),
         Raw::Map(entries) => entries
             .iter()
             .filter_map(|(key, _)| position_of(key))
@@ -162,7 +166,11 @@ fn by_item<T: Items>(
         let to = usize::try_from(end).unwrap_or(0).min(lines.len());
         let chunk: Vec<String> = lines.get(from..to).unwrap_or_default().to_vec();
         let item = item_problems::<T>(file, chunk);
-        let mut found: Vec<Problem> = item.problems.into_iter().map(|p| p.shifted(start - 1)).collect();
+        let mut found: Vec<Problem> = item
+            .problems
+            .into_iter()
+            .map(|p| p.shifted(start - 1))
+            .collect();
         match item.read {
             Some(read) => {
                 for (line, text) in lines.iter_mut().skip(from).zip(read) {

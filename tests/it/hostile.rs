@@ -138,7 +138,7 @@ fn a_date_in_the_wrong_format() {
         assert_eq!(
             load_error("guide.yaml", &guide_yaml),
             format!(
-                "guide.yaml:4:12: `published` must be a date written YYYY-MM-DD, found `{bad}`"
+                "guide.yaml:4:12: `published` must be a year, a month or a day written YYYY, YYYY-MM or YYYY-MM-DD, found `{bad}`"
             )
         );
     }

@@ -374,8 +374,31 @@ fn the_publication_date_is_checked() {
     let guide = GUIDE.replace("published: 2025-01-01", "published: 01/02/2025");
     assert_eq!(
         error("guide.yaml", &guide),
-        "guide.yaml:4:12: `published` must be a date written YYYY-MM-DD, found `01/02/2025`"
+        "guide.yaml:4:12: `published` must be a year, a month or a day written YYYY, YYYY-MM or YYYY-MM-DD, found `01/02/2025`"
     );
+}
+
+#[test]
+fn a_publication_date_may_be_a_year_or_a_month_as_some_sources_give_only_that() {
+    for published in ["2022", "2022-06", "'2022'", "2022-06-15"] {
+        let guide = GUIDE.replace("published: 2025-01-01", &format!("published: {published}"));
+        let loaded = try_guide_replacing("guide.yaml", &guide);
+        assert!(loaded.is_ok(), "{published}: {:?}", loaded.err());
+    }
+    for published in [
+        "22",
+        "2022-6",
+        "2022-13",
+        "2022-06-",
+        "2022-06-15-01",
+        "2022-00",
+    ] {
+        let guide = GUIDE.replace("published: 2025-01-01", &format!("published: {published}"));
+        assert!(
+            error("guide.yaml", &guide).contains("`published` must be a year, a month or a day"),
+            "{published} was accepted"
+        );
+    }
 }
 
 #[test]
