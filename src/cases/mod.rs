@@ -48,6 +48,8 @@ mod read;
 mod coverage;
 
 pub use coverage::{Coverage, ItemCoverage, TestCoverage};
+#[cfg(feature = "schema")]
+pub(crate) use read::CaseFile;
 
 use std::fmt;
 use std::path::Path;

@@ -115,10 +115,7 @@ impl<'f> Session<'f> {
     /// every item that does not read; the items that read, `None` if it is absent or none read.
     /// A file some of whose items did not read is [`unreadable`](Self::unreadable): what refers
     /// into it cannot be checked.
-    pub(crate) fn parse_items<T: syntax::Items>(
-        &mut self,
-        name: &'static str,
-    ) -> Option<T> {
+    pub(crate) fn parse_items<T: syntax::Items>(&mut self, name: &'static str) -> Option<T> {
         let text = self.files.get(name)?;
         if self.required.contains(&name) && syntax::is_blank(text) {
             // A required file with nothing in it: one problem, not one per use of its contents.

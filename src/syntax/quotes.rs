@@ -159,7 +159,14 @@ mod tests {
     #[test]
     fn an_open_quote_is_traced_to_where_it_opened() {
         let text = "- id: a\n  title: 'Working with\n  statement: the child's needs\n";
-        let q = culprit(text, Position { line: 3, column: 24 }).unwrap();
+        let q = culprit(
+            text,
+            Position {
+                line: 3,
+                column: 24,
+            },
+        )
+        .unwrap();
         assert_eq!((q.open.line, q.open.column), (2, 10));
         assert_eq!(q.close.map(|c| (c.line, c.column)), Some((3, 23)));
         let text = "- id: a\n  title: \"Working\n  statement: x\n";
