@@ -13,7 +13,7 @@ use practice_guide::error::Position;
 use practice_guide::result::TestResult;
 use serde_json::{Value, json};
 
-use crate::diagnostics;
+use crate::diagnostics::{self, Format, Stream};
 use crate::output::{Outcome, outln};
 use crate::sources::{GuideArgs, Refusal, Texts};
 
@@ -79,7 +79,7 @@ enum Output {
 pub(crate) fn run(args: &Args) -> Outcome {
     let guide = match args.guide.load() {
         Ok(guide) => guide,
-        Err(refusal) => return diagnostics::refuse(&refusal),
+        Err(refusal) => return refuse(args, &refusal),
     };
     let mut outcome = Outcome::Clean;
     let coverage = args.coverage || args.threshold.is_some() || args.boundary_threshold.is_some();
@@ -88,7 +88,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
         match run_case_dir(&guide, dir) {
             Ok(report) => reports.push((dir, report)),
             Err(err) => {
-                return diagnostics::refuse(&Refusal::Problems(err, Texts::of_case_folder(dir)));
+                return refuse(args, &Refusal::Problems(err, Texts::of_case_folder(dir)));
             }
         }
     }
@@ -146,6 +146,16 @@ pub(crate) fn run(args: &Args) -> Outcome {
         );
     }
     outcome
+}
+
+/// Problems of the guide or of a case file, written as the results would be: with `--format
+/// json`, as JSON (`{"problems": [...]}`) on standard output; for people on standard error
+/// otherwise.
+fn refuse(args: &Args, refusal: &Refusal) -> Outcome {
+    match args.format {
+        Output::Json => diagnostics::refuse_as(refusal, Format::Json, Stream::Stdout),
+        Output::Human => diagnostics::refuse(refusal),
+    }
 }
 
 /// The path of a rule file a coverage line names, from the folders given (the bare file name

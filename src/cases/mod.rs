@@ -56,6 +56,8 @@ pub use boundaries::{BoundaryCoverage, Side};
 pub use coverage::{Coverage, ItemCoverage, TestCoverage};
 #[cfg(feature = "analysis")]
 pub use mutants::{Mutant, MutationReport, Verdict, run_mutants};
+#[cfg(feature = "schema")]
+pub(crate) use read::CaseFile;
 
 use std::fmt;
 use std::path::Path;

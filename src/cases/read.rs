@@ -12,26 +12,57 @@ use crate::result::Status;
 use crate::suggest;
 use crate::syntax::{self, Budget, Ordered, Raw, Spanned};
 
-/// A case file as serde reads it.
+/// A case file as serde reads it (its schema, `schema/case.schema.json`, is generated from it).
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
+pub(crate) struct CaseFile {
+    /// What the case is, in a few words (reports name the case by it).
     #[serde(default)]
     description: Option<String>,
+    /// The family's profile, as a profile file gives it: fact name -> value.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::syntax::shapes::ProfileSchema")
+    )]
     profile: Spanned<Raw>,
+    /// What the guide should say of the family.
     expect: ExpectFile,
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct ExpectFile {
+    /// The scope's status: `applies`, `undetermined` or `does_not_apply`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::syntax::shapes::StatusSchema>")
+    )]
     scope: Option<Spanned<String>>,
+    /// The status every rule not listed must have (optional; without it, unlisted rules are not
+    /// checked).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::syntax::shapes::StatusSchema>")
+    )]
     unlisted: Option<Spanned<String>>,
+    /// Recommendation id -> its expected status, or a mapping of `status`, `evidence`,
+    /// `missing` and `actions`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Ordered<String, crate::syntax::shapes::RuleExpectationSchema>")
+    )]
     recommendations: Ordered<Spanned<String>, Spanned<Raw>>,
+    /// Principle id -> its expected status, or a mapping as for recommendations.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Ordered<String, crate::syntax::shapes::RuleExpectationSchema>")
+    )]
     principles: Ordered<Spanned<String>, Spanned<Raw>>,
 }
 

@@ -37,8 +37,7 @@ pub(crate) fn load<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Gui
     let conditions_file: Option<ConditionsFile> = session.parse_items(CONDITIONS_FILE);
     let principles_file: Option<Vec<RuleFile>> = session.parse_items(PRINCIPLES_FILE);
     let recommendations_file: Option<Vec<RuleFile>> = session.parse_items(RECOMMENDATIONS_FILE);
-    // Rules tested against a vocabulary with facts left out would report every use of those as
-    // unknown: with facts.yaml not all read, the rules are not checked (and the problems say so).
+    // Rules tested against facts.yaml with facts left out would call their tests unknown.
     let facts_file = facts_file.filter(|_| !session.unreadable(FACTS_FILE));
     let (Some(guide_file), Some(facts_file)) = (guide_file, facts_file) else {
         return Err(without_basics(session));

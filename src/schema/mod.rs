@@ -43,8 +43,9 @@ pub fn generated_files() -> Vec<(&'static str, String)> {
 }
 
 /// Every schema, as `(path relative to the repository's root, schema)`, in a fixed order: the
-/// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`) and its
-/// compact form's (`schema/compact-evaluation.schema.json`).
+/// rule files' (`rules/schema/`), then the evaluation's (`schema/evaluation.schema.json`), its
+/// compact form's (`schema/compact-evaluation.schema.json`) and a case file's
+/// (`schema/case.schema.json`).
 pub fn schemas() -> Vec<(&'static str, Value)> {
     let mut all = rule_file_schemas();
     all.push(("schema/evaluation.schema.json", evaluation_schema()));
@@ -52,7 +53,21 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         "schema/compact-evaluation.schema.json",
         compact_evaluation_schema(),
     ));
+    all.push(("schema/case.schema.json", case_file_schema()));
     all
+}
+
+/// The schema of a case file (a case of a case suite: a family's profile and what the guide
+/// should say of it), for editors: each case file names it on its first line,
+/// `# yaml-language-server: $schema=...`. Rule ids, levels and facts are the guide's, so only
+/// the shape is checked here; `practice-guide test` checks the rest.
+pub fn case_file_schema() -> Value {
+    rule_file::<crate::cases::CaseFile>(
+        "case file",
+        "A case of a case suite: a family's profile and what the guide should say of it (the \
+         scope's status, each listed rule's status, evidence level, missing facts and \
+         \"how\" points).",
+    )
 }
 
 /// The schema of each kind of rule file, as `(path relative to the repository's root, schema)`:

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 use super::{Budget, Ordered, Raw, Spanned, parse, position_of};
-use crate::error::{Input, Position, Problem, ProblemKind};
+use crate::error::{Input, Item, Position, Problem, ProblemKind};
 use crate::limits;
 
 /// A file's contents that can be read one item at a time: a list or a mapping.
@@ -183,6 +183,16 @@ fn by_item<T: Items>(
                     line.clear();
                 }
                 let name = names.get(i).cloned().flatten();
+                // A key missing deep in an item (an action's `id`) names the item it is in.
+                if let Some(item) = name.as_deref().and_then(|n| item_named(what, n)) {
+                    for problem in &mut found {
+                        if matches!(problem.kind(), ProblemKind::MissingKey { .. })
+                            && problem.item().is_none()
+                        {
+                            *problem = problem.clone().about(Some(item.clone()));
+                        }
+                    }
+                }
                 if let Some(problem) = found.first_mut() {
                     problem.add_note(match name {
                         Some(name) => format!("the rest of {what} `{name}` was not checked"),
@@ -213,6 +223,19 @@ fn by_item<T: Items>(
         problems,
         complete,
     }
+}
+
+/// The item `what` (`recommendation`) named `name`.
+fn item_named(what: &str, name: &str) -> Option<Item> {
+    let name = name.to_owned();
+    Some(match what {
+        "recommendation" => Item::Recommendation(name),
+        "principle" => Item::Principle(name),
+        "fact" => Item::Fact(name),
+        "named condition" => Item::NamedCondition(name),
+        "service" => Item::Service(name),
+        _ => return None,
+    })
 }
 
 /// One item's problems, and its lines as read (misspelt keys as meant), if it reads so.

@@ -144,14 +144,14 @@ fn located(
             open.line, open.column
         ),
     };
-    let hint = Some(if q == '\'' {
+    let hint = if q == '\'' {
         "close the quote at the end of the value, write an apostrophe inside '...' as '', or \
          leave the value unquoted"
     } else {
         "close the quote at the end of the value, write a `\"` inside \"...\" as `\\\"`, or leave \
          the value unquoted"
-    })
-    .map(str::to_owned);
+    };
+    let hint = Some(hint.to_owned());
     (ProblemKind::Syntax { detail, hint }, Some(open))
 }
 

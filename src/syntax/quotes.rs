@@ -22,8 +22,7 @@ pub(super) fn culprit(text: &str, error: Position) -> Option<Quoted> {
     quoted_values(text)
         .into_iter()
         .filter(|q| q.open <= error)
-        .filter(|q| q.close.is_none_or(|c| c.line == error.line || c >= error))
-        .last()
+        .rfind(|q| q.close.is_none_or(|c| c.line == error.line || c >= error))
 }
 
 /// What a scanner of one line is in at the start of the next.
@@ -85,9 +84,9 @@ fn scan_line(
         let next = chars.get(i + 1).copied();
         match state {
             State::Quoted(quote, open) => {
-                if quote == '\'' && c == '\'' && next == Some('\'') {
-                    i += 1;
-                } else if quote == '"' && c == '\\' {
+                let escaped = (quote == '\'' && c == '\'' && next == Some('\''))
+                    || (quote == '"' && c == '\\');
+                if escaped {
                     i += 1;
                 } else if c == quote {
                     found.push(Quoted {
@@ -129,7 +128,9 @@ fn scan_line(
 mod tests {
     use super::*;
 
-    fn spans(text: &str) -> Vec<((u64, u64), Option<(u64, u64)>)> {
+    type Span = ((u64, u64), Option<(u64, u64)>);
+
+    fn spans(text: &str) -> Vec<Span> {
         quoted_values(text)
             .iter()
             .map(|q| {

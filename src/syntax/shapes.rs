@@ -1,6 +1,6 @@
 //! The JSON Schema shapes of the parts of rule files that serde reads as a [`Raw`](super::Raw)
-//! tree (conditions, declared values, fact types). The condition schema is generated from the
-//! operator table in [`crate::language`], so an editor offers exactly the operators the loader
+//! tree (conditions, declared values, fact types), and of a case file's profile and
+//! expectations. The condition schema is generated from the operator table in [`crate::language`], so an editor offers exactly the operators the loader
 //! accepts. Only with the `schema` feature.
 
 use std::borrow::Cow;
@@ -159,4 +159,105 @@ pub(crate) enum FactTypeKeyword {
     SetOf,
     /// Free text, optionally matching `pattern`.
     Text,
+}
+
+/// A case file's profile: fact name -> value, as a profile file gives it (each fact's type is
+/// the guide's, so an editor checks only the shape).
+pub(crate) struct ProfileSchema;
+
+impl JsonSchema for ProfileSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Profile".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The family's profile: fact name -> value (true or false, a whole \
+                number, a value name, a list of value names, or a text). A fact left out is not \
+                known.",
+            "type": ["object", "null"],
+            "additionalProperties": {
+                "type": ["boolean", "integer", "string", "array"],
+                "items": { "type": "string" },
+            },
+        })
+    }
+}
+
+/// A status a case file expects: what an evaluation can say of the scope or of a rule.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) enum StatusSchema {
+    /// The rule applies to the family.
+    Applies,
+    /// Not known yet: the result depends on facts the profile does not give.
+    Undetermined,
+    /// The rule does not apply to the family.
+    DoesNotApply,
+}
+
+/// What a case file expects of one rule: its status, or a mapping of its status and what else
+/// the result must say.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) enum RuleExpectationSchema {
+    /// The rule's expected status only.
+    Status(StatusSchema),
+    /// The rule's expected status, and what else the result must say.
+    Detailed(RuleExpectationDetail),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) struct RuleExpectationDetail {
+    /// The rule's expected status.
+    status: StatusSchema,
+    /// Recommendations only: the expected evidence level, by id.
+    #[serde(default)]
+    evidence: Option<String>,
+    /// The facts the result must list as missing (the facts that would decide it), by name.
+    #[serde(default)]
+    missing: Option<Vec<String>>,
+    /// The "how" points the result must show (`[]`: none), each by a piece of its text,
+    /// `{ id: ID }`, or with the status it must be shown with.
+    #[serde(default)]
+    actions: Option<Vec<ActionExpectationSchema>>,
+}
+
+/// One "how" point a case file expects.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) enum ActionExpectationSchema {
+    /// A piece of the point's text.
+    Text(String),
+    /// The point by its id, with the status it must be shown with (optional).
+    ById(ActionById),
+    /// The point by a piece of its text, with the status it must be shown with (optional).
+    ByText(ActionByText),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) struct ActionById {
+    /// The point's id, within its rule.
+    id: String,
+    /// The status the point must be shown with.
+    #[serde(default)]
+    status: Option<StatusSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub(crate) struct ActionByText {
+    /// A piece of the point's text.
+    text: String,
+    /// The status the point must be shown with.
+    #[serde(default)]
+    status: Option<StatusSchema>,
 }

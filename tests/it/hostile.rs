@@ -55,7 +55,8 @@ fn binary_junk() {
     assert_eq!(
         load_error("recommendations.yaml", "\0\u{1}\u{2}binary"),
         "recommendations.yaml:1:1: a control character (U+0000) where text was expected (rule \
-         files and profiles are UTF-8 text: remove the character)"
+         files and profiles are UTF-8 text: remove the character); nothing else in \
+         `recommendations.yaml` was checked"
     );
     assert_eq!(
         profile_error("\u{7}\u{8}"),

@@ -19,8 +19,10 @@ fn rec(when: &str) -> String {
 fn yaml_syntax_errors_name_file_line_and_column() {
     assert_eq!(
         error("recommendations.yaml", "- id: r1\n  title: \"unclosed\n"),
-        "recommendations.yaml:2:10: a quoted value is never closed (close the quote at the end of \
-         the value, or leave the value unquoted)"
+        "recommendations.yaml:2:10: the `\"` opened at 2:10 is never closed: it runs on to the \
+         end of the file (close the quote at the end of the value, write a `\"` inside \"...\" \
+         as `\\\"`, or leave the value unquoted); nothing else in `recommendations.yaml` was \
+         checked"
     );
 }
 
@@ -60,7 +62,8 @@ fn a_lone_carriage_return_is_a_line_break_in_a_problem_s_position() {
     assert_eq!(
         error("recommendations.yaml", &text),
         "recommendations.yaml:7:3: unknown key `whn` (did you mean `when`? allowed here: id, title, \
-         statement, evidence, outcomes, audiences, principles, when, why, how, sources, fit)"
+         statement, evidence, outcomes, audiences, principles, when, why, how, sources, fit); the \
+         rest of recommendation `r1` was not checked"
     );
 }
 
@@ -70,7 +73,7 @@ fn a_tab_is_pointed_at_where_it_is() {
     assert_eq!(
         error("recommendations.yaml", &text),
         "recommendations.yaml:5:1: a tab in the indentation (indent with spaces: YAML does not \
-         allow tabs for indentation)"
+         allow tabs for indentation); nothing else in `recommendations.yaml` was checked"
     );
 }
 
@@ -253,7 +256,8 @@ fn action_ids_are_required_well_formed_and_unique_within_their_rule() {
     let without = rec("{ flag: true }").replace("  sources:", "  how:\n    - text: A.\n  sources:");
     assert_eq!(
         error("recommendations.yaml", &without),
-        "recommendations.yaml:7:7: missing key `id`"
+        "recommendations.yaml:7:7: recommendation `r1`: missing key `id`; the rest of \
+         recommendation `r1` was not checked"
     );
 }
 
@@ -500,4 +504,104 @@ fn a_fact_type_named_as_another_language_names_it_gets_the_keyword_suggested() {
             "{written}: {help}"
         );
     }
+}
+
+/// Issue 22: a misspelt key, an unknown named condition and an unknown evidence level, each in
+/// its own rule of one file, are three problems, none hiding another, and no check is skipped.
+#[test]
+fn three_kinds_of_mistake_in_one_file_are_three_problems() {
+    let text = format!(
+        "{}{}{}",
+        rec("{ flag: true }").replace("  when:", "  whne:"),
+        rec("{ condition: not_a_condition }").replace("id: r1", "id: r2"),
+        rec("{ flag: true }")
+            .replace("id: r1", "id: r3")
+            .replace("evidence: strong", "evidence: strnog"),
+    );
+    let err = crate::fixture::try_guide(&text).unwrap_err();
+    let lines: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("recommendations.yaml:5:3: unknown key `whne` (did you mean `when`?")
+    );
+    assert!(
+        lines[1..].iter().any(|l| {
+            l.starts_with(
+        "recommendations.yaml:14:22: recommendation `r2`: unknown named condition `not_a_condition`"
+    )
+        }),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1..].iter().any(|l| l.starts_with(
+            "recommendations.yaml:22:13: recommendation `r3`: unknown evidence level `strnog`"
+        )),
+        "{lines:#?}"
+    );
+    assert!(!err.checks_skipped());
+}
+
+/// A misspelt key is read as the key it was meant to be, so what it holds is checked too.
+#[test]
+fn a_misspelt_key_s_value_is_checked_as_the_key_meant() {
+    let text = rec("{ flg: true }").replace("  when:", "  whne:");
+    let err = crate::fixture::try_guide(&text).unwrap_err();
+    let lines: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[1].starts_with("recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean `flag`?"), "{lines:#?}");
+}
+
+/// An item that does not read (a wrong shape) is left out, and says so; the other items are
+/// checked, and what refers into the file is not (it may refer to the item left out).
+#[test]
+fn an_item_of_the_wrong_shape_is_left_out_and_says_so() {
+    let text = format!(
+        "{}{}",
+        rec("{ flag: true }").replace("evidence: strong", "evidence: [strong]"),
+        rec("{ flg: true }").replace("id: r1", "id: r2"),
+    );
+    let err = crate::fixture::try_guide(&text).unwrap_err();
+    let lines: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("recommendations.yaml:4:13: "),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[0].ends_with("; the rest of recommendation `r1` was not checked"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].starts_with("recommendations.yaml:14:11: recommendation `r2`: unknown fact `flg`"),
+        "{lines:#?}"
+    );
+    assert!(err.checks_skipped());
+}
+
+/// After a syntax error, which the parser cannot read past, the rules before it are checked,
+/// and the problem says from where the file was not.
+#[test]
+fn the_rules_before_a_syntax_error_are_checked() {
+    let text = format!(
+        "{}{}",
+        rec("{ flg: true }"),
+        rec("{ flag: true }")
+            .replace("id: r1", "id: r2")
+            .replace("title: Recommendation one", "title: 'Recommendation one")
+            .replace("Do the thing.", "Do the family's thing."),
+    );
+    let err = crate::fixture::try_guide(&text).unwrap_err();
+    let lines: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "recommendations.yaml:11:10: the `'` opened at 11:10 runs on to 12:27: the value ends \
+             at its next `'`, and text follows it there (close the quote at the end of the value, \
+             write an apostrophe inside '...' as '', or leave the value unquoted); the rest of \
+             `recommendations.yaml`, from line 10, was not checked",
+            "recommendations.yaml:5:11: recommendation `r1`: unknown fact `flg` (did you mean \
+             `flag`?)",
+        ],
+    );
+    assert!(err.checks_skipped());
 }

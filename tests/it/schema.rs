@@ -297,3 +297,69 @@ fn every_key_of_every_rule_file_is_described() {
         );
     }
 }
+
+/// Every committed case file (the embedded guide's suite and the tool's fixtures) names the case
+/// file's schema on its first line and is valid against it.
+#[test]
+fn every_case_file_names_its_schema_and_is_valid_against_it() {
+    let mut files = Vec::new();
+    for dir in [
+        "tests/cases",
+        "cli/tests/fixtures/mini-cases",
+        "cli/tests/fixtures/failing-cases",
+        "cli/tests/fixtures/case-profile-mistakes",
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 50, "{files:?}");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let schema = declared_schema(&file, &text);
+        assert_eq!(
+            schema.file_name().unwrap().to_str().unwrap(),
+            "case.schema.json",
+            "{}",
+            file.display()
+        );
+        let index = compile(&mut schemas, &mut compiler, &schema.canonicalize().unwrap());
+        if let Err(err) = schemas.validate(&yaml_to_json(&text), index) {
+            panic!(
+                "{} is not valid against {}:\n{err:#}",
+                file.display(),
+                schema.display()
+            );
+        }
+    }
+}
+
+/// What the case reader rejects as a misspelt key or an unknown status, an editor flags too.
+#[test]
+fn the_case_schema_rejects_misspelt_keys_and_unknown_statuses() {
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let path = Path::new("schema/case.schema.json").canonicalize().unwrap();
+    let case = compile(&mut schemas, &mut compiler, &path);
+    let valid = "profile: { age: 3 }\nexpect:\n  scope: applies\n  recommendations:\n    r1: applies\n    \
+                 r2: { status: undetermined, missing: [age], actions: [] }\n";
+    assert!(schemas.validate(&yaml_to_json(valid), case).is_ok());
+    for wrong in [
+        "profile: {}\nexpect: {}\nexpekt: {}\n",
+        "profile: {}\nexpect: { scope: applys }\n",
+        "profile: {}\nexpect: { recommendations: { r1: { status: applies, evidense: strong } } }\n",
+        "profile: {}\nexpect: { recommendations: { r1: maybe } }\n",
+        "expect: {}\n",
+    ] {
+        assert!(
+            schemas.validate(&yaml_to_json(wrong), case).is_err(),
+            "{wrong}"
+        );
+    }
+}
