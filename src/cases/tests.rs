@@ -7,6 +7,9 @@
 //!   mutant is proven equivalent exactly when no profile's statuses change, and the family
 //!   given for a surviving one is a profile whose statuses change.
 
+// A test fails by panicking.
+#![allow(clippy::expect_used, clippy::panic)]
+
 use practice_guide_testkit::{self as testkit, Seeded};
 
 use super::CaseReport;
