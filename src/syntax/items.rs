@@ -182,23 +182,7 @@ fn by_item<T: Items>(
                 for line in lines.iter_mut().take(to).skip(from) {
                     line.clear();
                 }
-                let name = names.get(i).cloned().flatten();
-                // A key missing deep in an item (an action's `id`) names the item it is in.
-                if let Some(item) = name.as_deref().and_then(|n| item_named(what, n)) {
-                    for problem in &mut found {
-                        if matches!(problem.kind(), ProblemKind::MissingKey { .. })
-                            && problem.item().is_none()
-                        {
-                            *problem = problem.clone().about(Some(item.clone()));
-                        }
-                    }
-                }
-                if let Some(problem) = found.first_mut() {
-                    problem.add_note(match name {
-                        Some(name) => format!("the rest of {what} `{name}` was not checked"),
-                        None => format!("the rest of this {what} was not checked"),
-                    });
-                }
+                note_unread(what, names.get(i).cloned().flatten(), &mut found);
             }
         }
         problems.extend(found);
@@ -222,6 +206,25 @@ fn by_item<T: Items>(
         value,
         problems,
         complete,
+    }
+}
+
+/// The problems of an item that does not read, `found`: a key missing deep in it (an action's
+/// `id`) names the item it is in, and the first says the rest of the item was not checked.
+fn note_unread(what: &str, name: Option<String>, found: &mut [Problem]) {
+    if let Some(item) = name.as_deref().and_then(|n| item_named(what, n)) {
+        for problem in found.iter_mut() {
+            if matches!(problem.kind(), ProblemKind::MissingKey { .. }) && problem.item().is_none()
+            {
+                *problem = problem.clone().about(Some(item.clone()));
+            }
+        }
+    }
+    if let Some(problem) = found.first_mut() {
+        problem.add_note(match name {
+            Some(name) => format!("the rest of {what} `{name}` was not checked"),
+            None => format!("the rest of this {what} was not checked"),
+        });
     }
 }
 
