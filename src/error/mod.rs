@@ -78,7 +78,7 @@ impl Error {
     ///
     /// ```
     /// let files = [("guide.yaml", "id: [")];
-    /// let err = practice_guide::Guide::from_files(&files).unwrap_err();
+    /// let err = practice_guide::Guide::from_files(files).unwrap_err();
     /// assert!(err.checks_skipped());
     /// ```
     pub fn checks_skipped(&self) -> bool {
