@@ -91,7 +91,7 @@ impl MutationReport {
 }
 
 /// Makes every one-step mutant of `guide`'s own rules (an overlay's services are not mutated)
-/// and runs `cases` (read against `guide`) on each; see the [module](self) docs.
+/// and runs `cases` (read against `guide`) on each; each mutant ends with a [`Verdict`].
 pub fn run_mutants(guide: &Guide, cases: &[Case]) -> MutationReport {
     let mutants = make::mutations(guide)
         .into_iter()
